@@ -1,0 +1,31 @@
+// The Fastify app as a plugin: tests register it on their own instance and use inject; server.ts listens.
+import swagger from '@fastify/swagger';
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import { adviceRoutes } from './http/advices.ts';
+import { installErrorHandling } from './http/error-handler.ts';
+import { healthRoutes } from './http/health.ts';
+import { installHooks } from './http/hooks.ts';
+import { metricsRoutes } from './http/metrics-route.ts';
+import { openapiOptions, openapiRoutes } from './http/openapi.ts';
+import { recordRoutes } from './http/records.ts';
+import type { Services } from './services.ts';
+
+export interface AppOptions {
+  services: Services;
+}
+
+async function app(fastify: FastifyInstance, { services: s }: AppOptions): Promise<void> {
+  installErrorHandling(fastify);
+  installHooks(fastify, s.metrics);
+  await fastify.register(swagger, openapiOptions());
+
+  const pipeline = { pool: s.pool, plan: s.plan, pseudonymiser: s.pseudonymiser, metrics: s.metrics, bridgeOin: s.config.bridgeOin };
+  await healthRoutes(fastify, { pool: s.pool, admin: s.admin, readyMaxOutboxAgeSeconds: s.config.readyMaxOutboxAgeSeconds });
+  await metricsRoutes(fastify, { pool: s.pool, metrics: s.metrics });
+  await adviceRoutes(fastify, pipeline);
+  await recordRoutes(fastify, { pool: s.pool });
+  await openapiRoutes(fastify);
+}
+
+export default fp(app, { name: 'gcos-zsm-bridge', fastify: '5.x' });

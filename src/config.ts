@@ -1,0 +1,156 @@
+// Configuration: read from the environment once at start and checked against one JSON Schema.
+// Every problem is reported in one message so an operator fixes them in one round.
+import { readFileSync } from 'node:fs';
+import { Ajv } from 'ajv';
+
+type Section = 'database' | 'kafka' | 'http' | 'relay' | 'jobs' | 'privacy' | 'service';
+
+interface VarSpec {
+  section: Section;
+  schema: Record<string, unknown>;
+  required?: boolean;
+  secret?: boolean;
+  description: string;
+}
+
+const int = (minimum: number, maximum: number, defaultValue: number) => ({ type: 'integer', minimum, maximum, default: defaultValue });
+const bool = (defaultValue: boolean) => ({ type: 'boolean', default: defaultValue });
+const cron = (defaultValue: string) => ({ type: 'string', pattern: '^[0-9*/,\\- ]{9,100}$', default: defaultValue });
+
+// The one schema. Keys are environment variable names; `section` lets a command (migrate) load only what it needs.
+export const VARIABLES: Record<string, VarSpec> = {
+  DATABASE_URL: { section: 'database', required: true, secret: true, schema: { type: 'string', pattern: '^postgres(ql)?://' }, description: 'PostgreSQL connection URL' },
+  PG_POOL_MAX: { section: 'database', schema: int(1, 200, 10), description: 'connections in the pool' },
+  PG_STATEMENT_TIMEOUT_MS: { section: 'database', schema: int(100, 600_000, 15_000), description: 'server-side statement timeout' },
+  PG_CONNECT_TIMEOUT_MS: { section: 'database', schema: int(100, 60_000, 3_000), description: 'how long to wait for a connection' },
+  MIGRATE_ON_START: { section: 'database', schema: bool(false), description: 'apply pending migrations when the service starts' },
+
+  KAFKA_BROKERS: { section: 'kafka', required: true, schema: { type: 'string', pattern: '^[A-Za-z0-9.-]+:[0-9]{1,5}(,[A-Za-z0-9.-]+:[0-9]{1,5})*$' }, description: 'comma-separated host:port list' },
+  KAFKA_CLIENT_ID: { section: 'kafka', schema: { type: 'string', pattern: '^[A-Za-z0-9._-]{1,100}$', default: 'gcos-zsm-bridge' }, description: 'Kafka client id' },
+  KAFKA_TOPIC_PREFIX: { section: 'kafka', schema: { type: 'string', pattern: '^[A-Za-z0-9._-]{0,60}$', default: '' }, description: 'prefix for every topic name (environments, tests)' },
+  KAFKA_TOPIC_PARTITIONS: { section: 'kafka', schema: int(1, 1000, 3), description: 'partitions of topics the bridge creates' },
+  KAFKA_REPLICATION_FACTOR: { section: 'kafka', schema: int(1, 10, 1), description: 'replication factor of topics the bridge creates' },
+  KAFKA_REQUEST_TIMEOUT_MS: { section: 'kafka', schema: int(500, 120_000, 5_000), description: 'kafkajs request timeout' },
+
+  PORT: { section: 'http', schema: int(0, 65_535, 8080), description: 'HTTP port' },
+  HOST: { section: 'http', schema: { type: 'string', minLength: 1, maxLength: 255, default: '0.0.0.0' }, description: 'HTTP bind address' },
+  BODY_LIMIT_BYTES: { section: 'http', schema: int(1024, 10 * 1024 * 1024, 262_144), description: 'largest accepted request body' },
+  SHUTDOWN_TIMEOUT_MS: { section: 'http', schema: int(100, 120_000, 10_000), description: 'grace period for in-flight work at shutdown' },
+  READY_MAX_OUTBOX_AGE_SECONDS: { section: 'http', schema: int(1, 86_400 * 7, 300), description: 'readiness fails when the oldest undelivered message is older' },
+
+  RELAY_ENABLED: { section: 'relay', schema: bool(true), description: 'run the outbox relay in this process' },
+  RELAY_BATCH_SIZE: { section: 'relay', schema: int(1, 5_000, 500), description: 'messages claimed and sent per batch' },
+  RELAY_SEND_TIMEOUT_MS: { section: 'relay', schema: int(100, 300_000, 10_000), description: "the relay's own deadline per batch send" },
+  RELAY_POLL_INTERVAL_MS: { section: 'relay', schema: int(10, 60_000, 1_000), description: 'polling fallback when no notification arrives' },
+  RELAY_MAX_BACKOFF_MS: { section: 'relay', schema: int(10, 300_000, 30_000), description: 'longest pause after failed sends' },
+
+  JOBS_ENABLED: { section: 'jobs', schema: bool(true), description: 'run scheduled jobs in this process (one runner cluster-wide)' },
+  JOB_OUTBOX_CLEANUP_CRON: { section: 'jobs', schema: cron('17 * * * *'), description: 'when delivered outbox rows are removed' },
+  OUTBOX_RETENTION_HOURS: { section: 'jobs', schema: int(0, 24 * 365, 168), description: 'age after which delivered outbox rows are removed' },
+
+  PSEUDONYM_KEY: { section: 'privacy', secret: true, schema: { type: 'string', minLength: 32, maxLength: 1024 }, description: 'secret for keyed pseudonyms (at least 32 characters); or PSEUDONYM_KEY_FILE' },
+  PSEUDONYM_KEY_FILE: { section: 'privacy', schema: { type: 'string', minLength: 1, maxLength: 4096 }, description: 'file holding the pseudonym secret' },
+  PSEUDONYM_KEY_ID: { section: 'privacy', schema: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,32}$', default: 'k1' }, description: 'id of the pseudonym key, for rotation' },
+
+  LOG_LEVEL: { section: 'service', schema: { type: 'string', enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' }, description: 'pino log level' },
+  BRIDGE_OIN: { section: 'service', required: true, schema: { type: 'string', pattern: '^[0-9]{20}$' }, description: "the bridge operator's OIN (20 digits), used in CloudEvents source URNs" },
+};
+
+export interface Config {
+  databaseUrl: string;
+  pgPoolMax: number;
+  pgStatementTimeoutMs: number;
+  pgConnectTimeoutMs: number;
+  migrateOnStart: boolean;
+  kafkaBrokers: string[];
+  kafkaClientId: string;
+  kafkaTopicPrefix: string;
+  kafkaTopicPartitions: number;
+  kafkaReplicationFactor: number;
+  kafkaRequestTimeoutMs: number;
+  port: number;
+  host: string;
+  bodyLimitBytes: number;
+  shutdownTimeoutMs: number;
+  readyMaxOutboxAgeSeconds: number;
+  relayEnabled: boolean;
+  relayBatchSize: number;
+  relaySendTimeoutMs: number;
+  relayPollIntervalMs: number;
+  relayMaxBackoffMs: number;
+  jobsEnabled: boolean;
+  jobOutboxCleanupCron: string;
+  outboxRetentionHours: number;
+  pseudonymKey: string;
+  pseudonymKeyId: string;
+  logLevel: string;
+  bridgeOin: string;
+}
+
+export class ConfigError extends Error {
+  readonly problems: string[];
+  constructor(problems: string[]) {
+    super(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+// Environment values are strings: coercion is right here (and only here).
+const ajv = new Ajv({ allErrors: true, coerceTypes: true, useDefaults: true, strict: true });
+
+function camel(name: string): string {
+  return name.toLowerCase().replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+}
+
+function compileFor(sections: readonly Section[]) {
+  const names = Object.keys(VARIABLES).filter((n) => sections.includes(VARIABLES[n]!.section));
+  const properties = Object.fromEntries(names.map((n) => [n, VARIABLES[n]!.schema]));
+  const required = names.filter((n) => VARIABLES[n]!.required);
+  return ajv.compile({ type: 'object', properties, required });
+}
+
+const ALL_SECTIONS: readonly Section[] = ['database', 'kafka', 'http', 'relay', 'jobs', 'privacy', 'service'];
+
+/** Loads and checks the configuration; throws one ConfigError naming every problem. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, sections: readonly Section[] = ALL_SECTIONS): Config {
+  const names = Object.keys(VARIABLES).filter((n) => sections.includes(VARIABLES[n]!.section));
+  // Empty strings count as unset, as most deployment tools write them for "no value".
+  const input: Record<string, unknown> = {};
+  for (const n of names) {
+    const v = env[n];
+    if (v !== undefined && v !== '') input[n] = v;
+  }
+  const problems: string[] = [];
+  const validate = compileFor(sections);
+  if (!validate(input)) {
+    for (const e of validate.errors ?? []) {
+      const name = e.keyword === 'required' ? String(e.params['missingProperty']) : e.instancePath.slice(1);
+      const spec = VARIABLES[name];
+      // Never echo a secret's value back into the logs.
+      const what = e.keyword === 'required' ? 'is required' : `${e.message ?? 'is invalid'}`;
+      problems.push(`${name} ${what}${spec ? ` (${spec.description})` : ''}`);
+    }
+  }
+  if (sections.includes('privacy')) resolvePseudonymKey(input, problems);
+  if (problems.length > 0) throw new ConfigError(problems);
+  const out: Record<string, unknown> = {};
+  for (const n of names) out[camel(n)] = input[n];
+  if (typeof input['KAFKA_BROKERS'] === 'string') out['kafkaBrokers'] = input['KAFKA_BROKERS'].split(',');
+  return out as unknown as Config;
+}
+
+function resolvePseudonymKey(input: Record<string, unknown>, problems: string[]): void {
+  const file = input['PSEUDONYM_KEY_FILE'];
+  if (input['PSEUDONYM_KEY'] === undefined && typeof file === 'string') {
+    try {
+      const key = readFileSync(file, 'utf8').trim();
+      if (key.length < 32) problems.push('PSEUDONYM_KEY_FILE must hold a secret of at least 32 characters');
+      else input['PSEUDONYM_KEY'] = key;
+    } catch {
+      problems.push('PSEUDONYM_KEY_FILE cannot be read');
+    }
+  } else if (input['PSEUDONYM_KEY'] === undefined) {
+    problems.push('PSEUDONYM_KEY or PSEUDONYM_KEY_FILE is required (secret for keyed pseudonyms)');
+  }
+}

@@ -1,0 +1,96 @@
+// The one catalogue of error codes. A code never changes meaning once published: clients branch on it.
+// Request-level codes (BRIDGE_*) pick the HTTP status; field-level codes describe one problem at one JSON pointer.
+
+export const PROBLEMS = {
+  BRIDGE_VALIDATION_FAILED: { status: 400, title: 'The request body does not match the schema' },
+  BRIDGE_MALFORMED_JSON: { status: 400, title: 'The request body is not valid JSON' },
+  BRIDGE_FORBIDDEN_KEY: { status: 400, title: 'The request body holds a forbidden key (__proto__, constructor.prototype)' },
+  BRIDGE_BAD_REQUEST: { status: 400, title: 'The request is malformed' },
+  BRIDGE_NOT_FOUND: { status: 404, title: 'No such resource' },
+  BRIDGE_METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed on this resource' },
+  BRIDGE_NOT_ACCEPTABLE: { status: 406, title: 'No acceptable representation' },
+  BRIDGE_CONFLICT: { status: 409, title: 'A different record with the same id and version was already accepted' },
+  BRIDGE_BODY_TOO_LARGE: { status: 413, title: 'The request body is too large' },
+  BRIDGE_UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Content-Type must be application/json' },
+  BRIDGE_UNPROCESSABLE: { status: 422, title: 'The record is well-formed but breaks a rule' },
+  BRIDGE_UNAVAILABLE: { status: 503, title: 'The service cannot take this request now; try again later' },
+  BRIDGE_INTERNAL: { status: 500, title: 'Internal error' },
+} as const satisfies Record<string, { status: number; title: string }>;
+
+export type ProblemCode = keyof typeof PROBLEMS;
+
+/** Field-level codes, each with the English default text. */
+export const FIELD_CODES = {
+  FIELD_REQUIRED: 'is required',
+  FIELD_UNKNOWN: 'is not a known field',
+  FIELD_TYPE: 'has the wrong type',
+  FIELD_TOO_LONG: 'is too long',
+  FIELD_TOO_SHORT: 'is too short',
+  FIELD_FORMAT: 'is not in the required format',
+  FIELD_PATTERN: 'does not match the required pattern',
+  FIELD_NOT_IN_LIST: 'is not one of the allowed values',
+  FIELD_OUT_OF_RANGE: 'is out of range',
+  FIELD_TOO_MANY_ITEMS: 'has too many items',
+  FIELD_TOO_FEW_ITEMS: 'has too few items',
+  FIELD_DUPLICATE_ITEMS: 'has duplicate items',
+  FIELD_INVALID: 'is invalid',
+  BSN_ELEVEN_TEST: 'is not a valid BSN (fails the eleven-test)',
+  DATE_IN_FUTURE: 'lies in the future',
+  DATE_ORDER: 'lies before the date it must follow',
+  VALIDITY_TOO_LONG: 'lies more than one year after the advice date',
+} as const;
+
+export type FieldCode = keyof typeof FIELD_CODES;
+
+export interface FieldError {
+  code: FieldCode;
+  /** RFC 6901 JSON pointer into the request body. */
+  pointer: string;
+  detail: string;
+}
+
+export const PROBLEM_TYPE_BASE = 'urn:gcos-zsm-bridge:problem:';
+
+export class BridgeError extends Error {
+  readonly code: ProblemCode;
+  readonly status: number;
+  readonly errors: FieldError[] | undefined;
+  readonly headers: Record<string, string>;
+
+  constructor(code: ProblemCode, detail?: string, options: { errors?: FieldError[]; cause?: unknown; headers?: Record<string, string> } = {}) {
+    super(detail ?? PROBLEMS[code].title, { cause: options.cause });
+    this.name = 'BridgeError';
+    this.code = code;
+    this.status = PROBLEMS[code].status;
+    this.errors = options.errors;
+    this.headers = options.headers ?? {};
+  }
+}
+
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code: ProblemCode;
+  instance?: string;
+  errors?: FieldError[];
+}
+
+export function toProblem(err: BridgeError, instance?: string): Problem {
+  const p: Problem = {
+    type: PROBLEM_TYPE_BASE + err.code.toLowerCase().replace(/_/g, '-'),
+    title: PROBLEMS[err.code].title,
+    status: err.status,
+    // 5xx detail stays generic: internals are for the log, not the client.
+    detail: err.status >= 500 && err.code === 'BRIDGE_INTERNAL' ? PROBLEMS.BRIDGE_INTERNAL.title : err.message,
+    code: err.code,
+  };
+  if (instance) p.instance = instance;
+  if (err.errors && err.errors.length > 0) p.errors = err.errors;
+  return p;
+}
+
+export function fieldError(code: FieldCode, pointer: string, detail?: string): FieldError {
+  return { code, pointer, detail: detail ?? FIELD_CODES[code] };
+}

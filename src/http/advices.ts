@@ -1,0 +1,44 @@
+// POST /v1/advices: a Veiligheidshuis's advice, from GCOS. The pipeline validates (one compiled ajv validator,
+// shared with the Kafka and command-line paths); the route schema documents the contract.
+import type { FastifyInstance } from 'fastify';
+import { readFileSync } from 'node:fs';
+import { ingest, type PipelineDeps } from '../ingest/pipeline.ts';
+import { KINDS } from '../ingest/kinds/index.ts';
+import { readSchema, SCHEMAS_DIR } from '../ingest/schemas.ts';
+import { problemResponse } from './problem-schema.ts';
+import { receiptSchema } from './receipt-schema.ts';
+
+/** The schema as documentation: the same file, without the keywords that only make sense standing alone. */
+export function documentedSchema(file: string, exampleFile: string): Record<string, unknown> {
+  const { $schema: _s, $id: _i, ...schema } = readSchema(file);
+  const example = JSON.parse(readFileSync(`${SCHEMAS_DIR}examples/${exampleFile}`, 'utf8')) as unknown;
+  return { ...schema, examples: [example] };
+}
+
+export async function adviceRoutes(app: FastifyInstance, deps: PipelineDeps): Promise<void> {
+  app.post('/v1/advices', {
+    schema: {
+      tags: ['advices'],
+      summary: 'Submit an advice',
+      description:
+        'Validates the advice against its schema and rules, stores it with its outgoing messages in one transaction, and answers 202 only after the commit. ' +
+        'Sending the same advice again returns the original receipt; the same id and version with other content is a 409.',
+      body: documentedSchema('advice.v1.json', 'advice.valid.json'),
+      response: {
+        202: receiptSchema,
+        400: problemResponse('Malformed JSON or a body that does not match the schema; every error is listed'),
+        409: problemResponse('Same advice id and version already accepted with different content'),
+        413: problemResponse('Body too large'),
+        415: problemResponse('Content-Type is not application/json'),
+        422: problemResponse('Well-formed, but breaks a rule (BSN eleven-test, dates)'),
+        503: problemResponse('Database unavailable; nothing stored; retry after the indicated time'),
+      },
+    },
+    // Validation happens in the pipeline, so that REST, Kafka and the offline validator give one verdict.
+    validatorCompiler: () => () => true,
+  }, async (request, reply) => {
+    const result = await ingest(deps, KINDS.advice, { body: request.body, traceparent: request.headers.traceparent as string | undefined });
+    if (result.replayed) reply.header('idempotent-replayed', 'true');
+    return reply.code(202).header('location', result.receipt.statusUrl).send(result.receipt);
+  });
+}

@@ -1,0 +1,18 @@
+// Prometheus scrape endpoint. Backlog gauges are read from the database at scrape time.
+import type { FastifyInstance } from 'fastify';
+import type { Metrics } from '../observability/metrics.ts';
+import { backlog } from '../store/outbox-repo.ts';
+import type { Pool } from '../store/pool.ts';
+
+export async function metricsRoutes(app: FastifyInstance, deps: { pool: Pool; metrics: Metrics }): Promise<void> {
+  app.get('/metrics', { schema: { tags: ['operations'], summary: 'Metrics in Prometheus text format', produces: ['text/plain'] } }, async (_request, reply) => {
+    try {
+      const b = await backlog(deps.pool);
+      deps.metrics.outboxPending.set(b.pending);
+      deps.metrics.outboxOldestAge.set(b.oldestAgeSeconds);
+    } catch {
+      // A scrape must still answer while the database is down; the gauges keep their last value.
+    }
+    return reply.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
+  });
+}

@@ -1,0 +1,30 @@
+// The OpenAPI document, generated from the route schemas. openapi.yaml in the repository is the same document
+// (`npm run openapi:write` rewrites it; a test fails when they drift).
+import type { SwaggerOptions } from '@fastify/swagger';
+import type { FastifyInstance } from 'fastify';
+import { API_VERSION } from '../version.ts';
+
+export function openapiOptions(): SwaggerOptions {
+  return {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'gcos-zsm-bridge',
+        version: API_VERSION,
+        description:
+          'Exchange between the Zorg- en Veiligheidshuizen (GCOS) and the OM\'s ZSM fast track: advice and case events, validated, stored durably, and relayed over Kafka as CloudEvents, each recipient receiving only what it may see.',
+        contact: { name: 'gcos-zsm-bridge maintainers' },
+        license: { name: 'EUPL-1.2', identifier: 'EUPL-1.2' },
+      },
+      tags: [
+        { name: 'advices', description: 'Advice from a Veiligheidshuis to ZSM' },
+        { name: 'records', description: 'State of accepted records' },
+        { name: 'operations', description: 'Health, readiness and metrics' },
+      ],
+    },
+  };
+}
+
+export async function openapiRoutes(app: FastifyInstance): Promise<void> {
+  app.get('/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+}

@@ -1,0 +1,62 @@
+// GET /v1/records/{id}: the state of one record and of each delivery. No personal data: ids, topics, times.
+import type { FastifyInstance } from 'fastify';
+import { BridgeError } from '../errors.ts';
+import { deliveriesOf } from '../store/outbox-repo.ts';
+import type { Pool } from '../store/pool.ts';
+import { findRecordState } from '../store/records-repo.ts';
+import { problemResponse } from './problem-schema.ts';
+
+const UUID = '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$';
+
+const recordStateSchema = {
+  type: 'object',
+  required: ['id', 'kind', 'source', 'externalId', 'version', 'status', 'receivedAt', 'deliveries'],
+  properties: {
+    id: { type: 'string', format: 'uuid' },
+    kind: { type: 'string' },
+    source: { type: 'string', description: 'OIN of the issuing organisation' },
+    externalId: { type: 'string' },
+    version: { type: 'integer' },
+    status: { type: 'string', description: 'accepted (not yet delivered everywhere), delivered, or a later lifecycle state' },
+    receivedAt: { type: 'string', format: 'date-time' },
+    deliveries: {
+      type: 'array',
+      description: 'One entry per recipient; delivered entries are removed after the outbox retention period',
+      items: {
+        type: 'object',
+        required: ['recipient', 'topic', 'eventId', 'deliveredAt', 'attempts', 'lastError'],
+        properties: {
+          recipient: { type: 'string' },
+          topic: { type: 'string' },
+          eventId: { type: 'string', description: 'ce_id of the message' },
+          deliveredAt: { type: ['string', 'null'], format: 'date-time' },
+          attempts: { type: 'integer' },
+          lastError: { type: ['string', 'null'] },
+        },
+      },
+    },
+  },
+};
+
+export async function recordRoutes(app: FastifyInstance, deps: { pool: Pool }): Promise<void> {
+  app.get<{ Params: { id: string } }>('/v1/records/:id', {
+    schema: {
+      tags: ['records'],
+      summary: 'State of a record and of each of its deliveries',
+      params: { type: 'object', required: ['id'], properties: { id: { type: 'string', pattern: UUID } } },
+      response: { 200: recordStateSchema, 400: problemResponse('Malformed id'), 404: problemResponse('No such record') },
+    },
+  }, async (request) => {
+    const state = await findRecordState(deps.pool, request.params.id);
+    if (!state) throw new BridgeError('BRIDGE_NOT_FOUND', 'No record with this id');
+    const deliveries = await deliveriesOf(deps.pool, state.id);
+    const pending = deliveries.some((d) => d.deliveredAt === null);
+    const status = state.status === 'accepted' && !pending ? 'delivered' : state.status;
+    return {
+      ...state,
+      status,
+      receivedAt: state.receivedAt.toISOString(),
+      deliveries: deliveries.map((d) => ({ ...d, deliveredAt: d.deliveredAt?.toISOString() ?? null })),
+    };
+  });
+}

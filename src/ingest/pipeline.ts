@@ -1,0 +1,124 @@
+// The way every record goes: schema -> rules -> identity and pseudonyms -> deliveries -> one transaction.
+// Nothing is stored unless every step passes; the receipt is returned only after the commit.
+import { randomUUID } from 'node:crypto';
+import { BridgeError, fieldError } from '../errors.ts';
+import type { ExchangePlan } from '../exchange/plan.ts';
+import type { Metrics } from '../observability/metrics.ts';
+import { isValidBsn } from '../privacy/bsn.ts';
+import { DOMAIN_INTERNAL, type Pseudonymiser } from '../privacy/pseudonym.ts';
+import { bridgeSource, cloudEventHeaders } from '../relay/cloudevents.ts';
+import { slotOf } from '../relay/slots.ts';
+import { insertOutboxRows, type NewOutboxRow } from '../store/outbox-repo.ts';
+import { isDatabaseUnavailable, type Pool } from '../store/pool.ts';
+import { insertRecord } from '../store/records-repo.ts';
+import { withTransaction } from '../store/transaction.ts';
+import { contentHash } from './canonical.ts';
+import { todayInAmsterdam } from './dates.ts';
+import type { RecordKind } from './kinds/kind.ts';
+import { toFieldErrors, validatorFor } from './schemas.ts';
+import { traceFrom } from './trace.ts';
+
+export interface PipelineDeps {
+  pool: Pool;
+  plan: ExchangePlan;
+  pseudonymiser: Pseudonymiser;
+  metrics: Metrics;
+  bridgeOin: string;
+  now?: () => Date;
+}
+
+export interface IngestInput {
+  body: unknown;
+  traceparent?: string | undefined;
+}
+
+export interface Receipt {
+  id: string;
+  kind: string;
+  source: string;
+  externalId: string;
+  version: number;
+  status: 'accepted';
+  receivedAt: string;
+  statusUrl: string;
+}
+
+export interface IngestResult {
+  receipt: Receipt;
+  /** True when this request repeated an earlier, identical one: nothing new was stored or sent. */
+  replayed: boolean;
+}
+
+/** The checks that need no database: schema, BSN, rules. Returns the typed record or throws a BridgeError. */
+export function validateRecord<T>(kind: RecordKind<T>, body: unknown, now: Date): T {
+  const validate = validatorFor(kind.schemaFile);
+  if (!validate(body)) {
+    throw new BridgeError('BRIDGE_VALIDATION_FAILED', `The ${kind.name} does not match its schema`, { errors: toFieldErrors(validate.errors ?? []) });
+  }
+  const record = body as T;
+  const errors = kind.check(record, todayInAmsterdam(now));
+  if (!isValidBsn(kind.subjectBsn(record))) errors.unshift(fieldError('BSN_ELEVEN_TEST', kind.bsnPointer));
+  if (errors.length > 0) throw new BridgeError('BRIDGE_UNPROCESSABLE', `The ${kind.name} breaks ${errors.length} rule(s)`, { errors });
+  return record;
+}
+
+export async function ingest<T>(deps: PipelineDeps, kind: RecordKind<T>, input: IngestInput): Promise<IngestResult> {
+  const now = deps.now?.() ?? new Date();
+  let record: T;
+  try {
+    record = validateRecord(kind, input.body, now);
+  } catch (err) {
+    if (err instanceof BridgeError) deps.metrics.recordsRefused.inc({ kind: kind.name, code: err.code });
+    throw err;
+  }
+  const identity = kind.identity(record);
+  const bsn = kind.subjectBsn(record);
+  const subjectKey = deps.pseudonymiser.pseudonym(bsn, DOMAIN_INTERNAL);
+  const trace = traceFrom(input.traceparent);
+  const id = randomUUID();
+  const receivedAt = now.toISOString();
+  const receipt: Receipt = {
+    id, kind: kind.name, source: identity.source, externalId: identity.externalId, version: identity.version,
+    status: 'accepted', receivedAt, statusUrl: `/v1/records/${id}`,
+  };
+  const slot = slotOf(subjectKey);
+  const source = bridgeSource(deps.bridgeOin);
+  const outbox: NewOutboxRow[] = deps.plan.deliveriesFor({ kind: kind.name, record, subjectBsn: bsn }).map((d) => {
+    const eventId = randomUUID();
+    return {
+      recordId: id, eventId, eventType: kind.eventType, recipient: d.recipient, topic: d.topic, messageKey: d.messageKey, slot,
+      headers: cloudEventHeaders({ id: eventId, source, type: kind.eventType, time: receivedAt, traceparent: trace.traceparent }),
+      payload: JSON.stringify({ recordId: id, kind: kind.name, acceptedAt: receivedAt, record: d.view }),
+    };
+  });
+  const hash = contentHash(record);
+
+  try {
+    const result = await withTransaction(deps.pool, async (client) => {
+      const outcome = await insertRecord(client, {
+        id, kind: kind.name, source: identity.source, externalId: identity.externalId, version: identity.version,
+        contentHash: hash, subjectKey, body: record, receipt, traceId: trace.traceId,
+      });
+      if (!outcome.inserted) {
+        if (!outcome.existing.contentHash.equals(hash)) {
+          throw new BridgeError('BRIDGE_CONFLICT', `${kind.name} ${identity.externalId} version ${identity.version} was already accepted with different content; send a higher version`);
+        }
+        return { receipt: outcome.existing.receipt as Receipt, replayed: true };
+      }
+      await insertOutboxRows(client, outbox);
+      return { receipt, replayed: false };
+    });
+    if (result.replayed) deps.metrics.recordsReplayed.inc({ kind: kind.name });
+    else deps.metrics.recordsAccepted.inc({ kind: kind.name });
+    return result;
+  } catch (err) {
+    if (err instanceof BridgeError) {
+      deps.metrics.recordsRefused.inc({ kind: kind.name, code: err.code });
+      throw err;
+    }
+    if (isDatabaseUnavailable(err)) {
+      throw new BridgeError('BRIDGE_UNAVAILABLE', 'The database is unavailable; nothing was stored', { cause: err, headers: { 'retry-after': '5' } });
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,91 @@
+// JSON Schemas of the contract (schemas/*.json), compiled once at load with one strict ajv instance.
+// No type coercion: "1" is not 1. Every error is collected, not just the first.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
+import { fieldError, type FieldCode, type FieldError } from '../errors.ts';
+
+export const SCHEMAS_DIR = fileURLToPath(new URL('../../schemas/', import.meta.url));
+
+export function readSchema(file: string): Record<string, unknown> {
+  return JSON.parse(readFileSync(SCHEMAS_DIR + file, 'utf8')) as Record<string, unknown>;
+}
+
+// strictRequired is off because `anyOf: [{required: [a]}, {required: [b]}]` (one of two contact fields) names
+// properties declared one level up, which is valid JSON Schema but trips that check.
+const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false, coerceTypes: false, useDefaults: false, removeAdditional: false });
+addFormatsModule.default(ajv, ['date', 'date-time', 'email', 'uri']);
+
+/** Every contract schema, compiled at load: a broken schema stops the process at start, not at the first request. */
+export const SCHEMA_FILES = ['advice.v1.json'] as const;
+export type SchemaFile = (typeof SCHEMA_FILES)[number];
+
+const compiled = new Map<string, ValidateFunction>(SCHEMA_FILES.map((f) => [f, ajv.compile(readSchema(f))]));
+
+export function validatorFor(file: string): ValidateFunction {
+  const v = compiled.get(file);
+  if (!v) throw new Error(`schema ${file} is not in SCHEMA_FILES`);
+  return v;
+}
+
+const KEYWORD_CODES: Record<string, FieldCode> = {
+  required: 'FIELD_REQUIRED',
+  additionalProperties: 'FIELD_UNKNOWN',
+  unevaluatedProperties: 'FIELD_UNKNOWN',
+  type: 'FIELD_TYPE',
+  maxLength: 'FIELD_TOO_LONG',
+  minLength: 'FIELD_TOO_SHORT',
+  format: 'FIELD_FORMAT',
+  pattern: 'FIELD_PATTERN',
+  enum: 'FIELD_NOT_IN_LIST',
+  const: 'FIELD_NOT_IN_LIST',
+  minimum: 'FIELD_OUT_OF_RANGE',
+  maximum: 'FIELD_OUT_OF_RANGE',
+  exclusiveMinimum: 'FIELD_OUT_OF_RANGE',
+  exclusiveMaximum: 'FIELD_OUT_OF_RANGE',
+  maxItems: 'FIELD_TOO_MANY_ITEMS',
+  minItems: 'FIELD_TOO_FEW_ITEMS',
+  uniqueItems: 'FIELD_DUPLICATE_ITEMS',
+  maxProperties: 'FIELD_TOO_MANY_ITEMS',
+};
+
+const escapePointer = (key: string) => key.replace(/~/g, '~0').replace(/\//g, '~1');
+
+function describe(e: ErrorObject): string {
+  const p = e.params as Record<string, unknown>;
+  switch (e.keyword) {
+    case 'required': return 'is required';
+    case 'additionalProperties': return 'is not a known field';
+    case 'pattern': return `does not match the pattern ${String(p['pattern'])}`;
+    case 'maxLength': return `is too long (at most ${String(p['limit'])} characters)`;
+    case 'minLength': return `is too short (at least ${String(p['limit'])} characters)`;
+    case 'maxItems': return `has too many items (at most ${String(p['limit'])})`;
+    case 'type': return `must be of type ${String(p['type'])}`;
+    case 'format': return `must be a valid ${String(p['format'])}`;
+    case 'enum': return `must be one of: ${(p['allowedValues'] as unknown[]).join(', ')}`;
+    case 'anyOf': return 'must satisfy one of the alternatives (see the schema)';
+    default: return e.message ?? 'is invalid';
+  }
+}
+
+/** Maps ajv errors to field errors with stable codes and JSON pointers into the body. */
+export function toFieldErrors(errors: ErrorObject[]): FieldError[] {
+  // An anyOf failure is reported once at its own place; its branches' errors would only confuse.
+  const anyOfPaths = errors.filter((e) => e.keyword === 'anyOf').map((e) => e.schemaPath);
+  const out: FieldError[] = [];
+  const seen = new Set<string>();
+  for (const e of errors) {
+    if (e.keyword !== 'anyOf' && anyOfPaths.some((p) => e.schemaPath.startsWith(p + '/'))) continue;
+    const p = e.params as Record<string, unknown>;
+    let pointer = e.instancePath;
+    if (e.keyword === 'required') pointer += '/' + escapePointer(String(p['missingProperty']));
+    if (e.keyword === 'additionalProperties') pointer += '/' + escapePointer(String(p['additionalProperty']));
+    const code = KEYWORD_CODES[e.keyword] ?? 'FIELD_INVALID';
+    const key = `${code} ${pointer}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(fieldError(code, pointer, describe(e)));
+  }
+  return out;
+}

@@ -1,0 +1,17 @@
+// W3C Trace Context: keep the caller's trace id when it sends a valid traceparent, start a new trace otherwise.
+import { randomBytes } from 'node:crypto';
+
+const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
+
+export interface TraceContext {
+  traceId: string;
+  /** The traceparent to send onwards: same trace, a span id of our own. */
+  traceparent: string;
+}
+
+export function traceFrom(header: string | undefined): TraceContext {
+  const m = header ? TRACEPARENT.exec(header.trim()) : null;
+  const traceId = m && !/^0+$/.test(m[1]!) ? m[1]! : randomBytes(16).toString('hex');
+  const flags = m ? m[3]! : '01';
+  return { traceId, traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-${flags}` };
+}

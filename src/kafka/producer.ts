@@ -1,0 +1,100 @@
+// An idempotent producer for the relay. kafkajs keeps a send to an unreachable broker pending for as long as
+// the broker is away, so every send here has a deadline of its own; after a timeout the producer is replaced,
+// so that a stale pending send cannot interleave with the retry.
+import { Partitioners, type Kafka, type Producer } from 'kafkajs';
+import type { Logger } from '../logger.ts';
+import { KafkaSendTimeoutError } from './errors.ts';
+
+export interface OutgoingMessage {
+  topic: string;
+  key: string;
+  value: string;
+  headers: Record<string, string>;
+}
+
+export interface DeliveryProducer {
+  /** Resolves once the broker acknowledged every message (acks = all); rejects on error or deadline. */
+  send(messages: OutgoingMessage[], deadlineMs: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function createDeliveryProducer(kafka: Kafka, logger: Logger): DeliveryProducer {
+  let producer: Producer | undefined;
+  let connecting: Promise<Producer> | undefined;
+
+  const fresh = (): Producer =>
+    kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+      // The murmur2 partitioner of the Java client: a subject's key lands on the same partition for every client.
+      createPartitioner: Partitioners.DefaultPartitioner,
+      // Bounded on purpose: a producer replaced after a deadline must stop retrying on its own (about 15 s),
+      // not resend old batches forever. A resend that duplicates carries the same ce_id.
+      retry: { retries: 8, initialRetryTime: 100, maxRetryTime: 2_000 },
+    });
+
+  async function get(): Promise<Producer> {
+    if (producer) return producer;
+    connecting ??= (async () => {
+      const p = fresh();
+      try {
+        await p.connect();
+      } catch (err) {
+        await p.disconnect().catch(() => undefined);
+        throw err;
+      } finally {
+        connecting = undefined;
+      }
+      producer = p;
+      return p;
+    })();
+    return connecting;
+  }
+
+  async function discard(): Promise<void> {
+    const p = producer;
+    producer = undefined;
+    if (p) await Promise.race([p.disconnect().catch(() => undefined), sleep(2_000)]);
+  }
+
+  return {
+    async send(messages, deadlineMs) {
+      const byTopic = new Map<string, { key: string; value: string; headers: Record<string, string> }[]>();
+      for (const m of messages) {
+        let list = byTopic.get(m.topic);
+        if (!list) byTopic.set(m.topic, (list = []));
+        list.push({ key: m.key, value: m.value, headers: m.headers });
+      }
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new KafkaSendTimeoutError(deadlineMs)), deadlineMs);
+      });
+      try {
+        const attempt = (async () => {
+          const p = await get();
+          await p.sendBatch({
+            acks: -1,
+            timeout: deadlineMs,
+            topicMessages: [...byTopic].map(([topic, msgs]) => ({ topic, messages: msgs })),
+          });
+        })();
+        attempt.catch(() => undefined); // a late rejection after the deadline is expected, not unhandled
+        await Promise.race([attempt, deadline]);
+      } catch (err) {
+        logger.debug({ err: { name: (err as Error).name } }, 'send failed; replacing the producer');
+        await discard();
+        throw err;
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+    async close() {
+      await discard();
+    },
+  };
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms).unref());
+}

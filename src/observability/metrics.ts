@@ -1,0 +1,31 @@
+// Prometheus metrics, one registry per process (tests build several apps, each with its own).
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export function createMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const r = [registry];
+  return {
+    registry,
+    httpRequests: new Counter({ name: 'bridge_http_requests_total', help: 'HTTP requests by route, method and status', labelNames: ['route', 'method', 'status'], registers: r }),
+    httpDuration: new Histogram({
+      name: 'bridge_http_request_duration_seconds', help: 'HTTP request duration by route', labelNames: ['route', 'method'], registers: r,
+      buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    }),
+    recordsAccepted: new Counter({ name: 'bridge_records_accepted_total', help: 'Records accepted and stored, by kind', labelNames: ['kind'], registers: r }),
+    recordsReplayed: new Counter({ name: 'bridge_records_replayed_total', help: 'Identical re-submissions answered with the original receipt', labelNames: ['kind'], registers: r }),
+    recordsRefused: new Counter({ name: 'bridge_records_refused_total', help: 'Records refused, by kind and error code', labelNames: ['kind', 'code'], registers: r }),
+    relaySent: new Counter({ name: 'bridge_relay_messages_sent_total', help: 'Messages acknowledged by Kafka', registers: r }),
+    relayFailures: new Counter({ name: 'bridge_relay_send_failures_total', help: 'Failed batch sends, by kind of failure', labelNames: ['reason'], registers: r }),
+    relayLatency: new Histogram({
+      name: 'bridge_relay_send_duration_seconds', help: 'Duration of one batch send until acknowledgement', registers: r,
+      buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    }),
+    relayOwnedSlots: new Gauge({ name: 'bridge_relay_owned_slots', help: 'Outbox slots this replica relays', registers: r }),
+    outboxPending: new Gauge({ name: 'bridge_outbox_pending', help: 'Outbox messages not yet acknowledged by Kafka', registers: r }),
+    outboxOldestAge: new Gauge({ name: 'bridge_outbox_oldest_age_seconds', help: 'Age of the oldest undelivered outbox message', registers: r }),
+    jobRuns: new Counter({ name: 'bridge_job_runs_total', help: 'Scheduled job runs by job and result', labelNames: ['job', 'status'], registers: r }),
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;

@@ -1,0 +1,80 @@
+// Process entry: configuration, logger, database check, HTTP, relay, jobs; and a graceful close on SIGTERM/SIGINT.
+import app from './app.ts';
+import { ConfigError, loadConfig, type Config } from './config.ts';
+import { createHttpServer } from './http/create-server.ts';
+import { createLogger, type Logger } from './logger.ts';
+import { closeServices, createServices, ensureTopics } from './services.ts';
+import { checkDatabase } from './store/startup-check.ts';
+import { migrate } from './store/migrate.ts';
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      // One message naming every problem; no stack trace for an operator's typo.
+      process.stderr.write(`gcos-zsm-bridge: ${err.message}\n`);
+      process.exit(78); // EX_CONFIG
+    }
+    throw err;
+  }
+  const logger = createLogger(config.logLevel);
+  routeProcessWarnings(logger);
+  const services = createServices(config, logger);
+
+  const problem = await checkDatabase(services.pool, config.databaseUrl, config.migrateOnStart);
+  if (problem) return fail(logger, problem, services.pool);
+  if (config.migrateOnStart) await migrate(services.pool, logger);
+  const notMigrated = await checkDatabase(services.pool, config.databaseUrl, false);
+  if (notMigrated) return fail(logger, notMigrated, services.pool);
+
+  const topics = new AbortController();
+  void ensureTopics(services, topics.signal);
+
+  const server = createHttpServer({ logger, bodyLimitBytes: config.bodyLimitBytes });
+  await server.register(app, { services });
+  await server.listen({ port: config.port, host: config.host });
+  if (config.relayEnabled) services.relay.start();
+  if (config.jobsEnabled) services.scheduler.start();
+
+  let closing = false;
+  const close = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    logger.info({ signal }, 'shutting down: no new requests, finishing in-flight work');
+    const force = setTimeout(() => {
+      logger.error('shutdown took too long; exiting');
+      process.exit(1);
+    }, config.shutdownTimeoutMs);
+    force.unref();
+    topics.abort();
+    try {
+      await server.close(); // stops accepting, waits for in-flight requests
+      await closeServices(services); // jobs, relay (finishes its batch), Kafka clients, pool
+      logger.info('shut down cleanly');
+    } catch (err) {
+      logger.error({ err }, 'error during shutdown');
+      process.exitCode = 1;
+    }
+  };
+  process.once('SIGTERM', () => void close('SIGTERM'));
+  process.once('SIGINT', () => void close('SIGINT'));
+}
+
+/** Process warnings go to the JSON log. kafkajs 2.2.4 arms timers with negative delays on Node 23+, which Node
+ * clamps to 1 ms and reports on every request; that one is dropped (kafkajs issue #1751). */
+function routeProcessWarnings(logger: Logger): void {
+  process.removeAllListeners('warning');
+  process.on('warning', (w) => {
+    if (w.name !== 'TimeoutNegativeWarning') logger.warn({ warning: w.name }, w.message);
+  });
+}
+
+async function fail(logger: Logger, message: string, pool: { end(): Promise<void> }): Promise<void> {
+  logger.fatal(message);
+  await pool.end().catch(() => undefined);
+  process.exitCode = 1;
+}
+
+await main();

@@ -1,0 +1,73 @@
+// Everything the service holds open: built once at start, closed once at shutdown. Tests build their own.
+import type { Config } from './config.ts';
+import { createDefaultPlan } from './exchange/default-plan.ts';
+import type { ExchangePlan } from './exchange/plan.ts';
+import { createJobs } from './jobs/index.ts';
+import { createScheduler, type Scheduler } from './jobs/scheduler.ts';
+import { createKafkaAdmin, type KafkaAdmin } from './kafka/admin.ts';
+import { createKafka, type Kafka } from './kafka/client.ts';
+import { createDeliveryProducer, type DeliveryProducer } from './kafka/producer.ts';
+import type { Logger } from './logger.ts';
+import { createMetrics, type Metrics } from './observability/metrics.ts';
+import { createPseudonymiser, type Pseudonymiser } from './privacy/pseudonym.ts';
+import { createRelay, type Relay } from './relay/relay.ts';
+import { createPool, type Pool } from './store/pool.ts';
+import { hostname } from 'node:os';
+
+export interface Services {
+  config: Config;
+  logger: Logger;
+  pool: Pool;
+  kafka: Kafka;
+  admin: KafkaAdmin;
+  producer: DeliveryProducer;
+  metrics: Metrics;
+  pseudonymiser: Pseudonymiser;
+  plan: ExchangePlan;
+  relay: Relay;
+  scheduler: Scheduler;
+}
+
+export function createServices(config: Config, logger: Logger): Services {
+  const pool = createPool(config, logger);
+  const kafka = createKafka(config, logger);
+  const metrics = createMetrics();
+  const pseudonymiser = createPseudonymiser(config.pseudonymKey, config.pseudonymKeyId);
+  const producer = createDeliveryProducer(kafka, logger);
+  const relay = createRelay(producer, metrics, logger, {
+    databaseUrl: config.databaseUrl,
+    batchSize: config.relayBatchSize,
+    sendTimeoutMs: config.relaySendTimeoutMs,
+    pollIntervalMs: config.relayPollIntervalMs,
+    maxBackoffMs: config.relayMaxBackoffMs,
+  });
+  const runner = `${hostname()}:${process.pid}`;
+  return {
+    config, logger, pool, kafka, metrics, pseudonymiser, producer, relay,
+    admin: createKafkaAdmin(kafka),
+    plan: createDefaultPlan(config.kafkaTopicPrefix, pseudonymiser),
+    scheduler: createScheduler(pool, createJobs(config), metrics, logger, runner),
+  };
+}
+
+/** Creates the plan's topics, retrying in the background until Kafka answers; ingest does not wait for it. */
+export async function ensureTopics(s: Services, signal?: AbortSignal): Promise<void> {
+  const specs = s.plan.topics().map((topic) => ({ topic, partitions: s.config.kafkaTopicPartitions, replicationFactor: s.config.kafkaReplicationFactor }));
+  for (let delay = 500; !signal?.aborted; delay = Math.min(delay * 2, 15_000)) {
+    try {
+      const created = await s.admin.ensureTopics(specs);
+      if (created.length > 0) s.logger.info({ topics: created }, 'topics created');
+      return;
+    } catch (err) {
+      s.logger.warn({ err: { message: (err as Error).message }, retryInMs: delay }, 'cannot create topics yet');
+      await new Promise((r) => setTimeout(r, delay).unref());
+    }
+  }
+}
+
+export async function closeServices(s: Services): Promise<void> {
+  await s.scheduler.stop();
+  await s.relay.stop();
+  await Promise.allSettled([s.producer.close(), s.admin.close()]);
+  await s.pool.end();
+}

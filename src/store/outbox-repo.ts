@@ -1,0 +1,112 @@
+// The outbox: one row per message to send. The relay claims pending rows by slot, never with an
+// "id > last seen" cursor: sequence values are taken at insert and can commit out of order.
+import type { Pool, Queryable } from './pool.ts';
+
+export const OUTBOX_CHANNEL = 'bridge_outbox';
+
+export interface NewOutboxRow {
+  recordId: string;
+  eventId: string;
+  eventType: string;
+  recipient: string;
+  topic: string;
+  messageKey: string;
+  slot: number;
+  headers: Record<string, string>;
+  payload: string;
+}
+
+export async function insertOutboxRows(client: Queryable, rows: NewOutboxRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  const params: unknown[] = [];
+  const tuples = rows.map((r) => {
+    const base = params.length;
+    params.push(r.recordId, r.eventId, r.eventType, r.recipient, r.topic, r.messageKey, r.slot, JSON.stringify(r.headers), r.payload);
+    return `(${Array.from({ length: 9 }, (_, i) => `$${base + i + 1}`).join(', ')})`;
+  });
+  await client.query(
+    /* sql */ `INSERT INTO outbox (record_id, event_id, event_type, recipient, topic, message_key, slot, headers, payload)
+     VALUES ${tuples.join(', ')}`,
+    params,
+  );
+  // Delivered to listeners at commit, not before: the relay never wakes for rows it cannot see yet.
+  await client.query(/* sql */ `SELECT pg_notify($1, '')`, [OUTBOX_CHANNEL]);
+}
+
+export interface ClaimedRow {
+  id: string;
+  eventId: string;
+  topic: string;
+  messageKey: string;
+  headers: Record<string, string>;
+  payload: string;
+  attempts: number;
+}
+
+/** Pending rows of the given slots, oldest first, locked for this transaction. */
+export async function claimPending(client: Queryable, slots: number[], limit: number): Promise<ClaimedRow[]> {
+  const { rows } = await client.query<{ id: string; event_id: string; topic: string; message_key: string; headers: Record<string, string>; payload: string; attempts: number }>(
+    /* sql */ `SELECT id, event_id, topic, message_key, headers, payload, attempts FROM outbox
+     WHERE delivered_at IS NULL AND slot = ANY($1::smallint[])
+     ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED`,
+    [slots, limit],
+  );
+  return rows.map((r) => ({ id: r.id, eventId: r.event_id, topic: r.topic, messageKey: r.message_key, headers: r.headers, payload: r.payload, attempts: r.attempts }));
+}
+
+export async function markDelivered(client: Queryable, ids: string[]): Promise<void> {
+  await client.query(
+    /* sql */ `UPDATE outbox SET delivered_at = clock_timestamp(), attempts = attempts + 1, last_attempt_at = clock_timestamp(), last_error = NULL WHERE id = ANY($1::bigint[])`,
+    [ids],
+  );
+}
+
+export async function markFailed(client: Queryable, ids: string[], error: string): Promise<void> {
+  await client.query(
+    /* sql */ `UPDATE outbox SET attempts = attempts + 1, last_attempt_at = clock_timestamp(), last_error = $2 WHERE id = ANY($1::bigint[])`,
+    [ids, error],
+  );
+}
+
+export interface Backlog {
+  pending: number;
+  oldestAgeSeconds: number;
+}
+
+export async function backlog(pool: Pool): Promise<Backlog> {
+  const { rows } = await pool.query<{ pending: string; oldest: number | null }>(
+    /* sql */ `SELECT count(*) AS pending, EXTRACT(EPOCH FROM now() - min(created_at))::float8 AS oldest FROM outbox WHERE delivered_at IS NULL`,
+  );
+  const r = rows[0]!;
+  return { pending: Number(r.pending), oldestAgeSeconds: Math.max(0, r.oldest ?? 0) };
+}
+
+export interface DeliveryState {
+  recipient: string;
+  topic: string;
+  eventId: string;
+  deliveredAt: Date | null;
+  attempts: number;
+  lastError: string | null;
+}
+
+export async function deliveriesOf(pool: Pool, recordId: string): Promise<DeliveryState[]> {
+  const { rows } = await pool.query<{ recipient: string; topic: string; event_id: string; delivered_at: Date | null; attempts: number; last_error: string | null }>(
+    /* sql */ `SELECT recipient, topic, event_id, delivered_at, attempts, last_error FROM outbox WHERE record_id = $1 ORDER BY id`,
+    [recordId],
+  );
+  return rows.map((r) => ({ recipient: r.recipient, topic: r.topic, eventId: r.event_id, deliveredAt: r.delivered_at, attempts: r.attempts, lastError: r.last_error }));
+}
+
+/** Removes delivered rows older than the cutoff, in chunks so no single statement holds many locks. */
+export async function deleteDeliveredBefore(pool: Pool, cutoff: Date, chunk = 5_000): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const res = await pool.query(
+      /* sql */ `DELETE FROM outbox WHERE id IN (SELECT id FROM outbox WHERE delivered_at IS NOT NULL AND delivered_at < $1 LIMIT $2)`,
+      [cutoff, chunk],
+    );
+    total += res.rowCount ?? 0;
+    if ((res.rowCount ?? 0) < chunk) return total;
+  }
+}

@@ -1,0 +1,50 @@
+// The PostgreSQL pool. Short connect timeout: when the database is gone, requests fail fast with 503
+// instead of piling up behind a pool that waits forever.
+import pg from 'pg';
+import type { Logger } from '../logger.ts';
+
+export type Pool = pg.Pool;
+export type PoolClient = pg.PoolClient;
+
+export interface PoolSettings {
+  databaseUrl: string;
+  pgPoolMax?: number;
+  pgStatementTimeoutMs?: number;
+  pgConnectTimeoutMs?: number;
+}
+
+export function createPool(settings: PoolSettings, logger: Logger, applicationName = 'gcos-zsm-bridge'): Pool {
+  const pool = new pg.Pool({
+    connectionString: settings.databaseUrl,
+    max: settings.pgPoolMax ?? 10,
+    connectionTimeoutMillis: settings.pgConnectTimeoutMs ?? 3_000,
+    statement_timeout: settings.pgStatementTimeoutMs ?? 15_000,
+    idleTimeoutMillis: 30_000,
+    application_name: applicationName,
+  });
+  // An idle client losing its connection (database restart) emits here; without a listener the process dies.
+  pool.on('error', (err) => logger.warn({ err: { message: err.message, code: (err as { code?: string }).code } }, 'idle PostgreSQL connection lost'));
+  return pool;
+}
+
+/** True for errors that mean "the database is unreachable or restarting", as opposed to a bug in a query. */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  const e = err as { code?: string; message?: string } | null;
+  if (!e) return false;
+  const code = e.code ?? '';
+  // 57P01-03: admin shutdown, crash shutdown, cannot connect now; 08xxx: connection exceptions; 53300: too many connections.
+  if (/^(57P0[1-3]|08...|53300)$/.test(code)) return true;
+  if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH'].includes(code)) return true;
+  const m = e.message ?? '';
+  return /timeout exceeded when trying to connect|Connection terminated|connection timeout|Client has encountered a connection error|not queryable/i.test(m);
+}
+
+/** A connection outside the pool, for sessions that must stay put: advisory locks and LISTEN. */
+export function createSessionClient(databaseUrl: string, applicationName: string): pg.Client {
+  return new pg.Client({ connectionString: databaseUrl, application_name: applicationName, connectionTimeoutMillis: 3_000, keepAlive: true });
+}
+
+export type SessionClient = pg.Client;
+
+/** Anything that runs queries inside a transaction: a pooled client or a session client. */
+export type Queryable = pg.ClientBase;

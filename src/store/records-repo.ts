@@ -1,0 +1,58 @@
+// The records table: one row per accepted record. Plain SQL, explicit mapping; writes take the caller's client
+// so the record commits with its outbox rows.
+import type { Pool, Queryable } from './pool.ts';
+
+export interface NewRecord {
+  id: string;
+  kind: string;
+  source: string;
+  externalId: string;
+  version: number;
+  contentHash: Buffer;
+  subjectKey: string;
+  body: unknown;
+  receipt: unknown;
+  traceId: string;
+}
+
+export type InsertOutcome =
+  | { inserted: true }
+  | { inserted: false; existing: { id: string; contentHash: Buffer; receipt: unknown } };
+
+export async function insertRecord(client: Queryable, r: NewRecord): Promise<InsertOutcome> {
+  // ON CONFLICT DO NOTHING waits for a concurrent insert of the same key to commit or roll back, so of two
+  // concurrent duplicates exactly one inserts and the other sees the winner below.
+  const ins = await client.query(
+    /* sql */ `INSERT INTO records (id, kind, source, external_id, version, content_hash, subject_key, body, receipt, trace_id)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+     ON CONFLICT (kind, source, external_id, version) DO NOTHING`,
+    [r.id, r.kind, r.source, r.externalId, r.version, r.contentHash, r.subjectKey, JSON.stringify(r.body), JSON.stringify(r.receipt), r.traceId],
+  );
+  if (ins.rowCount === 1) return { inserted: true };
+  const { rows } = await client.query<{ id: string; content_hash: Buffer; receipt: unknown }>(
+    /* sql */ `SELECT id, content_hash, receipt FROM records WHERE kind = $1 AND source = $2 AND external_id = $3 AND version = $4`,
+    [r.kind, r.source, r.externalId, r.version],
+  );
+  const row = rows[0];
+  if (!row) throw new Error('record vanished between conflict and read'); // only a concurrent purge could do this
+  return { inserted: false, existing: { id: row.id, contentHash: row.content_hash, receipt: row.receipt } };
+}
+
+export interface RecordState {
+  id: string;
+  kind: string;
+  source: string;
+  externalId: string;
+  version: number;
+  status: string;
+  receivedAt: Date;
+}
+
+export async function findRecordState(pool: Pool, id: string): Promise<RecordState | undefined> {
+  const { rows } = await pool.query<{ id: string; kind: string; source: string; external_id: string; version: number; status: string; received_at: Date }>(
+    /* sql */ `SELECT id, kind, source, external_id, version, status, received_at FROM records WHERE id = $1`,
+    [id],
+  );
+  const r = rows[0];
+  return r && { id: r.id, kind: r.kind, source: r.source, externalId: r.external_id, version: r.version, status: r.status, receivedAt: r.received_at };
+}
