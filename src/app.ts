@@ -6,6 +6,7 @@ import { adviceRoutes } from './http/advices.ts';
 import { installErrorHandling } from './http/error-handler.ts';
 import { healthRoutes } from './http/health.ts';
 import { installHooks } from './http/hooks.ts';
+import { installJsonBodyParser } from './http/json-body.ts';
 import { metricsRoutes } from './http/metrics-route.ts';
 import { openapiOptions, openapiRoutes } from './http/openapi.ts';
 import { recordRoutes } from './http/records.ts';
@@ -18,6 +19,7 @@ export interface AppOptions {
 async function app(fastify: FastifyInstance, { services: s }: AppOptions): Promise<void> {
   installErrorHandling(fastify);
   installHooks(fastify, s.metrics);
+  installJsonBodyParser(fastify);
   await fastify.register(swagger, openapiOptions());
 
   const pipeline = { pool: s.pool, plan: s.plan, pseudonymiser: s.pseudonymiser, metrics: s.metrics, bridgeOin: s.config.bridgeOin };

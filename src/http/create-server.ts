@@ -7,8 +7,10 @@ import type { Logger } from '../logger.ts';
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 export function createHttpServer(opts: { logger: Logger; bodyLimitBytes: number }): FastifyInstance {
+  // Typed as Fastify's base logger so the instance type is the plain FastifyInstance every route file uses.
+  const loggerInstance: FastifyBaseLogger = opts.logger;
   return Fastify({
-    loggerInstance: opts.logger as FastifyBaseLogger,
+    loggerInstance,
     bodyLimit: opts.bodyLimitBytes,
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',

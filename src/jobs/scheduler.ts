@@ -84,7 +84,7 @@ export function createScheduler(pool: Pool, jobs: Job[], metrics: Metrics, logge
       }
     },
     async stop() {
-      await Promise.all(tasks.map((t) => t.destroy()));
+      await Promise.all(tasks.map(async (t) => t.destroy()));
       tasks.length = 0;
       await Promise.all([...inFlight]);
     },

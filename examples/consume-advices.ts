@@ -1,0 +1,39 @@
+// A minimal consumer of the bridge's advice topic, as a ZSM system would write it: reads CloudEvents in Kafka
+// binary mode, drops duplicates by ce_id, and commits only after handling. Run against the local broker:
+//   npm run example:consume -- --topic bridge.advice.om-zsm.v1 [--brokers 127.0.0.1:9092] [--max 10]
+import { parseArgs } from 'node:util';
+import { Kafka, logLevel } from 'kafkajs';
+
+const { values } = parseArgs({
+  options: {
+    topic: { type: 'string', default: 'bridge.advice.om-zsm.v1' },
+    brokers: { type: 'string', default: process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092' },
+    group: { type: 'string', default: 'example-zsm-consumer' },
+    max: { type: 'string', default: '0' }, // stop after this many new events (0: run until Ctrl-C)
+  },
+});
+
+const kafka = new Kafka({ clientId: 'example-zsm-consumer', brokers: values.brokers.split(','), logLevel: logLevel.WARN });
+const consumer = kafka.consumer({ groupId: values.group });
+
+// In production this is a table with a unique index on (ce_source, ce_id), written in the same transaction as
+// the handling. A resend after a bridge or broker failure carries the same ce_id and is dropped here.
+const seen = new Set<string>();
+let handled = 0;
+const max = Number(values.max);
+
+await consumer.connect();
+await consumer.subscribe({ topic: values.topic, fromBeginning: true });
+await consumer.run({
+  eachMessage: async ({ message }) => {
+    const header = (name: string) => message.headers?.[name]?.toString();
+    const id = `${header('ce_source')}|${header('ce_id')}`;
+    if (seen.has(id)) return;
+    seen.add(id);
+    const data = JSON.parse(message.value?.toString() ?? '{}') as { recordId: string; record: { adviceId: string; version: number; recommendation?: { disposal: string } } };
+    // Log ids, never the subject's personal data.
+    process.stdout.write(`${header('ce_type')} ${header('ce_id')} record=${data.recordId} advice=${data.record.adviceId} v${data.record.version} disposal=${data.record.recommendation?.disposal ?? '-'}\n`);
+    handled++;
+    if (max > 0 && handled >= max) setImmediate(() => void consumer.disconnect());
+  },
+});

@@ -1,0 +1,31 @@
+// Creates the database named in DATABASE_URL when it does not exist yet (connecting to the server's `postgres`
+// database to do it). Used by scripts/run-local.sh on a developer's machine; production databases are made by DBAs.
+import pg from 'pg';
+
+const url = process.env['DATABASE_URL'];
+if (!url) {
+  process.stderr.write('ensure-database: DATABASE_URL is not set\n');
+  process.exit(1);
+}
+const target = new URL(url);
+const name = decodeURIComponent(target.pathname.slice(1));
+if (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(name)) {
+  process.stderr.write(`ensure-database: refusing to create a database named ${JSON.stringify(name)}\n`);
+  process.exit(1);
+}
+const admin = new URL(url);
+admin.pathname = '/postgres';
+const client = new pg.Client({ connectionString: admin.toString(), connectionTimeoutMillis: 5_000 });
+try {
+  await client.connect();
+  const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+  if (rowCount === 0) {
+    await client.query(`CREATE DATABASE "${name}"`);
+    process.stdout.write(`ensure-database: created database ${name} on ${target.host}\n`);
+  }
+} catch (err) {
+  process.stderr.write(`ensure-database: cannot reach PostgreSQL at ${target.host}: ${(err as Error).message}\n`);
+  process.exitCode = 1;
+} finally {
+  await client.end().catch(() => undefined);
+}

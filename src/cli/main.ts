@@ -1,0 +1,14 @@
+// `gcos-zsm-bridge <command>`: the project's command-line tools. Each command is one module in this folder.
+const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run(args: string[]): Promise<number> }> }> = {
+  migrate: { summary: 'apply pending database migrations (DATABASE_URL)', load: () => import('./migrate-command.ts') },
+};
+
+const [name, ...args] = process.argv.slice(2);
+const command = name ? COMMANDS[name] : undefined;
+if (!command) {
+  const lines = Object.entries(COMMANDS).map(([n, c]) => `  ${n.padEnd(12)} ${c.summary}`);
+  process.stderr.write(`usage: gcos-zsm-bridge <command> [args]\n\ncommands:\n${lines.join('\n')}\n`);
+  process.exitCode = name ? 2 : 0;
+} else {
+  process.exitCode = await (await command.load()).run(args);
+}

@@ -1,0 +1,71 @@
+// A bridge for one test file: its own fresh database (from the migrated template), its own topic prefix,
+// real PostgreSQL and Kafka, and its log lines captured.
+import { randomBytes } from 'node:crypto';
+import { inject } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import app from '../../src/app.ts';
+import { loadConfig, type Config } from '../../src/config.ts';
+import { createHttpServer } from '../../src/http/create-server.ts';
+import { createLogger } from '../../src/logger.ts';
+import { closeServices, createServices, ensureTopics, type Services } from '../../src/services.ts';
+import { topicName } from '../../src/kafka/topics.ts';
+import { adminQuery, databaseUrl } from './pg-admin.ts';
+import { LogCapture } from './log-capture.ts';
+
+export const TEST_OIN = '00000009999999999000';
+
+/** A new database cloned from the run's migrated template. */
+export async function freshDatabase(): Promise<string> {
+  const server = inject('pgServerUrl');
+  const name = `bridge_${inject('runId')}_${randomBytes(4).toString('hex')}`;
+  await adminQuery(server, `CREATE DATABASE ${name} TEMPLATE ${inject('templateDatabase')}`);
+  return databaseUrl(server, name);
+}
+
+export function testEnv(databaseUrlValue: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return {
+    DATABASE_URL: databaseUrlValue,
+    KAFKA_BROKERS: inject('kafkaBrokers'),
+    KAFKA_TOPIC_PREFIX: `${inject('runId')}.${randomBytes(3).toString('hex')}.`,
+    KAFKA_TOPIC_PARTITIONS: '3',
+    BRIDGE_OIN: TEST_OIN,
+    PSEUDONYM_KEY: 'test-only-pseudonym-secret-0123456789abcdef',
+    LOG_LEVEL: 'info',
+    RELAY_POLL_INTERVAL_MS: '200',
+    RELAY_SEND_TIMEOUT_MS: '5000',
+    RELAY_MAX_BACKOFF_MS: '1000',
+    ...extra,
+  };
+}
+
+export interface TestBridge {
+  app: FastifyInstance;
+  services: Services;
+  config: Config;
+  logs: LogCapture;
+  topic(kind: string, recipient: string): string;
+  close(): Promise<void>;
+}
+
+export async function startBridge(options: { env?: Record<string, string>; databaseUrl?: string; relay?: boolean } = {}): Promise<TestBridge> {
+  const config = loadConfig(testEnv(options.databaseUrl ?? (await freshDatabase()), options.env));
+  const logs = new LogCapture();
+  const logger = createLogger(config.logLevel, logs);
+  const services = createServices(config, logger);
+  await ensureTopics(services);
+  const server = createHttpServer({ logger, bodyLimitBytes: config.bodyLimitBytes });
+  await server.register(app, { services });
+  await server.ready();
+  if (options.relay ?? true) services.relay.start();
+  return {
+    app: server,
+    services,
+    config,
+    logs,
+    topic: (kind, recipient) => topicName(config.kafkaTopicPrefix, kind, recipient),
+    async close() {
+      await server.close();
+      await closeServices(services);
+    },
+  };
+}

@@ -1,0 +1,53 @@
+// Once per test run: find PostgreSQL and Kafka, build a migrated template database, hand both to the tests,
+// and afterwards drop every database and topic this run made.
+import { randomBytes } from 'node:crypto';
+import type { TestProject } from 'vitest/node';
+import { createKafka } from '../../src/kafka/client.ts';
+import { createKafkaAdmin } from '../../src/kafka/admin.ts';
+import { createLogger } from '../../src/logger.ts';
+import { migrate } from '../../src/store/migrate.ts';
+import { createPool } from '../../src/store/pool.ts';
+import { adminQuery, databaseUrl } from './pg-admin.ts';
+import { provisionKafka, provisionPostgres } from './provision.ts';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    pgServerUrl: string;
+    templateDatabase: string;
+    kafkaBrokers: string;
+    runId: string;
+  }
+}
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const logger = createLogger('warn');
+  const runId = `t${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
+  const [pgServer, kafka] = await Promise.all([provisionPostgres(), provisionKafka()]);
+  process.stdout.write(`integration services: PostgreSQL via ${pgServer.how}; Kafka via ${kafka.how} (${kafka.url}); run ${runId}\n`);
+
+  const template = `bridge_${runId}_tpl`;
+  await adminQuery(pgServer.url, `CREATE DATABASE ${template}`);
+  const pool = createPool({ databaseUrl: databaseUrl(pgServer.url, template) }, logger);
+  await migrate(pool, logger);
+  await pool.end();
+
+  project.provide('pgServerUrl', pgServer.url);
+  project.provide('templateDatabase', template);
+  project.provide('kafkaBrokers', kafka.url);
+  project.provide('runId', runId);
+
+  return async () => {
+    const { rows } = await adminQuery<{ datname: string }>(pgServer.url, `SELECT datname FROM pg_database WHERE datname LIKE $1`, [`bridge_${runId}_%`]);
+    for (const r of rows) await adminQuery(pgServer.url, `DROP DATABASE IF EXISTS ${r.datname} WITH (FORCE)`);
+    const admin = createKafkaAdmin(createKafka({ kafkaBrokers: kafka.url.split(','), kafkaClientId: 'test-cleanup' }, logger));
+    try {
+      const topics = (await admin.listTopics()).filter((t) => t.startsWith(`${runId}.`));
+      await admin.deleteTopics(topics);
+    } catch (err) {
+      process.stdout.write(`could not delete this run's topics: ${(err as Error).message}\n`);
+    } finally {
+      await admin.close();
+    }
+    await Promise.all([pgServer.stop(), kafka.stop()]);
+  };
+}

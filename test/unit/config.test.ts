@@ -1,0 +1,68 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config.ts';
+
+const VALID = {
+  DATABASE_URL: 'postgres://bridge:secret@db.example:5432/bridge',
+  KAFKA_BROKERS: 'k1.example:9092,k2.example:9092',
+  BRIDGE_OIN: '00000001001234567000',
+  PSEUDONYM_KEY: 'unit-test-pseudonym-key-0123456789abcdef',
+};
+
+function problemsOf(env: NodeJS.ProcessEnv): string[] {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('reads a valid environment, applies defaults and coerces numbers and booleans', () => {
+    const c = loadConfig({ ...VALID, PORT: '9000', RELAY_ENABLED: 'false' });
+    expect(c.kafkaBrokers).toEqual(['k1.example:9092', 'k2.example:9092']);
+    expect(c.port).toBe(9000);
+    expect(c.relayEnabled).toBe(false);
+    expect(c.logLevel).toBe('info');
+    expect(c.bodyLimitBytes).toBe(262_144);
+  });
+
+  it('names every problem at once', () => {
+    const problems = problemsOf({ PORT: 'eighty', LOG_LEVEL: 'loud', BRIDGE_OIN: '123' });
+    const text = problems.join('\n');
+    for (const name of ['DATABASE_URL', 'KAFKA_BROKERS', 'PORT', 'LOG_LEVEL', 'BRIDGE_OIN', 'PSEUDONYM_KEY']) expect(text).toContain(name);
+    expect(problems.length).toBeGreaterThanOrEqual(6);
+  });
+
+  it('refuses a malformed DATABASE_URL and broker list without echoing the secret', () => {
+    const problems = problemsOf({ ...VALID, DATABASE_URL: 'mysql://u:topsecret@h/db', KAFKA_BROKERS: 'no-port' });
+    expect(problems.join('\n')).toMatch(/DATABASE_URL/);
+    expect(problems.join('\n')).toMatch(/KAFKA_BROKERS/);
+    expect(problems.join('\n')).not.toContain('topsecret');
+  });
+
+  it('treats empty strings as unset', () => {
+    expect(problemsOf({ ...VALID, DATABASE_URL: '' }).join()).toContain('DATABASE_URL is required');
+  });
+
+  it('reads the pseudonym key from a file, and refuses a short one', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bridge-cfg-'));
+    const good = join(dir, 'key');
+    writeFileSync(good, 'a-file-held-secret-of-enough-length-1234\n');
+    const { PSEUDONYM_KEY: _k, ...noKey } = VALID;
+    expect(loadConfig({ ...noKey, PSEUDONYM_KEY_FILE: good }).pseudonymKey).toBe('a-file-held-secret-of-enough-length-1234');
+    const short = join(dir, 'short');
+    writeFileSync(short, 'short');
+    expect(problemsOf({ ...noKey, PSEUDONYM_KEY_FILE: short }).join()).toContain('at least 32');
+    expect(problemsOf({ ...noKey, PSEUDONYM_KEY_FILE: join(dir, 'missing') }).join()).toContain('cannot be read');
+  });
+
+  it('loads only the sections a command needs', () => {
+    const c = loadConfig({ DATABASE_URL: VALID.DATABASE_URL }, ['database']);
+    expect(c.databaseUrl).toBe(VALID.DATABASE_URL);
+  });
+});

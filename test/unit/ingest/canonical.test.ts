@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { canonicalJson, contentHash } from '../../../src/ingest/canonical.ts';
+import { addYears, todayInAmsterdam } from '../../../src/ingest/dates.ts';
+
+describe('canonical JSON', () => {
+  it('ignores key order and whitespace, not values', () => {
+    expect(canonicalJson({ b: 1, a: { d: [2, { z: 1, y: 2 }], c: 'x' } })).toBe('{"a":{"c":"x","d":[2,{"y":2,"z":1}]},"b":1}');
+    expect(contentHash({ a: 1, b: 2 }).equals(contentHash({ b: 2, a: 1 }))).toBe(true);
+    expect(contentHash({ a: 1, b: 2 }).equals(contentHash({ a: 1, b: 3 }))).toBe(false);
+    expect(contentHash({ a: [1, 2] }).equals(contentHash({ a: [2, 1] }))).toBe(false);
+  });
+});
+
+describe('dates', () => {
+  it('adds years, turning 29 February into 28 February in a common year', () => {
+    expect(addYears('2026-03-15', 1)).toBe('2027-03-15');
+    expect(addYears('2028-02-29', 1)).toBe('2029-02-28');
+  });
+
+  it('takes today in Europe/Amsterdam, not UTC', () => {
+    // 23:30 UTC on 31 December is already 1 January in Amsterdam (UTC+1 in winter).
+    expect(todayInAmsterdam(new Date('2026-12-31T23:30:00Z'))).toBe('2027-01-01');
+    expect(todayInAmsterdam(new Date('2026-07-01T21:59:00Z'))).toBe('2026-07-01');
+    expect(todayInAmsterdam(new Date('2026-07-01T22:00:00Z'))).toBe('2026-07-02');
+  });
+});

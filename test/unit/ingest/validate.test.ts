@@ -1,0 +1,111 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { BridgeError, type FieldError } from '../../../src/errors.ts';
+import { KINDS } from '../../../src/ingest/kinds/index.ts';
+import { validateRecord } from '../../../src/ingest/pipeline.ts';
+import { EXAMPLE_ADVICE, daysFromToday, syntheticBsn, validAdvice } from '../../support/fixtures.ts';
+
+const EXAMPLES = new URL('../../../schemas/examples/', import.meta.url);
+const NOW = new Date();
+
+function verdict(body: unknown): { status: number; code: string; errors: FieldError[] } | 'accepted' {
+  try {
+    validateRecord(KINDS.advice, body, NOW);
+    return 'accepted';
+  } catch (err) {
+    if (!(err instanceof BridgeError)) throw err;
+    return { status: err.status, code: err.code, errors: err.errors ?? [] };
+  }
+}
+
+const codesAt = (v: ReturnType<typeof verdict>) => (v === 'accepted' ? [] : v.errors.map((e) => `${e.code} ${e.pointer}`).sort());
+
+describe('advice validation', () => {
+  it('accepts the valid example (with its dates moved to today)', () => {
+    expect(verdict(validAdvice())).toBe('accepted');
+  });
+
+  it('accepts the published example as it stands while it is current', () => {
+    // The published example is dated; once it is older than a year, only its dates would need updating.
+    expect(verdict({ ...EXAMPLE_ADVICE, adviceDate: daysFromToday(-1), validUntil: daysFromToday(30) })).toBe('accepted');
+  });
+
+  const table: Record<string, { status: number; codes: string[] }> = {
+    'advice.invalid.unknown-fields.json': { status: 400, codes: ['FIELD_UNKNOWN /extra', 'FIELD_UNKNOWN /subject/nickname'] },
+    'advice.invalid.bsn-eleven-test.json': { status: 422, codes: ['BSN_ELEVEN_TEST /subject/bsn'] },
+    'advice.invalid.schema-errors.json': {
+      status: 400,
+      codes: ['FIELD_NOT_IN_LIST /recommendation/disposal', 'FIELD_REQUIRED /goal', 'FIELD_REQUIRED /issuer/oin', 'FIELD_TYPE /version'],
+    },
+    'advice.invalid.future-date.json': { status: 422, codes: ['DATE_IN_FUTURE /adviceDate'] },
+    'advice.invalid.malformed-date.json': { status: 400, codes: ['FIELD_FORMAT /subject/dateOfBirth'] },
+  };
+
+  it('has an expectation for every invalid example in the repository', () => {
+    const files = readdirSync(EXAMPLES).filter((f) => f.includes('.invalid.'));
+    expect(files.sort()).toEqual(Object.keys(table).sort());
+  });
+
+  it.each(Object.entries(table))('%s is refused with every error at its field', (file, expected) => {
+    const body = JSON.parse(readFileSync(new URL(file, EXAMPLES), 'utf8')) as unknown;
+    const v = verdict(body);
+    expect(v).not.toBe('accepted');
+    if (v === 'accepted') return;
+    expect(v.status).toBe(expected.status);
+    expect(codesAt(v)).toEqual(expected.codes);
+  });
+
+  it('does not coerce types: a version given as a string is refused', () => {
+    expect(codesAt(verdict({ ...validAdvice(), version: '2' }))).toEqual(['FIELD_TYPE /version']);
+  });
+
+  it('refuses a valid-until more than a year after the advice date, or before it', () => {
+    const a = validAdvice();
+    expect(codesAt(verdict({ ...a, adviceDate: '2026-01-01', validUntil: '2027-01-02' }))).toEqual(['VALIDITY_TOO_LONG /validUntil']);
+    expect(codesAt(verdict({ ...a, validUntil: daysFromToday(-10) }))).toEqual(['DATE_ORDER /validUntil']);
+  });
+
+  it('refuses a birth date or incident date in the future', () => {
+    const a = validAdvice() as { subject: Record<string, unknown>; domesticViolence: { incidents: Record<string, unknown>[] } };
+    a.subject['dateOfBirth'] = daysFromToday(2);
+    a.domesticViolence.incidents[0]!['date'] = daysFromToday(1);
+    expect(codesAt(verdict(a))).toEqual(['DATE_IN_FUTURE /domesticViolence/incidents/0/date', 'DATE_IN_FUTURE /subject/dateOfBirth']);
+  });
+
+  it('needs a contact mail address or phone number', () => {
+    const a = validAdvice();
+    a['contactPoint'] = { name: 'Team ZSM-advies' };
+    expect(codesAt(verdict(a))).toEqual(['FIELD_INVALID /contactPoint']);
+  });
+
+  it('limits every string and array', () => {
+    const a = validAdvice() as Record<string, unknown> & { recommendation: Record<string, unknown> };
+    a['goal'] = 'x'.repeat(2001);
+    a.recommendation['conditions'] = Array.from({ length: 21 }, () => ({ code: 'meldplicht' }));
+    expect(codesAt(verdict(a))).toEqual(['FIELD_TOO_LONG /goal', 'FIELD_TOO_MANY_ITEMS /recommendation/conditions']);
+  });
+
+  it('escapes pointers for keys with / and ~', () => {
+    const v = verdict({ ...validAdvice(), 'a/b~c': 1 });
+    expect(codesAt(v)).toEqual(['FIELD_UNKNOWN /a~1b~0c']);
+  });
+
+  it('every string property in the schema has a maxLength and every array a maxItems', () => {
+    const schema = JSON.parse(readFileSync(new URL('../../../schemas/advice.v1.json', import.meta.url), 'utf8')) as unknown;
+    const missing: string[] = [];
+    const walk = (node: unknown, path: string) => {
+      if (!node || typeof node !== 'object') return;
+      const n = node as Record<string, unknown>;
+      if (n['type'] === 'string' && n['maxLength'] === undefined) missing.push(path);
+      if (n['type'] === 'array' && n['maxItems'] === undefined) missing.push(path);
+      if (n['type'] === 'object' && n['additionalProperties'] !== false) missing.push(`${path} (additionalProperties)`);
+      for (const [k, v] of Object.entries(n)) walk(v, `${path}/${k}`);
+    };
+    walk(schema, '');
+    expect(missing).toEqual([]);
+  });
+
+  it('uses a different synthetic BSN per fixture index', () => {
+    expect(syntheticBsn(1)).not.toBe(syntheticBsn(0));
+  });
+});
