@@ -51,8 +51,15 @@ async function main(): Promise<void> {
     topics.abort();
     try {
       await server.close(); // stops accepting, waits for in-flight requests
+      logger.debug('http closed');
       await closeServices(services); // jobs, relay (finishes its batch), Kafka clients, pool
       logger.info('shut down cleanly');
+      // Everything of ours is closed. Should a library still hold a socket, it must not keep a stopping
+      // process alive until the orchestrator kills it.
+      setTimeout(() => {
+        logger.warn({ resources: process.getActiveResourcesInfo() }, 'open handles remain after shutdown; exiting');
+        process.exit(0);
+      }, 1_000).unref();
     } catch (err) {
       logger.error({ err }, 'error during shutdown');
       process.exitCode = 1;

@@ -66,8 +66,13 @@ export async function ensureTopics(s: Services, signal?: AbortSignal): Promise<v
 }
 
 export async function closeServices(s: Services): Promise<void> {
-  await s.scheduler.stop();
-  await s.relay.stop();
-  await Promise.allSettled([s.producer.close(), s.admin.close()]);
-  await s.pool.end();
+  const step = async (name: string, fn: () => Promise<unknown>) => {
+    const started = Date.now();
+    await fn();
+    s.logger.debug({ step: name, ms: Date.now() - started }, 'closed');
+  };
+  await step('jobs', () => s.scheduler.stop());
+  await step('relay', () => s.relay.stop());
+  await step('kafka', () => Promise.allSettled([s.producer.close(), s.admin.close()]));
+  await step('database', () => s.pool.end());
 }

@@ -117,6 +117,7 @@ export async function ingest<T>(deps: PipelineDeps, kind: RecordKind<T>, input: 
       throw err;
     }
     if (isDatabaseUnavailable(err)) {
+      deps.metrics.recordsRefused.inc({ kind: kind.name, code: 'BRIDGE_UNAVAILABLE' });
       throw new BridgeError('BRIDGE_UNAVAILABLE', 'The database is unavailable; nothing was stored', { cause: err, headers: { 'retry-after': '5' } });
     }
     throw err;

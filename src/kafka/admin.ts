@@ -15,18 +15,41 @@ export interface KafkaAdmin {
   close(): Promise<void>;
 }
 
+const RETIRE_WAIT_MS = 8_000; // longest a retired client's last call can take (request timeout and retries)
+
 export function createKafkaAdmin(kafka: Kafka): KafkaAdmin {
   let admin: Admin | undefined;
   let connecting: Promise<Admin> | undefined;
+  let closed = false;
+  const retiring = new Set<Promise<void>>();
+  const inFlight = new Set<Promise<unknown>>();
+
+  /** Runs a call and remembers it until it settles: close() waits for it, because kafkajs keeps working inside
+   * a call (createTopics polls metadata until leaders exist) and reconnects a client disconnected under it. */
+  function tracked<T>(call: () => Promise<T>): Promise<T> {
+    const p = call();
+    inFlight.add(p);
+    void p.catch(() => undefined).finally(() => inFlight.delete(p));
+    return p;
+  }
 
   async function get(): Promise<Admin> {
+    if (closed) throw new Error('Kafka admin is closed');
     if (admin) return admin;
     connecting ??= (async () => {
       const a = kafka.admin({ retry: { retries: 2, initialRetryTime: 100, maxRetryTime: 1_000 } });
       try {
         await a.connect();
+      } catch (err) {
+        await a.disconnect().catch(() => undefined);
+        throw err;
       } finally {
         connecting = undefined;
+      }
+      if (closed) {
+        // close() ran while this connect was under way: leave no socket behind.
+        await a.disconnect().catch(() => undefined);
+        throw new Error('Kafka admin is closed');
       }
       admin = a;
       return a;
@@ -34,52 +57,72 @@ export function createKafkaAdmin(kafka: Kafka): KafkaAdmin {
     return connecting;
   }
 
-  async function reset(): Promise<void> {
-    const a = admin;
-    admin = undefined;
-    await a?.disconnect().catch(() => undefined);
+  /** Replaces the client after a failed call. kafkajs reconnects on the next request, so a client is only
+   * disconnected once its last call has settled; disconnecting it earlier lets that call open a new socket
+   * that nothing would ever close. */
+  function retire(a: Admin | undefined, lastCall: Promise<unknown>): void {
+    if (!a) return;
+    if (admin === a) admin = undefined;
+    const p = lastCall.then(
+      () => a.disconnect(),
+      () => a.disconnect(),
+    ).catch(() => undefined);
+    retiring.add(p);
+    void p.finally(() => retiring.delete(p));
   }
 
   return {
-    async ensureTopics(specs) {
-      const a = await get();
-      const existing = new Set(await a.listTopics());
-      const missing = specs.filter((s) => !existing.has(s.topic));
-      if (missing.length === 0) return [];
-      await a.createTopics({
-        waitForLeaders: true,
-        topics: missing.map((s) => ({ topic: s.topic, numPartitions: s.partitions, replicationFactor: s.replicationFactor })),
+    ensureTopics(specs) {
+      return tracked(async () => {
+        const a = await get();
+        const existing = new Set(await a.listTopics());
+        const missing = specs.filter((s) => !existing.has(s.topic));
+        if (missing.length === 0) return [];
+        await a.createTopics({
+          waitForLeaders: true,
+          topics: missing.map((s) => ({ topic: s.topic, numPartitions: s.partitions, replicationFactor: s.replicationFactor })),
+        });
+        return missing.map((s) => s.topic);
       });
-      return missing.map((s) => s.topic);
     },
     async ping(timeoutMs) {
       let timer: NodeJS.Timeout | undefined;
+      let client: Admin | undefined;
+      const call = tracked(async () => {
+        client = await get();
+        await client.describeCluster();
+      });
       try {
         await Promise.race([
-          (async () => {
-            const a = await get();
-            await a.describeCluster();
-          })(),
+          call,
           new Promise<never>((_, reject) => {
             timer = setTimeout(() => reject(new Error('Kafka admin call timed out')), timeoutMs);
           }),
         ]);
       } catch (err) {
-        // A fresh connection next time: kafkajs may keep a dead socket otherwise.
-        await reset();
+        // A fresh client next time: after a broker restart kafkajs may hold on to a dead socket.
+        retire(client ?? admin, call);
         throw err;
       } finally {
         clearTimeout(timer);
       }
     },
-    async listTopics() {
-      return (await get()).listTopics();
+    listTopics() {
+      return tracked(async () => (await get()).listTopics());
     },
-    async deleteTopics(topics) {
-      if (topics.length > 0) await (await get()).deleteTopics({ topics, timeout: 10_000 });
+    deleteTopics(topics) {
+      return tracked(async () => {
+        if (topics.length > 0) await (await get()).deleteTopics({ topics, timeout: 10_000 });
+      });
     },
     async close() {
-      await reset();
+      closed = true;
+      await connecting?.catch(() => undefined);
+      await Promise.race([Promise.all([...inFlight].map((p) => p.catch(() => undefined))), new Promise((r) => setTimeout(r, RETIRE_WAIT_MS).unref())]);
+      const a = admin;
+      admin = undefined;
+      await a?.disconnect().catch(() => undefined);
+      await Promise.race([Promise.all([...retiring]), new Promise((r) => setTimeout(r, RETIRE_WAIT_MS).unref())]);
     },
   };
 }

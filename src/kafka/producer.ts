@@ -21,6 +21,7 @@ export interface DeliveryProducer {
 export function createDeliveryProducer(kafka: Kafka, logger: Logger): DeliveryProducer {
   let producer: Producer | undefined;
   let connecting: Promise<Producer> | undefined;
+  let closed = false;
 
   const fresh = (): Producer =>
     kafka.producer({
@@ -35,6 +36,7 @@ export function createDeliveryProducer(kafka: Kafka, logger: Logger): DeliveryPr
     });
 
   async function get(): Promise<Producer> {
+    if (closed) throw new Error('Kafka producer is closed');
     if (producer) return producer;
     connecting ??= (async () => {
       const p = fresh();
@@ -46,16 +48,37 @@ export function createDeliveryProducer(kafka: Kafka, logger: Logger): DeliveryPr
       } finally {
         connecting = undefined;
       }
+      // A close() that ran while this connect was under way must not leave an open socket behind.
+      if (closed) {
+        await p.disconnect().catch(() => undefined);
+        throw new Error('Kafka producer is closed');
+      }
       producer = p;
       return p;
     })();
     return connecting;
   }
 
-  async function discard(): Promise<void> {
+  const retiring = new Set<Promise<void>>();
+  const retired = new Set<Producer>();
+
+  /** Replaces the producer after a failed or timed-out send. It is disconnected once that send has settled:
+   * kafkajs retries (and reconnects) inside a pending send, so disconnecting earlier could leave a socket that
+   * nothing closes. Its retries are bounded, so the send does settle. */
+  function retire(lastSend: Promise<unknown>): void {
     const p = producer;
     producer = undefined;
-    if (p) await Promise.race([p.disconnect().catch(() => undefined), sleep(2_000)]);
+    if (!p) return;
+    retired.add(p);
+    const done = lastSend.then(
+      () => p.disconnect(),
+      () => p.disconnect(),
+    ).catch(() => undefined);
+    retiring.add(done);
+    void done.finally(() => {
+      retiring.delete(done);
+      retired.delete(p);
+    });
   }
 
   return {
@@ -70,27 +93,34 @@ export function createDeliveryProducer(kafka: Kafka, logger: Logger): DeliveryPr
       const deadline = new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(new KafkaSendTimeoutError(deadlineMs)), deadlineMs);
       });
+      const attempt = (async () => {
+        const p = await get();
+        await p.sendBatch({
+          acks: -1,
+          timeout: deadlineMs,
+          topicMessages: [...byTopic].map(([topic, msgs]) => ({ topic, messages: msgs })),
+        });
+      })();
+      attempt.catch(() => undefined); // a late rejection after the deadline is expected, not unhandled
       try {
-        const attempt = (async () => {
-          const p = await get();
-          await p.sendBatch({
-            acks: -1,
-            timeout: deadlineMs,
-            topicMessages: [...byTopic].map(([topic, msgs]) => ({ topic, messages: msgs })),
-          });
-        })();
-        attempt.catch(() => undefined); // a late rejection after the deadline is expected, not unhandled
         await Promise.race([attempt, deadline]);
       } catch (err) {
         logger.debug({ err: { name: (err as Error).name } }, 'send failed; replacing the producer');
-        await discard();
+        retire(attempt);
         throw err;
       } finally {
         clearTimeout(timer);
       }
     },
     async close() {
-      await discard();
+      closed = true;
+      await connecting?.catch(() => undefined);
+      const p = producer;
+      producer = undefined;
+      await p?.disconnect().catch(() => undefined);
+      // At shutdown nothing more is sent: retired producers are disconnected now, not after their last send.
+      await Promise.all([...retired].map((r) => r.disconnect().catch(() => undefined)));
+      await Promise.race([Promise.all([...retiring]), sleep(2_000)]);
     },
   };
 }

@@ -79,7 +79,7 @@ describe('the server process', () => {
 
   it('migrates at start when asked, becomes ready, takes an advice, and shuts down cleanly on SIGTERM', async () => {
     const port = await freePort();
-    const env = testEnv(await emptyDatabase(), { MIGRATE_ON_START: 'true', PORT: String(port), HOST: '127.0.0.1' });
+    const env = testEnv(await emptyDatabase(), { MIGRATE_ON_START: 'true', PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'debug' });
     let listening: () => void = () => undefined;
     const isListening = new Promise<void>((r) => (listening = r));
     const server = runServer(env, (out) => (out.includes('Server listening') ? (listening(), true) : false), 60_000);
@@ -90,8 +90,9 @@ describe('the server process', () => {
     expect(res.status).toBe(202);
     server.kill('SIGTERM');
     const r = await server.done;
-    expect(r.code).toBe(0);
+    expect(r.code, r.stdout.split('\n').filter((l) => /"level":"(warn|error|fatal)"/.test(l)).join('\n') + r.stderr).toBe(0);
     expect(r.stdout).toContain('shut down cleanly');
+    expect(r.stdout.split('\n').filter((l) => l.includes('open handles remain'))).toEqual([]); // every socket of ours was closed
     // Request bodies are never logged: nothing of the advice appears in the output.
     expect(r.stdout).not.toContain('Synthetisch');
     expect(r.stdout).not.toContain((validAdvice()['subject'] as { bsn: string }).bsn);
