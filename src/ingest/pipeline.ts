@@ -1,5 +1,9 @@
 // The way every record goes: schema -> rules -> identity and pseudonyms -> deliveries -> one transaction.
 // Nothing is stored unless every step passes; the receipt is returned only after the commit.
+//
+// Two halves: `prepareRecord` does everything that needs no database (so a batch, the inbound Kafka topic and
+// the offline validator can share it), `persistPrepared` writes one prepared record inside the caller's
+// transaction. `ingest` is the two together for one record.
 import { randomUUID } from 'node:crypto';
 import { BridgeError, fieldError } from '../errors.ts';
 import type { ExchangePlan } from '../exchange/plan.ts';
@@ -9,8 +13,8 @@ import { DOMAIN_INTERNAL, type Pseudonymiser } from '../privacy/pseudonym.ts';
 import { bridgeSource, cloudEventHeaders } from '../relay/cloudevents.ts';
 import { slotOf } from '../relay/slots.ts';
 import { insertOutboxRows, type NewOutboxRow } from '../store/outbox-repo.ts';
-import { isDatabaseUnavailable, type Pool } from '../store/pool.ts';
-import { insertRecord } from '../store/records-repo.ts';
+import { isDatabaseUnavailable, type Pool, type Queryable } from '../store/pool.ts';
+import { insertRecord, type NewRecord } from '../store/records-repo.ts';
 import { withTransaction } from '../store/transaction.ts';
 import { contentHash } from './canonical.ts';
 import { todayInAmsterdam } from './dates.ts';
@@ -49,6 +53,15 @@ export interface IngestResult {
   replayed: boolean;
 }
 
+/** A record that passed every check, with every row it will write. */
+export interface PreparedRecord<T = unknown> {
+  kind: RecordKind<T>;
+  record: T;
+  row: NewRecord;
+  outbox: NewOutboxRow[];
+  receipt: Receipt;
+}
+
 /** The checks that need no database: schema, BSN, rules. Returns the typed record or throws a BridgeError. */
 export function validateRecord<T>(kind: RecordKind<T>, body: unknown, now: Date): T {
   const validate = validatorFor(kind.schemaFile);
@@ -62,7 +75,8 @@ export function validateRecord<T>(kind: RecordKind<T>, body: unknown, now: Date)
   return record;
 }
 
-export async function ingest<T>(deps: PipelineDeps, kind: RecordKind<T>, input: IngestInput): Promise<IngestResult> {
+/** Validates a record and builds every row it will write. Touches no database; throws a BridgeError on refusal. */
+export function prepareRecord<T>(deps: PipelineDeps, kind: RecordKind<T>, input: IngestInput): PreparedRecord<T> {
   const now = deps.now?.() ?? new Date();
   let record: T;
   try {
@@ -91,35 +105,47 @@ export async function ingest<T>(deps: PipelineDeps, kind: RecordKind<T>, input: 
       payload: JSON.stringify({ recordId: id, kind: kind.name, acceptedAt: receivedAt, record: d.view }),
     };
   });
-  const hash = contentHash(record);
+  const row: NewRecord = {
+    id, kind: kind.name, source: identity.source, externalId: identity.externalId, version: identity.version,
+    contentHash: contentHash(record), subjectKey, body: record, receipt, traceId: trace.traceId,
+  };
+  return { kind, record, row, outbox, receipt };
+}
 
+/** Writes a prepared record inside the caller's transaction: a replay returns the stored receipt, a conflict throws. */
+export async function persistPrepared(client: Queryable, p: PreparedRecord): Promise<IngestResult> {
+  const outcome = await insertRecord(client, p.row);
+  if (!outcome.inserted) {
+    if (!outcome.existing.contentHash.equals(p.row.contentHash)) {
+      throw new BridgeError('BRIDGE_CONFLICT', `${p.kind.name} ${p.row.externalId} version ${p.row.version} was already accepted with different content; send a higher version`);
+    }
+    return { receipt: outcome.existing.receipt as Receipt, replayed: true };
+  }
+  await insertOutboxRows(client, p.outbox);
+  return { receipt: p.receipt, replayed: false };
+}
+
+/** Turns a database outage into a 503 the client can retry; anything else passes through. */
+export function unavailableOr(err: unknown, deps: PipelineDeps, kind: string): unknown {
+  if (err instanceof BridgeError) {
+    deps.metrics.recordsRefused.inc({ kind, code: err.code });
+    return err;
+  }
+  if (isDatabaseUnavailable(err)) {
+    deps.metrics.recordsRefused.inc({ kind, code: 'BRIDGE_UNAVAILABLE' });
+    return new BridgeError('BRIDGE_UNAVAILABLE', 'The database is unavailable; nothing was stored', { cause: err, headers: { 'retry-after': '5' } });
+  }
+  return err;
+}
+
+export async function ingest<T>(deps: PipelineDeps, kind: RecordKind<T>, input: IngestInput): Promise<IngestResult> {
+  const prepared = prepareRecord(deps, kind, input);
   try {
-    const result = await withTransaction(deps.pool, async (client) => {
-      const outcome = await insertRecord(client, {
-        id, kind: kind.name, source: identity.source, externalId: identity.externalId, version: identity.version,
-        contentHash: hash, subjectKey, body: record, receipt, traceId: trace.traceId,
-      });
-      if (!outcome.inserted) {
-        if (!outcome.existing.contentHash.equals(hash)) {
-          throw new BridgeError('BRIDGE_CONFLICT', `${kind.name} ${identity.externalId} version ${identity.version} was already accepted with different content; send a higher version`);
-        }
-        return { receipt: outcome.existing.receipt as Receipt, replayed: true };
-      }
-      await insertOutboxRows(client, outbox);
-      return { receipt, replayed: false };
-    });
+    const result = await withTransaction(deps.pool, (client) => persistPrepared(client, prepared as PreparedRecord));
     if (result.replayed) deps.metrics.recordsReplayed.inc({ kind: kind.name });
     else deps.metrics.recordsAccepted.inc({ kind: kind.name });
     return result;
   } catch (err) {
-    if (err instanceof BridgeError) {
-      deps.metrics.recordsRefused.inc({ kind: kind.name, code: err.code });
-      throw err;
-    }
-    if (isDatabaseUnavailable(err)) {
-      deps.metrics.recordsRefused.inc({ kind: kind.name, code: 'BRIDGE_UNAVAILABLE' });
-      throw new BridgeError('BRIDGE_UNAVAILABLE', 'The database is unavailable; nothing was stored', { cause: err, headers: { 'retry-after': '5' } });
-    }
-    throw err;
+    throw unavailableOr(err, deps, kind.name);
   }
 }

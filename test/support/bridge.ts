@@ -31,6 +31,7 @@ export function testEnv(databaseUrlValue: string, extra: Record<string, string> 
     BRIDGE_OIN: TEST_OIN,
     PSEUDONYM_KEY: 'test-only-pseudonym-secret-0123456789abcdef',
     LOG_LEVEL: 'info',
+    PG_POOL_MAX: '5',
     RELAY_POLL_INTERVAL_MS: '200',
     RELAY_SEND_TIMEOUT_MS: '5000',
     RELAY_MAX_BACKOFF_MS: '1000',

@@ -1,0 +1,42 @@
+// The example consumer in docs/consuming.md works against a real broker: it reads the bridge's topic, prints
+// ids only, and drops a resend with the same ce_id.
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { OM_ZSM } from '../../../src/exchange/default-plan.ts';
+import { startBridge, type TestBridge } from '../../support/bridge.ts';
+import { waitForDelivery } from '../../support/db.ts';
+import { syntheticBsn, validAdvice } from '../../support/fixtures.ts';
+
+const EXAMPLE = fileURLToPath(new URL('../../../examples/consume-advices.ts', import.meta.url));
+let bridge: TestBridge;
+beforeAll(async () => {
+  bridge = await startBridge();
+});
+afterAll(async () => {
+  await bridge?.close();
+});
+
+describe('examples/consume-advices.ts', () => {
+  it('prints each new advice once, by id, without personal data', async () => {
+    const res = await bridge.app.inject({ method: 'POST', url: '/v1/advices', payload: validAdvice({ adviceId: 'EX-1', bsn: syntheticBsn(30) }) });
+    expect(res.statusCode).toBe(202);
+    expect(await waitForDelivery(bridge.services.pool)).toBe(0);
+    // Resend the same message (same ce_id), as the relay would after an unknown outcome.
+    await bridge.services.pool.query('UPDATE outbox SET delivered_at = NULL');
+    expect(await waitForDelivery(bridge.services.pool)).toBe(0);
+
+    const args = [EXAMPLE, '--topic', bridge.topic('advice', OM_ZSM), '--brokers', inject('kafkaBrokers'), '--group', `ex-${randomBytes(3).toString('hex')}`, '--max', '2'];
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    await new Promise((r) => setTimeout(r, 12_000));
+    child.kill('SIGTERM');
+    const lines = out.trim().split('\n').filter(Boolean);
+    expect(lines).toHaveLength(1); // the resend was dropped
+    expect(lines[0]).toContain('advice=EX-1 v1');
+    expect(lines[0]).toContain(`record=${res.json<{ id: string }>().id}`);
+    expect(out).not.toContain(syntheticBsn(30));
+  });
+});
