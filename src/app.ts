@@ -11,6 +11,7 @@ import { metricsRoutes } from './http/metrics-route.ts';
 import { openapiOptions, openapiRoutes } from './http/openapi.ts';
 import { recordRoutes } from './http/records.ts';
 import type { Services } from './services.ts';
+import './http/access.ts';
 
 export interface AppOptions {
   services: Services;

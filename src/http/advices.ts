@@ -17,6 +17,7 @@ export function documentedSchema(file: string, exampleFile: string): Record<stri
 
 export async function adviceRoutes(app: FastifyInstance, deps: PipelineDeps): Promise<void> {
   app.post('/v1/advices', {
+    config: { access: { roles: ['submit-advice'] } },
     schema: {
       tags: ['advices'],
       summary: 'Submit an advice',

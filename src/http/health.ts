@@ -41,10 +41,12 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
 
 export async function healthRoutes(app: FastifyInstance, deps: HealthDeps): Promise<void> {
   app.get('/health/live', {
+    config: { access: 'public' },
     schema: { tags: ['operations'], summary: 'Liveness: the process is up', response: { 200: { type: 'object', properties: { status: { type: 'string', enum: ['live'] } } } } },
   }, async () => ({ status: 'live' }));
 
   app.get('/health/ready', {
+    config: { access: 'public' },
     schema: {
       tags: ['operations'],
       summary: 'Readiness: PostgreSQL answers, Kafka answers, and the relay keeps up',

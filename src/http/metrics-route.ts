@@ -5,7 +5,7 @@ import { backlog } from '../store/outbox-repo.ts';
 import type { Pool } from '../store/pool.ts';
 
 export async function metricsRoutes(app: FastifyInstance, deps: { pool: Pool; metrics: Metrics }): Promise<void> {
-  app.get('/metrics', { schema: { tags: ['operations'], summary: 'Metrics in Prometheus text format', produces: ['text/plain'] } }, async (_request, reply) => {
+  app.get('/metrics', { config: { access: { roles: ['ops'] } }, schema: { tags: ['operations'], summary: 'Metrics in Prometheus text format', produces: ['text/plain'] } }, async (_request, reply) => {
     try {
       const b = await backlog(deps.pool);
       deps.metrics.outboxPending.set(b.pending);

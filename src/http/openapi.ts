@@ -26,5 +26,5 @@ export function openapiOptions(): SwaggerOptions {
 }
 
 export async function openapiRoutes(app: FastifyInstance): Promise<void> {
-  app.get('/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  app.get('/v1/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
 }

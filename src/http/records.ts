@@ -40,6 +40,7 @@ const recordStateSchema = {
 
 export async function recordRoutes(app: FastifyInstance, deps: { pool: Pool }): Promise<void> {
   app.get<{ Params: { id: string } }>('/v1/records/:id', {
+    config: { access: { roles: ['submit-advice', 'submit-case-events', 'ops'] } },
     schema: {
       tags: ['records'],
       summary: 'State of a record and of each of its deliveries',
