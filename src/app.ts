@@ -23,7 +23,10 @@ async function app(fastify: FastifyInstance, { services: s }: AppOptions): Promi
   installJsonBodyParser(fastify);
   await fastify.register(swagger, openapiOptions());
 
-  const pipeline = { pool: s.pool, plan: s.plan, pseudonymiser: s.pseudonymiser, metrics: s.metrics, bridgeOin: s.config.bridgeOin };
+  const pipeline = {
+    pool: s.pool, plan: s.plan, pseudonymiser: s.pseudonymiser, metrics: s.metrics, bridgeOin: s.config.bridgeOin,
+    severities: s.config.qualitySeverities, incidents: s.incidents,
+  };
   await healthRoutes(fastify, { pool: s.pool, admin: s.admin, readyMaxOutboxAgeSeconds: s.config.readyMaxOutboxAgeSeconds });
   await metricsRoutes(fastify, { pool: s.pool, metrics: s.metrics });
   await adviceRoutes(fastify, pipeline);

@@ -2,8 +2,9 @@
 // Every problem is reported in one message so an operator fixes them in one round.
 import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
+import { parseSeverities, type Severities } from './quality/severity.ts';
 
-type Section = 'database' | 'kafka' | 'http' | 'relay' | 'jobs' | 'privacy' | 'service';
+type Section = 'database' | 'kafka' | 'http' | 'relay' | 'jobs' | 'privacy' | 'quality' | 'service';
 
 interface VarSpec {
   section: Section;
@@ -48,6 +49,12 @@ export const VARIABLES: Record<string, VarSpec> = {
   JOB_OUTBOX_CLEANUP_CRON: { section: 'jobs', schema: cron('17 * * * *'), description: 'when delivered outbox rows are removed' },
   OUTBOX_RETENTION_HOURS: { section: 'jobs', schema: int(0, 24 * 365, 168), description: 'age after which delivered outbox rows are removed' },
 
+  QUALITY_SEVERITIES: {
+    section: 'quality',
+    schema: { type: 'string', maxLength: 2000, default: '' },
+    description: 'severity per quality code, overriding the defaults: CODE=refuse|warn, comma-separated (e.g. GOAL_TOO_BRIEF=refuse,CONCISE_FIELD_TOO_LONG=warn)',
+  },
+
   PSEUDONYM_KEY: { section: 'privacy', secret: true, schema: { type: 'string', minLength: 32, maxLength: 1024 }, description: 'secret for keyed pseudonyms (at least 32 characters); or PSEUDONYM_KEY_FILE' },
   PSEUDONYM_KEY_FILE: { section: 'privacy', schema: { type: 'string', minLength: 1, maxLength: 4096 }, description: 'file holding the pseudonym secret' },
   PSEUDONYM_KEY_ID: { section: 'privacy', schema: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,32}$', default: 'k1' }, description: 'id of the pseudonym key, for rotation' },
@@ -81,6 +88,7 @@ export interface Config {
   jobsEnabled: boolean;
   jobOutboxCleanupCron: string;
   outboxRetentionHours: number;
+  qualitySeverities: Severities;
   pseudonymKey: string;
   pseudonymKeyId: string;
   logLevel: string;
@@ -110,7 +118,7 @@ function compileFor(sections: readonly Section[]) {
   return ajv.compile({ type: 'object', properties, required });
 }
 
-const ALL_SECTIONS: readonly Section[] = ['database', 'kafka', 'http', 'relay', 'jobs', 'privacy', 'service'];
+const ALL_SECTIONS: readonly Section[] = ['database', 'kafka', 'http', 'relay', 'jobs', 'privacy', 'quality', 'service'];
 
 /** Loads and checks the configuration; throws one ConfigError naming every problem. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, sections: readonly Section[] = ALL_SECTIONS): Config {
@@ -133,9 +141,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, sections: reado
     }
   }
   if (sections.includes('privacy')) resolvePseudonymKey(input, problems);
+  const severities = typeof input['QUALITY_SEVERITIES'] === 'string' ? parseSeverities(input['QUALITY_SEVERITIES'], problems) : {};
   if (problems.length > 0) throw new ConfigError(problems);
   const out: Record<string, unknown> = {};
   for (const n of names) out[camel(n)] = input[n];
+  if (sections.includes('quality')) out['qualitySeverities'] = severities;
   if (typeof input['KAFKA_BROKERS'] === 'string') out['kafkaBrokers'] = input['KAFKA_BROKERS'].split(',');
   return out as unknown as Config;
 }

@@ -38,6 +38,24 @@ export const FIELD_CODES = {
   DATE_IN_FUTURE: 'lies in the future',
   DATE_ORDER: 'lies before the date it must follow',
   VALIDITY_TOO_LONG: 'lies more than one year after the advice date',
+  // Quality criteria of an advice (src/quality/): English default texts; src/quality/messages.ts has both
+  // languages with the figures filled in. DATE_IN_FUTURE, DATE_ORDER and VALIDITY_TOO_LONG above are also the
+  // "current" criterion's codes for the advice date and valid-until.
+  ADVICE_OUTDATED: 'lies more than one year before today',
+  ADVICE_EXPIRED: 'lies in the past: the advice may no longer be used',
+  GOAL_MISSING: 'is empty or a placeholder instead of the goal of the intervention',
+  GOAL_TOO_BRIEF: 'is too brief to make the goal of the intervention clear',
+  CONTEXT_MISSING: 'is empty or a placeholder instead of the impact on the system or environment',
+  CONTEXT_TOO_BRIEF: 'is too brief to describe the impact on the system or environment',
+  LEGAL_CONDITIONS_MISSING: 'names no conditions, which the recommended disposal needs',
+  LEGAL_CONDITION_NOT_FOR_DISPOSAL: 'is a condition the recommended disposal cannot carry',
+  LEGAL_CONDITION_REPEATED: 'repeats a condition given earlier',
+  CONCISE_FIELD_LONG: 'is long; keep it short',
+  CONCISE_FIELD_TOO_LONG: 'is longer than an advice text may be',
+  CONCISE_NARRATIVE_LONG: 'the texts of the advice together are long; keep them short',
+  CONCISE_NARRATIVE_TOO_LONG: 'the texts of the advice together are longer than they may be',
+  DV_HISTORY_MISSING: 'is missing: a domestic-violence advice needs its incident history (date, kind, role)',
+  DV_HISTORY_WITHOUT_FLAG: 'lists incidents while the domestic-violence flag is off',
 } as const;
 
 export type FieldCode = keyof typeof FIELD_CODES;
@@ -47,6 +65,8 @@ export interface FieldError {
   /** RFC 6901 JSON pointer into the request body. */
   pointer: string;
   detail: string;
+  /** The quality criterion the problem belongs to, for quality findings (src/quality/). */
+  criterion?: string;
 }
 
 export const PROBLEM_TYPE_BASE = 'urn:gcos-zsm-bridge:problem:';
@@ -56,14 +76,21 @@ export class BridgeError extends Error {
   readonly status: number;
   readonly errors: FieldError[] | undefined;
   readonly headers: Record<string, string>;
+  /** Extension members of the problem document (RFC 9457 section 3.2), e.g. the quality report of a refusal. */
+  readonly extensions: Record<string, unknown>;
 
-  constructor(code: ProblemCode, detail?: string, options: { errors?: FieldError[]; cause?: unknown; headers?: Record<string, string> } = {}) {
+  constructor(
+    code: ProblemCode,
+    detail?: string,
+    options: { errors?: FieldError[]; cause?: unknown; headers?: Record<string, string>; extensions?: Record<string, unknown> } = {},
+  ) {
     super(detail ?? PROBLEMS[code].title, { cause: options.cause });
     this.name = 'BridgeError';
     this.code = code;
     this.status = PROBLEMS[code].status;
     this.errors = options.errors;
     this.headers = options.headers ?? {};
+    this.extensions = options.extensions ?? {};
   }
 }
 
@@ -75,6 +102,7 @@ export interface Problem {
   code: ProblemCode;
   instance?: string;
   errors?: FieldError[];
+  [extension: string]: unknown;
 }
 
 export function toProblem(err: BridgeError, instance?: string): Problem {
@@ -88,6 +116,8 @@ export function toProblem(err: BridgeError, instance?: string): Problem {
   };
   if (instance) p.instance = instance;
   if (err.errors && err.errors.length > 0) p.errors = err.errors;
+  // Extension members come after the standard ones and cannot replace them.
+  for (const [key, value] of Object.entries(err.extensions)) if (!(key in p)) p[key] = value;
   return p;
 }
 

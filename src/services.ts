@@ -10,6 +10,7 @@ import { createDeliveryProducer, type DeliveryProducer } from './kafka/producer.
 import type { Logger } from './logger.ts';
 import { createMetrics, type Metrics } from './observability/metrics.ts';
 import { createPseudonymiser, type Pseudonymiser } from './privacy/pseudonym.ts';
+import { NO_INCIDENTS, type IncidentSource } from './quality/enrichment.ts';
 import { createRelay, type Relay } from './relay/relay.ts';
 import { createPool, type Pool } from './store/pool.ts';
 import { hostname } from 'node:os';
@@ -24,6 +25,9 @@ export interface Services {
   metrics: Metrics;
   pseudonymiser: Pseudonymiser;
   plan: ExchangePlan;
+  /** Incidents the bridge holds about a person, for domestic-violence advices. Issue 6 (ZSM case events)
+   * provides the real source; until then it finds nothing. */
+  incidents: IncidentSource;
   relay: Relay;
   scheduler: Scheduler;
 }
@@ -46,6 +50,7 @@ export function createServices(config: Config, logger: Logger): Services {
     config, logger, pool, kafka, metrics, pseudonymiser, producer, relay,
     admin: createKafkaAdmin(kafka),
     plan: createDefaultPlan(config.kafkaTopicPrefix, pseudonymiser),
+    incidents: NO_INCIDENTS,
     scheduler: createScheduler(pool, createJobs(config), metrics, logger, runner),
   };
 }

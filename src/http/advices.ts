@@ -2,10 +2,12 @@
 // shared with the Kafka and command-line paths); the route schema documents the contract.
 import type { FastifyInstance } from 'fastify';
 import { readFileSync } from 'node:fs';
-import { ingest, type PipelineDeps } from '../ingest/pipeline.ts';
+import { ingest, type PipelineDeps, type Receipt } from '../ingest/pipeline.ts';
 import { KINDS } from '../ingest/kinds/index.ts';
 import { readSchema, SCHEMAS_DIR } from '../ingest/schemas.ts';
-import { problemResponse } from './problem-schema.ts';
+import { negotiateLanguage, type Language } from '../quality/language.ts';
+import { renderReport } from '../quality/render.ts';
+import { problemResponse, qualityProblemSchema } from './problem-schema.ts';
 import { receiptSchema } from './receipt-schema.ts';
 
 /** The schema as documentation: the same file, without the keywords that only make sense standing alone. */
@@ -13,6 +15,11 @@ export function documentedSchema(file: string, exampleFile: string): Record<stri
   const { $schema: _s, $id: _i, ...schema } = readSchema(file);
   const example = JSON.parse(readFileSync(`${SCHEMAS_DIR}examples/${exampleFile}`, 'utf8')) as unknown;
   return { ...schema, examples: [example] };
+}
+
+/** The stored receipt told in the client's language: a replay in another language gets the same findings. */
+export function receiptIn(receipt: Receipt, language: Language): Record<string, unknown> {
+  return receipt.quality ? { ...receipt, quality: renderReport(receipt.quality, language) } : { ...receipt };
 }
 
 export async function adviceRoutes(app: FastifyInstance, deps: PipelineDeps): Promise<void> {
@@ -23,7 +30,9 @@ export async function adviceRoutes(app: FastifyInstance, deps: PipelineDeps): Pr
       summary: 'Submit an advice',
       description:
         'Validates the advice against its schema and rules, stores it with its outgoing messages in one transaction, and answers 202 only after the commit. ' +
-        'Sending the same advice again returns the original receipt; the same id and version with other content is a 409.',
+        'Sending the same advice again returns the original receipt; the same id and version with other content is a 409. ' +
+        "The receipt holds the advice's quality findings per criterion (current, goal, context, legal language, concise, domestic violence); " +
+        'findings whose severity is refuse make it a 422 that lists every one. Messages follow Accept-Language (en, nl); codes do not.',
       body: documentedSchema('advice.v1.json', 'advice.valid.json'),
       response: {
         202: receiptSchema,
@@ -31,15 +40,17 @@ export async function adviceRoutes(app: FastifyInstance, deps: PipelineDeps): Pr
         409: problemResponse('Same advice id and version already accepted with different content'),
         413: problemResponse('Body too large'),
         415: problemResponse('Content-Type is not application/json'),
-        422: problemResponse('Well-formed, but breaks a rule (BSN eleven-test, dates)'),
+        422: problemResponse('Well-formed, but breaks a rule (BSN eleven-test, impossible dates) or a quality criterion; every failed rule and criterion is listed', qualityProblemSchema),
         503: problemResponse('Database unavailable; nothing stored; retry after the indicated time'),
       },
     },
     // Validation happens in the pipeline, so that REST, Kafka and the offline validator give one verdict.
     validatorCompiler: () => () => true,
   }, async (request, reply) => {
-    const result = await ingest(deps, KINDS.advice, { body: request.body, traceparent: request.headers.traceparent as string | undefined });
+    const language = negotiateLanguage(request.headers['accept-language']);
+    const result = await ingest(deps, KINDS.advice, { body: request.body, traceparent: request.headers.traceparent as string | undefined, language });
     if (result.replayed) reply.header('idempotent-replayed', 'true');
-    return reply.code(202).header('location', result.receipt.statusUrl).send(result.receipt);
+    reply.header('content-language', language).header('vary', 'accept-language');
+    return reply.code(202).header('location', result.receipt.statusUrl).send(receiptIn(result.receipt, language));
   });
 }

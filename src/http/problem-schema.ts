@@ -1,5 +1,7 @@
 // Shared JSON Schemas for responses: the problem document (RFC 9457) and helpers to declare error responses.
 import { FIELD_CODES, PROBLEMS } from '../errors.ts';
+import { CRITERIA } from '../quality/criteria.ts';
+import { qualitySchema } from './quality-schema.ts';
 
 export const problemSchema = {
   type: 'object',
@@ -21,12 +23,22 @@ export const problemSchema = {
           code: { type: 'string', enum: Object.keys(FIELD_CODES) },
           pointer: { type: 'string', description: 'RFC 6901 JSON pointer' },
           detail: { type: 'string' },
+          criterion: { type: 'string', enum: [...CRITERIA], description: 'For quality findings: the criterion it fails' },
         },
       },
     },
   },
 } as const;
 
-export function problemResponse(description: string) {
-  return { description, content: { 'application/problem+json': { schema: problemSchema } } };
+/** The problem of a refused advice: the standard members plus the quality report (RFC 9457 extension member). */
+export const qualityProblemSchema = {
+  ...problemSchema,
+  properties: {
+    ...problemSchema.properties,
+    quality: { ...qualitySchema, description: `When an advice is refused on quality: every criterion and finding, warnings included. ${qualitySchema.description}` },
+  },
+} as const;
+
+export function problemResponse(description: string, schema: Record<string, unknown> = problemSchema) {
+  return { description, content: { 'application/problem+json': { schema } } };
 }

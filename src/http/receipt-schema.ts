@@ -1,3 +1,5 @@
+import { qualitySchema } from './quality-schema.ts';
+
 export const receiptSchema = {
   type: 'object',
   description: 'Receipt: the record is stored and will be delivered',
@@ -11,5 +13,6 @@ export const receiptSchema = {
     status: { type: 'string', enum: ['accepted'] },
     receivedAt: { type: 'string', format: 'date-time' },
     statusUrl: { type: 'string', description: 'Where the state of the record and its deliveries can be read' },
+    quality: { ...qualitySchema, description: `Advices only. ${qualitySchema.description} The same findings travel to ZSM with the advice.` },
   },
 } as const;

@@ -1,15 +1,22 @@
-// The way every record goes: schema -> rules -> identity and pseudonyms -> deliveries -> one transaction.
-// Nothing is stored unless every step passes; the receipt is returned only after the commit.
+// The way every record goes: schema -> rules and quality -> identity and pseudonyms -> deliveries -> one
+// transaction. Nothing is stored unless every step passes; the receipt is returned only after the commit.
 //
 // Two halves: `prepareRecord` does everything that needs no database (so a batch, the inbound Kafka topic and
-// the offline validator can share it), `persistPrepared` writes one prepared record inside the caller's
-// transaction. `ingest` is the two together for one record.
+// the offline validator can share it; the verdict itself is verdict.ts), `persistPrepared` writes one prepared
+// record inside the caller's transaction. `ingest` is the two together for one record, with the enrichment
+// that reads what the bridge already holds (enrich.ts) in between.
 import { randomUUID } from 'node:crypto';
-import { BridgeError, fieldError } from '../errors.ts';
+import { BridgeError } from '../errors.ts';
 import type { ExchangePlan } from '../exchange/plan.ts';
 import type { Metrics } from '../observability/metrics.ts';
-import { isValidBsn } from '../privacy/bsn.ts';
 import { DOMAIN_INTERNAL, type Pseudonymiser } from '../privacy/pseudonym.ts';
+import type { QualityReport } from '../quality/criteria.ts';
+import { NO_INCIDENTS, type IncidentSource } from '../quality/enrichment.ts';
+import { MESSAGE_LANGUAGE, type Language } from '../quality/language.ts';
+import { countQuality } from '../quality/metrics.ts';
+import { renderReport, type RenderedReport } from '../quality/render.ts';
+import type { Severities } from '../quality/severity.ts';
+import { reportForView } from '../quality/view.ts';
 import { bridgeSource, cloudEventHeaders } from '../relay/cloudevents.ts';
 import { slotOf } from '../relay/slots.ts';
 import { insertOutboxRows, type NewOutboxRow } from '../store/outbox-repo.ts';
@@ -17,10 +24,12 @@ import { isDatabaseUnavailable, type Pool, type Queryable } from '../store/pool.
 import { insertRecord, type NewRecord } from '../store/records-repo.ts';
 import { withTransaction } from '../store/transaction.ts';
 import { contentHash } from './canonical.ts';
-import { todayInAmsterdam } from './dates.ts';
+import { enrichPrepared } from './enrich.ts';
 import type { RecordKind } from './kinds/kind.ts';
-import { toFieldErrors, validatorFor } from './schemas.ts';
 import { traceFrom } from './trace.ts';
+import { validateRecord, type Verdict } from './verdict.ts';
+
+export { validateRecord } from './verdict.ts';
 
 export interface PipelineDeps {
   pool: Pool;
@@ -28,12 +37,18 @@ export interface PipelineDeps {
   pseudonymiser: Pseudonymiser;
   metrics: Metrics;
   bridgeOin: string;
+  /** QUALITY_SEVERITIES: which quality findings refuse and which warn. */
+  severities?: Severities;
+  /** Incidents the bridge holds about a person, added to a domestic-violence advice's history. */
+  incidents?: IncidentSource;
   now?: () => Date;
 }
 
 export interface IngestInput {
   body: unknown;
   traceparent?: string | undefined;
+  /** Language of the texts in a refusal (Accept-Language). */
+  language?: Language | undefined;
 }
 
 export interface Receipt {
@@ -45,6 +60,8 @@ export interface Receipt {
   status: 'accepted';
   receivedAt: string;
   statusUrl: string;
+  /** Quality findings (advices), language-neutral: told in the client's language on the way out. */
+  quality?: QualityReport;
 }
 
 export interface IngestResult {
@@ -62,29 +79,22 @@ export interface PreparedRecord<T = unknown> {
   receipt: Receipt;
 }
 
-/** The checks that need no database: schema, BSN, rules. Returns the typed record or throws a BridgeError. */
-export function validateRecord<T>(kind: RecordKind<T>, body: unknown, now: Date): T {
-  const validate = validatorFor(kind.schemaFile);
-  if (!validate(body)) {
-    throw new BridgeError('BRIDGE_VALIDATION_FAILED', `The ${kind.name} does not match its schema`, { errors: toFieldErrors(validate.errors ?? []) });
-  }
-  const record = body as T;
-  const errors = kind.check(record, todayInAmsterdam(now));
-  if (!isValidBsn(kind.subjectBsn(record))) errors.unshift(fieldError('BSN_ELEVEN_TEST', kind.bsnPointer));
-  if (errors.length > 0) throw new BridgeError('BRIDGE_UNPROCESSABLE', `The ${kind.name} breaks ${errors.length} rule(s)`, { errors });
-  return record;
-}
-
 /** Validates a record and builds every row it will write. Touches no database; throws a BridgeError on refusal. */
 export function prepareRecord<T>(deps: PipelineDeps, kind: RecordKind<T>, input: IngestInput): PreparedRecord<T> {
   const now = deps.now?.() ?? new Date();
-  let record: T;
+  let verdict: Verdict<T>;
   try {
-    record = validateRecord(kind, input.body, now);
+    verdict = validateRecord(kind, input.body, now, { severities: deps.severities, language: input.language });
   } catch (err) {
-    if (err instanceof BridgeError) deps.metrics.recordsRefused.inc({ kind: kind.name, code: err.code });
+    if (err instanceof BridgeError) {
+      deps.metrics.recordsRefused.inc({ kind: kind.name, code: err.code });
+      // A quality report exists only once the body matched the schema, so its identity can be read.
+      const quality = err.extensions['quality'] as RenderedReport | undefined;
+      if (quality) countQuality(deps.metrics, kind.identity(input.body as T).source, quality);
+    }
     throw err;
   }
+  const { record, quality } = verdict;
   const identity = kind.identity(record);
   const bsn = kind.subjectBsn(record);
   const subjectKey = deps.pseudonymiser.pseudonym(bsn, DOMAIN_INTERNAL);
@@ -93,7 +103,7 @@ export function prepareRecord<T>(deps: PipelineDeps, kind: RecordKind<T>, input:
   const receivedAt = now.toISOString();
   const receipt: Receipt = {
     id, kind: kind.name, source: identity.source, externalId: identity.externalId, version: identity.version,
-    status: 'accepted', receivedAt, statusUrl: `/v1/records/${id}`,
+    status: 'accepted', receivedAt, statusUrl: `/v1/records/${id}`, ...(quality && { quality }),
   };
   const slot = slotOf(subjectKey);
   const source = bridgeSource(deps.bridgeOin);
@@ -102,7 +112,11 @@ export function prepareRecord<T>(deps: PipelineDeps, kind: RecordKind<T>, input:
     return {
       recordId: id, eventId, eventType: kind.eventType, recipient: d.recipient, topic: d.topic, messageKey: d.messageKey, slot,
       headers: cloudEventHeaders({ id: eventId, source, type: kind.eventType, time: receivedAt, traceparent: trace.traceparent }),
-      payload: JSON.stringify({ recordId: id, kind: kind.name, acceptedAt: receivedAt, record: d.view }),
+      // Next to the record, the findings this recipient's view covers, in the officer's language (decision 0050).
+      payload: JSON.stringify({
+        recordId: id, kind: kind.name, acceptedAt: receivedAt, record: d.view,
+        ...(quality && { quality: renderReport(reportForView(quality, d.view), MESSAGE_LANGUAGE) }),
+      }),
     };
   });
   const row: NewRecord = {
@@ -139,11 +153,15 @@ export function unavailableOr(err: unknown, deps: PipelineDeps, kind: string): u
 }
 
 export async function ingest<T>(deps: PipelineDeps, kind: RecordKind<T>, input: IngestInput): Promise<IngestResult> {
-  const prepared = prepareRecord(deps, kind, input);
+  const verdict = prepareRecord(deps, kind, input);
   try {
+    const prepared = await enrichPrepared(verdict, deps.incidents ?? NO_INCIDENTS);
     const result = await withTransaction(deps.pool, (client) => persistPrepared(client, prepared as PreparedRecord));
     if (result.replayed) deps.metrics.recordsReplayed.inc({ kind: kind.name });
-    else deps.metrics.recordsAccepted.inc({ kind: kind.name });
+    else {
+      deps.metrics.recordsAccepted.inc({ kind: kind.name });
+      if (prepared.receipt.quality) countQuality(deps.metrics, prepared.receipt.source, prepared.receipt.quality);
+    }
     return result;
   } catch (err) {
     throw unavailableOr(err, deps, kind.name);

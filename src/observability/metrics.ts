@@ -1,6 +1,18 @@
 // Prometheus metrics, one registry per process (tests build several apps, each with its own).
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
+/** Keeps a label's values bounded: the first `max` distinct values are themselves, any later one is 'other'.
+ * The issuer OIN comes from the request body; without a bound a client could create series without end. */
+export function boundedLabel(max: number): (value: string) => string {
+  const seen = new Set<string>();
+  return (value) => {
+    if (seen.has(value)) return value;
+    if (seen.size >= max) return 'other';
+    seen.add(value);
+    return value;
+  };
+}
+
 export function createMetrics() {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
@@ -25,6 +37,17 @@ export function createMetrics() {
     outboxPending: new Gauge({ name: 'bridge_outbox_pending', help: 'Outbox messages not yet acknowledged by Kafka', registers: r }),
     outboxOldestAge: new Gauge({ name: 'bridge_outbox_oldest_age_seconds', help: 'Age of the oldest undelivered outbox message', registers: r }),
     jobRuns: new Counter({ name: 'bridge_job_runs_total', help: 'Scheduled job runs by job and result', labelNames: ['job', 'status'], registers: r }),
+    // Quality dashboard: per Veiligheidshuis (issuer OIN, at most 64 distinct, then 'other'), how often each
+    // criterion is met, warned or refused, and which findings cause it.
+    qualityCriteria: new Counter({
+      name: 'bridge_quality_criteria_total', help: 'Advices judged, by quality criterion, outcome (met, warning, refused) and issuing Veiligheidshuis (OIN)',
+      labelNames: ['criterion', 'outcome', 'issuer'], registers: r,
+    }),
+    qualityFindings: new Counter({
+      name: 'bridge_quality_findings_total', help: 'Quality findings, by criterion, code, severity and issuing Veiligheidshuis (OIN)',
+      labelNames: ['criterion', 'code', 'severity', 'issuer'], registers: r,
+    }),
+    issuerLabel: boundedLabel(64),
   };
 }
 

@@ -61,6 +61,15 @@ describe('loadConfig', () => {
     expect(problemsOf({ ...noKey, PSEUDONYM_KEY_FILE: join(dir, 'missing') }).join()).toContain('cannot be read');
   });
 
+  it('reads quality severities and refuses unknown codes or severities at start', () => {
+    expect(loadConfig(VALID).qualitySeverities).toEqual({});
+    expect(loadConfig({ ...VALID, QUALITY_SEVERITIES: 'GOAL_TOO_BRIEF=refuse' }).qualitySeverities).toEqual({ GOAL_TOO_BRIEF: 'refuse' });
+    const problems = problemsOf({ ...VALID, QUALITY_SEVERITIES: 'GOAL_TOO_BRIEF=sometimes,NOPE=warn' });
+    expect(problems).toHaveLength(2);
+    expect(problems.join('\n')).toMatch(/QUALITY_SEVERITIES/);
+    expect(loadConfig({ QUALITY_SEVERITIES: 'DV_HISTORY_MISSING=warn' }, ['quality']).qualitySeverities).toEqual({ DV_HISTORY_MISSING: 'warn' });
+  });
+
   it('loads only the sections a command needs', () => {
     const c = loadConfig({ DATABASE_URL: VALID.DATABASE_URL }, ['database']);
     expect(c.databaseUrl).toBe(VALID.DATABASE_URL);

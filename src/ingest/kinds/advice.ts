@@ -1,5 +1,5 @@
 import { fieldError, type FieldError } from '../../errors.ts';
-import { addYears } from '../dates.ts';
+import { assessAdvice } from '../../quality/assess.ts';
 import type { RecordKind } from './kind.ts';
 
 /** The advice record as schemas/advice.v1.json describes it (the fields the code reads). */
@@ -11,6 +11,9 @@ export interface Advice {
   zsmCaseReference?: string;
   adviceDate: string;
   validUntil: string;
+  goal: string;
+  context: { system: string; environment: string };
+  recommendation: { disposal: string; conditions: { code: string; detail?: string }[]; explanation?: string };
   domesticViolence: { flag: boolean; incidents?: { date: string; kind: string; subjectRole: string; summary?: string }[] };
   legalBasis: string;
   purpose: string;
@@ -24,16 +27,16 @@ export const adviceKind: RecordKind<Advice> = {
   identity: (a) => ({ source: a.issuer.oin, externalId: a.adviceId, version: a.version }),
   subjectBsn: (a) => a.subject.bsn,
   bsnPointer: '/subject/bsn',
+  // Facts that cannot be true (a birth or an incident tomorrow) always refuse. The advice date and valid-until
+  // are the "current" quality criterion (src/quality/rules/current.ts), whose severities are configurable.
   check(a, today) {
     const errors: FieldError[] = [];
     // ISO dates compare correctly as strings.
     if (a.subject.dateOfBirth > today) errors.push(fieldError('DATE_IN_FUTURE', '/subject/dateOfBirth'));
-    if (a.adviceDate > today) errors.push(fieldError('DATE_IN_FUTURE', '/adviceDate'));
-    if (a.validUntil < a.adviceDate) errors.push(fieldError('DATE_ORDER', '/validUntil', 'lies before adviceDate'));
-    else if (a.validUntil > addYears(a.adviceDate, 1)) errors.push(fieldError('VALIDITY_TOO_LONG', '/validUntil'));
     for (const [i, incident] of (a.domesticViolence.incidents ?? []).entries()) {
       if (incident.date > today) errors.push(fieldError('DATE_IN_FUTURE', `/domesticViolence/incidents/${i}/date`));
     }
     return errors;
   },
+  assess: assessAdvice,
 };

@@ -1,5 +1,7 @@
 // What the pipeline needs to know about one kind of record. Adding a kind means adding one of these.
 import type { FieldError } from '../../errors.ts';
+import type { QualityReport } from '../../quality/criteria.ts';
+import type { Severities } from '../../quality/severity.ts';
 
 export interface RecordIdentity {
   /** OIN of the organisation the record is issued by. */
@@ -18,6 +20,8 @@ export interface RecordKind<T = unknown> {
   subjectBsn(record: T): string;
   /** Where the subject's BSN sits, for error pointers. */
   bsnPointer: string;
-  /** Rules the schema cannot express (dates relative to today, cross-field rules). */
+  /** Rules the schema cannot express (dates relative to today, cross-field rules); they always refuse. */
   check(record: T, today: string): FieldError[];
+  /** Quality criteria (advices): findings with their configured severity. Kinds without criteria leave it out. */
+  assess?(record: T, today: string, severities: Severities): QualityReport;
 }

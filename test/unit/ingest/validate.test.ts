@@ -39,6 +39,14 @@ describe('advice validation', () => {
     },
     'advice.invalid.future-date.json': { status: 422, codes: ['DATE_IN_FUTURE /adviceDate'] },
     'advice.invalid.malformed-date.json': { status: 400, codes: ['FIELD_FORMAT /subject/dateOfBirth'] },
+    // Fails every quality criterion but "concise" (its context warning is in the problem's quality member).
+    'advice.invalid.quality-criteria.json': {
+      status: 422,
+      codes: [
+        'ADVICE_EXPIRED /validUntil', 'ADVICE_OUTDATED /adviceDate', 'CONTEXT_MISSING /context/environment', 'DV_HISTORY_MISSING /domesticViolence/incidents',
+        'GOAL_MISSING /goal', 'LEGAL_CONDITION_NOT_FOR_DISPOSAL /recommendation/conditions/0/code',
+      ],
+    },
   };
 
   it('has an expectation for every invalid example in the repository', () => {
@@ -61,7 +69,8 @@ describe('advice validation', () => {
 
   it('refuses a valid-until more than a year after the advice date, or before it', () => {
     const a = validAdvice();
-    expect(codesAt(verdict({ ...a, adviceDate: '2026-01-01', validUntil: '2027-01-02' }))).toEqual(['VALIDITY_TOO_LONG /validUntil']);
+    // A year and two days from yesterday: one day too many, whatever the date the test runs on.
+    expect(codesAt(verdict({ ...a, adviceDate: daysFromToday(-1), validUntil: daysFromToday(366) }))).toEqual(['VALIDITY_TOO_LONG /validUntil']);
     expect(codesAt(verdict({ ...a, validUntil: daysFromToday(-10) }))).toEqual(['DATE_ORDER /validUntil']);
   });
 
