@@ -1,6 +1,7 @@
 // `gcos-zsm-bridge <command>`: the project's command-line tools. Each command is one module in this folder.
 const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run(args: string[]): Promise<number> }> }> = {
   migrate: { summary: 'apply pending database migrations (DATABASE_URL)', load: () => import('./migrate-command.ts') },
+  validate: { summary: 'print the verdict the service would give a record file (no database needed)', load: () => import('./validate-command.ts') },
 };
 
 const [name, ...args] = process.argv.slice(2);
