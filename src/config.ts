@@ -48,6 +48,7 @@ export const VARIABLES: Record<string, VarSpec> = {
   JOBS_ENABLED: { section: 'jobs', schema: bool(true), description: 'run scheduled jobs in this process (one runner cluster-wide)' },
   JOB_OUTBOX_CLEANUP_CRON: { section: 'jobs', schema: cron('17 * * * *'), description: 'when delivered outbox rows are removed' },
   OUTBOX_RETENTION_HOURS: { section: 'jobs', schema: int(0, 24 * 365, 168), description: 'age after which delivered outbox rows are removed' },
+  JOB_ADVICE_EXPIRY_CRON: { section: 'jobs', schema: cron('7 * * * *'), description: 'when advices past their valid-until are marked expired and their recipients told' },
 
   QUALITY_SEVERITIES: {
     section: 'quality',
@@ -88,6 +89,7 @@ export interface Config {
   jobsEnabled: boolean;
   jobOutboxCleanupCron: string;
   outboxRetentionHours: number;
+  jobAdviceExpiryCron: string;
   qualitySeverities: Severities;
   pseudonymKey: string;
   pseudonymKeyId: string;

@@ -21,6 +21,7 @@ import { bridgeSource, cloudEventHeaders } from '../relay/cloudevents.ts';
 import { slotOf } from '../relay/slots.ts';
 import { insertOutboxRows, type NewOutboxRow } from '../store/outbox-repo.ts';
 import { isDatabaseUnavailable, type Pool, type Queryable } from '../store/pool.ts';
+import { insertRecipients } from '../store/recipients-repo.ts';
 import { insertRecord, type NewRecord } from '../store/records-repo.ts';
 import { withTransaction } from '../store/transaction.ts';
 import { contentHash } from './canonical.ts';
@@ -121,7 +122,7 @@ export function prepareRecord<T>(deps: PipelineDeps, kind: RecordKind<T>, input:
   });
   const row: NewRecord = {
     id, kind: kind.name, source: identity.source, externalId: identity.externalId, version: identity.version,
-    contentHash: contentHash(record), subjectKey, body: record, receipt, traceId: trace.traceId,
+    contentHash: contentHash(record), subjectKey, body: record, receipt, traceId: trace.traceId, validUntil: kind.validUntil?.(record) ?? null,
   };
   return { kind, record, row, outbox, receipt };
 }
@@ -136,6 +137,8 @@ export async function persistPrepared(client: Queryable, p: PreparedRecord): Pro
     return { receipt: outcome.existing.receipt as Receipt, replayed: true };
   }
   await insertOutboxRows(client, p.outbox);
+  // Who got the record, kept beyond the outbox's retention: the expiry job tells each of them (decision 0051).
+  await insertRecipients(client, p.outbox.map((o) => ({ recordId: o.recordId, recipient: o.recipient, topic: o.topic, messageKey: o.messageKey })));
   return { receipt: p.receipt, replayed: false };
 }
 

@@ -15,3 +15,8 @@ export function traceFrom(header: string | undefined): TraceContext {
   const flags = m ? m[3]! : '01';
   return { traceId, traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-${flags}` };
 }
+
+/** A new span in a trace the bridge stored (a later event about a record stays in the record's trace). */
+export function continueTrace(traceId: string | null): TraceContext {
+  return traceFrom(traceId ? `00-${traceId}-${randomBytes(8).toString('hex')}-01` : undefined);
+}

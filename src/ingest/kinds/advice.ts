@@ -24,6 +24,7 @@ export const adviceKind: RecordKind<Advice> = {
   name: 'advice',
   schemaFile: 'advice.v1.json',
   eventType: 'nl.justitieketen.zsm.advice.accepted',
+  expiredEventType: 'nl.justitieketen.zsm.advice.expired',
   identity: (a) => ({ source: a.issuer.oin, externalId: a.adviceId, version: a.version }),
   subjectBsn: (a) => a.subject.bsn,
   bsnPointer: '/subject/bsn',
@@ -39,4 +40,5 @@ export const adviceKind: RecordKind<Advice> = {
     return errors;
   },
   assess: assessAdvice,
+  validUntil: (a) => a.validUntil,
 };

@@ -24,4 +24,8 @@ export interface RecordKind<T = unknown> {
   check(record: T, today: string): FieldError[];
   /** Quality criteria (advices): findings with their configured severity. Kinds without criteria leave it out. */
   assess?(record: T, today: string, severities: Severities): QualityReport;
+  /** The last day the record may be used; the expiry job marks it expired after that day. */
+  validUntil?(record: T): string;
+  /** CloudEvents type of the message telling each recipient that the record expired. */
+  expiredEventType?: string;
 }
