@@ -17,7 +17,3 @@ export function assessAdvice(advice: Advice, today: string, severities: Severiti
   const criteria = Object.fromEntries(CRITERIA.map((c) => [c, outcomeOf(findings.filter((f) => f.criterion === c))])) as Record<Criterion, Outcome>;
   return { criteria, findings };
 }
-
-export function isRefused(report: QualityReport): boolean {
-  return report.findings.some((f) => f.severity === 'refuse');
-}
