@@ -156,9 +156,9 @@ export function unavailableOr(err: unknown, deps: PipelineDeps, kind: string): u
 }
 
 export async function ingest<T>(deps: PipelineDeps, kind: RecordKind<T>, input: IngestInput): Promise<IngestResult> {
-  const verdict = prepareRecord(deps, kind, input);
+  const judged = prepareRecord(deps, kind, input);
   try {
-    const prepared = await enrichPrepared(verdict, deps.incidents ?? NO_INCIDENTS);
+    const prepared = await enrichPrepared(judged, deps.incidents ?? NO_INCIDENTS);
     const result = await withTransaction(deps.pool, (client) => persistPrepared(client, prepared as PreparedRecord));
     if (result.replayed) deps.metrics.recordsReplayed.inc({ kind: kind.name });
     else {
