@@ -13,6 +13,7 @@ export const PROBLEMS = {
   BRIDGE_BODY_TOO_LARGE: { status: 413, title: 'The request body is too large' },
   BRIDGE_UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Content-Type must be application/json' },
   BRIDGE_UNPROCESSABLE: { status: 422, title: 'The record is well-formed but breaks a rule' },
+  BRIDGE_POLICY_REFUSED: { status: 422, title: 'The exchange policy does not allow this record' },
   BRIDGE_UNAVAILABLE: { status: 503, title: 'The service cannot take this request now; try again later' },
   BRIDGE_INTERNAL: { status: 500, title: 'Internal error' },
 } as const satisfies Record<string, { status: number; title: string }>;
@@ -38,6 +39,10 @@ export const FIELD_CODES = {
   DATE_IN_FUTURE: 'lies in the future',
   DATE_ORDER: 'lies before the date it must follow',
   VALIDITY_TOO_LONG: 'lies more than one year after the advice date',
+  LEGAL_BASIS_NOT_ACCEPTED: 'is not a legal basis the exchange policy accepts for this kind of record',
+  PURPOSE_NOT_ACCEPTED: 'is not a purpose the stated legal basis covers in the exchange policy',
+  SPECIAL_CATEGORY_NOT_ALLOWED: 'holds special-category personal data that no rule of the exchange policy admits',
+  KIND_NOT_IN_POLICY: 'is a kind of record the exchange policy has no rules for',
 } as const;
 
 export type FieldCode = keyof typeof FIELD_CODES;
@@ -47,6 +52,8 @@ export interface FieldError {
   /** RFC 6901 JSON pointer into the request body. */
   pointer: string;
   detail: string;
+  /** For a refusal by the exchange policy: the place of the rule in the policy (`kinds.advice.accepts`). */
+  rule?: string;
 }
 
 export const PROBLEM_TYPE_BASE = 'urn:gcos-zsm-bridge:problem:';
@@ -91,6 +98,8 @@ export function toProblem(err: BridgeError, instance?: string): Problem {
   return p;
 }
 
-export function fieldError(code: FieldCode, pointer: string, detail?: string): FieldError {
-  return { code, pointer, detail: detail ?? FIELD_CODES[code] };
+export function fieldError(code: FieldCode, pointer: string, detail?: string, rule?: string): FieldError {
+  const e: FieldError = { code, pointer, detail: detail ?? FIELD_CODES[code] };
+  if (rule) e.rule = rule;
+  return e;
 }

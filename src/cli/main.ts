@@ -1,6 +1,7 @@
 // `gcos-zsm-bridge <command>`: the project's command-line tools. Each command is one module in this folder.
 const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run(args: string[]): Promise<number> }> }> = {
   migrate: { summary: 'apply pending database migrations (DATABASE_URL)', load: () => import('./migrate-command.ts') },
+  'audit-verify': { summary: 'verify the processing log hash chains; name the first broken link (DATABASE_URL)', load: () => import('./audit-verify-command.ts') },
 };
 
 const [name, ...args] = process.argv.slice(2);

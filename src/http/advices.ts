@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { ingest, type PipelineDeps } from '../ingest/pipeline.ts';
 import { KINDS } from '../ingest/kinds/index.ts';
 import { readSchema, SCHEMAS_DIR } from '../ingest/schemas.ts';
+import { actorOf } from './actor.ts';
 import { problemResponse } from './problem-schema.ts';
 import { receiptSchema } from './receipt-schema.ts';
 
@@ -31,14 +32,14 @@ export async function adviceRoutes(app: FastifyInstance, deps: PipelineDeps): Pr
         409: problemResponse('Same advice id and version already accepted with different content'),
         413: problemResponse('Body too large'),
         415: problemResponse('Content-Type is not application/json'),
-        422: problemResponse('Well-formed, but breaks a rule (BSN eleven-test, dates)'),
+        422: problemResponse('Well-formed, but breaks a rule (BSN eleven-test, dates) or the exchange policy (legal basis, purpose, special-category data); each error names its rule'),
         503: problemResponse('Database unavailable; nothing stored; retry after the indicated time'),
       },
     },
     // Validation happens in the pipeline, so that REST, Kafka and the offline validator give one verdict.
     validatorCompiler: () => () => true,
   }, async (request, reply) => {
-    const result = await ingest(deps, KINDS.advice, { body: request.body, traceparent: request.headers.traceparent as string | undefined });
+    const result = await ingest(deps, KINDS.advice, { body: request.body, traceparent: request.headers.traceparent as string | undefined, actor: actorOf(request) });
     if (result.replayed) reply.header('idempotent-replayed', 'true');
     return reply.code(202).header('location', result.receipt.statusUrl).send(result.receipt);
   });

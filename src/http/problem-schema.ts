@@ -21,6 +21,7 @@ export const problemSchema = {
           code: { type: 'string', enum: Object.keys(FIELD_CODES) },
           pointer: { type: 'string', description: 'RFC 6901 JSON pointer' },
           detail: { type: 'string' },
+          rule: { type: 'string', description: 'For a refusal by the exchange policy: the place of the rule in the policy' },
         },
       },
     },

@@ -24,6 +24,8 @@ export const adviceKind: RecordKind<Advice> = {
   identity: (a) => ({ source: a.issuer.oin, externalId: a.adviceId, version: a.version }),
   subjectBsn: (a) => a.subject.bsn,
   bsnPointer: '/subject/bsn',
+  legalBasisPointer: '/legalBasis',
+  purposePointer: '/purpose',
   check(a, today) {
     const errors: FieldError[] = [];
     // ISO dates compare correctly as strings.

@@ -18,6 +18,9 @@ export interface RecordKind<T = unknown> {
   subjectBsn(record: T): string;
   /** Where the subject's BSN sits, for error pointers. */
   bsnPointer: string;
+  /** Where the record states the legal basis and the purpose of the exchange (JSON pointers to strings). */
+  legalBasisPointer: string;
+  purposePointer: string;
   /** Rules the schema cannot express (dates relative to today, cross-field rules). */
   check(record: T, today: string): FieldError[];
 }
