@@ -92,4 +92,24 @@ describe('processing log', () => {
     const job = await bridge.services.scheduler.runNow('audit-verify');
     expect(job).toMatchObject({ status: 'failed', detail: { error: expect.stringContaining(`at entry ${victim!.id} `) } });
   });
+
+  it('names the entry after the gap when an entry is removed from the middle of a chain', async () => {
+    const pool = bridge.services.pool;
+    const { rows } = await pool.query<{ chain: number; chain_seq: string }>(
+      `SELECT chain, chain_seq FROM processing_log p WHERE chain_seq = 2 AND chain <> (SELECT chain FROM processing_log WHERE recipient = 'reclasserinG')
+       AND EXISTS (SELECT 1 FROM processing_log q WHERE q.chain = p.chain AND q.chain_seq = 3) LIMIT 1`,
+    );
+    const { chain } = rows[0]!;
+    const c = new pg.Client({ connectionString: bridge.config.databaseUrl });
+    await c.connect();
+    try {
+      await c.query(`SET session_replication_role = replica`);
+      await c.query(`DELETE FROM processing_log WHERE chain = $1 AND chain_seq = 2`, [chain]);
+    } finally {
+      await c.end();
+    }
+    const next = await pool.query<{ id: string }>(`SELECT id FROM processing_log WHERE chain = $1 AND chain_seq = 3`, [chain]);
+    const v = await verifyProcessingLog(pool);
+    expect(v.broken).toContainEqual(expect.objectContaining({ chain, id: next.rows[0]!.id, reason: expect.stringContaining('entries are missing') }));
+  });
 });
