@@ -12,6 +12,7 @@ COPY --from=deps /app/node_modules ./node_modules
 COPY package.json ./
 COPY src ./src
 COPY schemas ./schemas
+COPY policies ./policies
 COPY migrations ./migrations
 COPY bin ./bin
 USER node

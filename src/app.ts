@@ -10,6 +10,7 @@ import { installJsonBodyParser } from './http/json-body.ts';
 import { metricsRoutes } from './http/metrics-route.ts';
 import { openapiOptions, openapiRoutes } from './http/openapi.ts';
 import { recordRoutes } from './http/records.ts';
+import { subjectAccessRoutes } from './http/subject-access-reports.ts';
 import type { Services } from './services.ts';
 import './http/access.ts';
 
@@ -24,13 +25,14 @@ async function app(fastify: FastifyInstance, { services: s }: AppOptions): Promi
   await fastify.register(swagger, openapiOptions());
 
   const pipeline = {
-    pool: s.pool, plan: s.plan, pseudonymiser: s.pseudonymiser, metrics: s.metrics, bridgeOin: s.config.bridgeOin,
+    pool: s.pool, plan: s.plan, pseudonymiser: s.pseudonymiser, metrics: s.metrics, bridgeOin: s.config.bridgeOin, logger: s.logger,
     severities: s.config.qualitySeverities, incidents: s.incidents,
   };
   await healthRoutes(fastify, { pool: s.pool, admin: s.admin, readyMaxOutboxAgeSeconds: s.config.readyMaxOutboxAgeSeconds });
   await metricsRoutes(fastify, { pool: s.pool, metrics: s.metrics });
   await adviceRoutes(fastify, pipeline);
   await recordRoutes(fastify, { pool: s.pool });
+  await subjectAccessRoutes(fastify, { pool: s.pool, plan: s.plan, pseudonymiser: s.pseudonymiser });
   await openapiRoutes(fastify);
 }
 

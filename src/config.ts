@@ -3,6 +3,9 @@
 import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
 import { parseSeverities, type Severities } from './quality/severity.ts';
+import { DEFAULT_POLICY_FILE } from './exchange/policy-load.ts';
+import { parseKeyFile } from './privacy/key-file.ts';
+import type { PseudonymKey } from './privacy/pseudonym.ts';
 
 type Section = 'database' | 'kafka' | 'http' | 'relay' | 'jobs' | 'privacy' | 'quality' | 'service';
 
@@ -48,6 +51,8 @@ export const VARIABLES: Record<string, VarSpec> = {
   JOBS_ENABLED: { section: 'jobs', schema: bool(true), description: 'run scheduled jobs in this process (one runner cluster-wide)' },
   JOB_OUTBOX_CLEANUP_CRON: { section: 'jobs', schema: cron('17 * * * *'), description: 'when delivered outbox rows are removed' },
   OUTBOX_RETENTION_HOURS: { section: 'jobs', schema: int(0, 24 * 365, 168), description: 'age after which delivered outbox rows are removed' },
+  JOB_RETENTION_CRON: { section: 'jobs', schema: cron('23 2 * * *'), description: "when personal data past the policy's retention are removed" },
+  JOB_AUDIT_VERIFY_CRON: { section: 'jobs', schema: cron('47 3 * * *'), description: 'when the processing log hash chains are verified' },
   JOB_ADVICE_EXPIRY_CRON: { section: 'jobs', schema: cron('7 * * * *'), description: 'when advices past their valid-until are marked expired and their recipients told' },
 
   QUALITY_SEVERITIES: {
@@ -58,7 +63,9 @@ export const VARIABLES: Record<string, VarSpec> = {
 
   PSEUDONYM_KEY: { section: 'privacy', secret: true, schema: { type: 'string', minLength: 32, maxLength: 1024 }, description: 'secret for keyed pseudonyms (at least 32 characters); or PSEUDONYM_KEY_FILE' },
   PSEUDONYM_KEY_FILE: { section: 'privacy', schema: { type: 'string', minLength: 1, maxLength: 4096 }, description: 'file holding the pseudonym secret' },
-  PSEUDONYM_KEY_ID: { section: 'privacy', schema: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,32}$', default: 'k1' }, description: 'id of the pseudonym key, for rotation' },
+  PSEUDONYM_KEY_ID: { section: 'privacy', schema: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,32}$', default: 'k1' }, description: 'id of the current pseudonym key, for rotation' },
+  PSEUDONYM_KEYS_FILE: { section: 'privacy', schema: { type: 'string', minLength: 1, maxLength: 4096 }, description: 'file of pseudonym keys (<id>=<secret> per line): the current one and earlier ones, for rotation' },
+  EXCHANGE_POLICY_FILE: { section: 'privacy', schema: { type: 'string', minLength: 1, maxLength: 4096, default: DEFAULT_POLICY_FILE }, description: 'the exchange policy (YAML or JSON)' },
 
   LOG_LEVEL: { section: 'service', schema: { type: 'string', enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' }, description: 'pino log level' },
   BRIDGE_OIN: { section: 'service', required: true, schema: { type: 'string', pattern: '^[0-9]{20}$' }, description: "the bridge operator's OIN (20 digits), used in CloudEvents source URNs" },
@@ -91,8 +98,14 @@ export interface Config {
   outboxRetentionHours: number;
   jobAdviceExpiryCron: string;
   qualitySeverities: Severities;
+  jobRetentionCron: string;
+  jobAuditVerifyCron: string;
+  /** The current pseudonym key: from PSEUDONYM_KEY, PSEUDONYM_KEY_FILE or PSEUDONYM_KEYS_FILE. */
   pseudonymKey: string;
   pseudonymKeyId: string;
+  /** Earlier keys from PSEUDONYM_KEYS_FILE, held to find data stored under them. */
+  pseudonymPreviousKeys: PseudonymKey[];
+  exchangePolicyFile: string;
   logLevel: string;
   bridgeOin: string;
 }
@@ -142,17 +155,31 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, sections: reado
       problems.push(`${name} ${what}${spec ? ` (${spec.description})` : ''}`);
     }
   }
-  if (sections.includes('privacy')) resolvePseudonymKey(input, problems);
+  const previousKeys = sections.includes('privacy') ? resolvePseudonymKeys(input, problems) : [];
   const severities = typeof input['QUALITY_SEVERITIES'] === 'string' ? parseSeverities(input['QUALITY_SEVERITIES'], problems) : {};
   if (problems.length > 0) throw new ConfigError(problems);
   const out: Record<string, unknown> = {};
   for (const n of names) out[camel(n)] = input[n];
+  if (sections.includes('privacy')) out['pseudonymPreviousKeys'] = previousKeys;
   if (sections.includes('quality')) out['qualitySeverities'] = severities;
   if (typeof input['KAFKA_BROKERS'] === 'string') out['kafkaBrokers'] = input['KAFKA_BROKERS'].split(',');
   return out as unknown as Config;
 }
 
-function resolvePseudonymKey(input: Record<string, unknown>, problems: string[]): void {
+/** Settles the current key (input.PSEUDONYM_KEY) and returns the earlier ones. */
+function resolvePseudonymKeys(input: Record<string, unknown>, problems: string[]): PseudonymKey[] {
+  const keyId = typeof input['PSEUDONYM_KEY_ID'] === 'string' ? input['PSEUDONYM_KEY_ID'] : 'k1';
+  let held: PseudonymKey[] = [];
+  const keysFile = input['PSEUDONYM_KEYS_FILE'];
+  if (typeof keysFile === 'string') {
+    try {
+      const parsed = parseKeyFile(readFileSync(keysFile, 'utf8'));
+      problems.push(...parsed.problems);
+      held = parsed.keys;
+    } catch {
+      problems.push('PSEUDONYM_KEYS_FILE cannot be read');
+    }
+  }
   const file = input['PSEUDONYM_KEY_FILE'];
   if (input['PSEUDONYM_KEY'] === undefined && typeof file === 'string') {
     try {
@@ -162,7 +189,14 @@ function resolvePseudonymKey(input: Record<string, unknown>, problems: string[])
     } catch {
       problems.push('PSEUDONYM_KEY_FILE cannot be read');
     }
-  } else if (input['PSEUDONYM_KEY'] === undefined) {
-    problems.push('PSEUDONYM_KEY or PSEUDONYM_KEY_FILE is required (secret for keyed pseudonyms)');
   }
+  const fromFile = held.find((k) => k.id === keyId);
+  if (input['PSEUDONYM_KEY'] === undefined && fromFile) input['PSEUDONYM_KEY'] = fromFile.secret;
+  else if (fromFile && fromFile.secret !== input['PSEUDONYM_KEY']) problems.push(`PSEUDONYM_KEYS_FILE holds another secret for key ${keyId} than PSEUDONYM_KEY(_FILE)`);
+  if (input['PSEUDONYM_KEY'] === undefined && !problems.some((p) => p.startsWith('PSEUDONYM_KEY'))) {
+    problems.push(typeof keysFile === 'string'
+      ? `PSEUDONYM_KEY_ID ${keyId} names no key in PSEUDONYM_KEYS_FILE, and PSEUDONYM_KEY is not set`
+      : 'PSEUDONYM_KEY or PSEUDONYM_KEY_FILE is required (secret for keyed pseudonyms)');
+  }
+  return held.filter((k) => k.id !== keyId);
 }

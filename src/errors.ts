@@ -13,6 +13,7 @@ export const PROBLEMS = {
   BRIDGE_BODY_TOO_LARGE: { status: 413, title: 'The request body is too large' },
   BRIDGE_UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Content-Type must be application/json' },
   BRIDGE_UNPROCESSABLE: { status: 422, title: 'The record is well-formed but breaks a rule' },
+  BRIDGE_POLICY_REFUSED: { status: 422, title: 'The exchange policy does not allow this record' },
   BRIDGE_UNAVAILABLE: { status: 503, title: 'The service cannot take this request now; try again later' },
   BRIDGE_INTERNAL: { status: 500, title: 'Internal error' },
 } as const satisfies Record<string, { status: number; title: string }>;
@@ -56,6 +57,10 @@ export const FIELD_CODES = {
   CONCISE_NARRATIVE_TOO_LONG: 'the texts of the advice together are longer than they may be',
   DV_HISTORY_MISSING: 'is missing: a domestic-violence advice needs its incident history (date, kind, role)',
   DV_HISTORY_WITHOUT_FLAG: 'lists incidents while the domestic-violence flag is off',
+  LEGAL_BASIS_NOT_ACCEPTED: 'is not a legal basis the exchange policy accepts for this kind of record',
+  PURPOSE_NOT_ACCEPTED: 'is not a purpose the stated legal basis covers in the exchange policy',
+  SPECIAL_CATEGORY_NOT_ALLOWED: 'holds special-category personal data that no rule of the exchange policy admits',
+  KIND_NOT_IN_POLICY: 'is a kind of record the exchange policy has no rules for',
 } as const;
 
 export type FieldCode = keyof typeof FIELD_CODES;
@@ -67,6 +72,8 @@ export interface FieldError {
   detail: string;
   /** The quality criterion the problem belongs to, for quality findings (src/quality/). */
   criterion?: string;
+  /** For a refusal by the exchange policy: the place of the rule in the policy (`kinds.advice.accepts`). */
+  rule?: string;
 }
 
 export const PROBLEM_TYPE_BASE = 'urn:gcos-zsm-bridge:problem:';
@@ -121,6 +128,8 @@ export function toProblem(err: BridgeError, instance?: string): Problem {
   return p;
 }
 
-export function fieldError(code: FieldCode, pointer: string, detail?: string): FieldError {
-  return { code, pointer, detail: detail ?? FIELD_CODES[code] };
+export function fieldError(code: FieldCode, pointer: string, detail?: string, rule?: string): FieldError {
+  const e: FieldError = { code, pointer, detail: detail ?? FIELD_CODES[code] };
+  if (rule) e.rule = rule;
+  return e;
 }

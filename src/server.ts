@@ -3,7 +3,8 @@ import app from './app.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { createHttpServer } from './http/create-server.ts';
 import { createLogger, type Logger } from './logger.ts';
-import { closeServices, createServices, ensureTopics } from './services.ts';
+import { PolicyError } from './exchange/policy-load.ts';
+import { closeServices, createServices, ensureTopics, type Services } from './services.ts';
 import { checkDatabase } from './store/startup-check.ts';
 import { migrate } from './store/migrate.ts';
 
@@ -21,7 +22,17 @@ async function main(): Promise<void> {
   }
   const logger = createLogger(config.logLevel);
   routeProcessWarnings(logger);
-  const services = createServices(config, logger);
+  let services: Services;
+  try {
+    services = createServices(config, logger);
+  } catch (err) {
+    if (err instanceof PolicyError) {
+      // Like a configuration error: one message naming every place to fix, and no stack trace.
+      process.stderr.write(`gcos-zsm-bridge: ${err.message}\n`);
+      process.exit(78);
+    }
+    throw err;
+  }
 
   const problem = await checkDatabase(services.pool, config.databaseUrl, config.migrateOnStart);
   if (problem) return fail(logger, problem, services.pool);

@@ -1,7 +1,9 @@
 // Everything the service holds open: built once at start, closed once at shutdown. Tests build their own.
 import type { Config } from './config.ts';
-import { createDefaultPlan } from './exchange/default-plan.ts';
 import type { ExchangePlan } from './exchange/plan.ts';
+import { loadExchangePolicy } from './exchange/policy-load.ts';
+import { createPolicyPlan } from './exchange/policy-plan.ts';
+import { kindSchemas } from './ingest/kinds/index.ts';
 import { createJobs } from './jobs/index.ts';
 import { createScheduler, type Scheduler } from './jobs/scheduler.ts';
 import { createKafkaAdmin, type KafkaAdmin } from './kafka/admin.ts';
@@ -32,11 +34,15 @@ export interface Services {
   scheduler: Scheduler;
 }
 
+/** Builds every service. Throws a PolicyError, before opening anything, when the exchange policy is broken. */
 export function createServices(config: Config, logger: Logger): Services {
+  const kinds = kindSchemas();
+  const policy = loadExchangePolicy(config.exchangePolicyFile, kinds);
+  const pseudonymiser = createPseudonymiser(config.pseudonymKey, config.pseudonymKeyId, config.pseudonymPreviousKeys);
+  const plan = createPolicyPlan(policy, kinds, config.kafkaTopicPrefix, pseudonymiser);
   const pool = createPool(config, logger);
   const kafka = createKafka(config, logger);
   const metrics = createMetrics();
-  const pseudonymiser = createPseudonymiser(config.pseudonymKey, config.pseudonymKeyId);
   const producer = createDeliveryProducer(kafka, logger);
   const relay = createRelay(producer, metrics, logger, {
     databaseUrl: config.databaseUrl,
@@ -49,9 +55,9 @@ export function createServices(config: Config, logger: Logger): Services {
   return {
     config, logger, pool, kafka, metrics, pseudonymiser, producer, relay,
     admin: createKafkaAdmin(kafka),
-    plan: createDefaultPlan(config.kafkaTopicPrefix, pseudonymiser),
+    plan,
     incidents: NO_INCIDENTS,
-    scheduler: createScheduler(pool, createJobs(config), metrics, logger, runner),
+    scheduler: createScheduler(pool, createJobs(config, { plan, pseudonymiser }), metrics, logger, runner),
   };
 }
 

@@ -1,14 +1,19 @@
 // `gcos-zsm-bridge validate <file.json>`: the service's verdict on a record, without a running stack or a
-// database. It runs the same parser and verdict as POST /v1/advices and prints what the service would answer:
+// database. It runs the same parser and verdict (schema, rules, quality, exchange policy) as POST /v1/advices and
+// prints what the service would answer:
 //   {"status": 202, "quality": {...}}          acceptable (exit 0), quality findings as in the receipt
 //   {"status": 400|422, "problem": {...}}      refused (exit 1), the problem document as the service sends it
-// Exit 2: usage or an unreadable file; exit 78: invalid configuration (QUALITY_SEVERITIES).
+// Exit 2: usage or an unreadable file; exit 78: invalid configuration (QUALITY_SEVERITIES, EXCHANGE_POLICY_FILE).
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config.ts';
 import { BridgeError, toProblem } from '../errors.ts';
+import { DEFAULT_POLICY_FILE, loadExchangePolicy, PolicyError } from '../exchange/policy-load.ts';
+import { createPolicyPlan } from '../exchange/policy-plan.ts';
+import type { ExchangePlan } from '../exchange/plan.ts';
+import { createPseudonymiser } from '../privacy/pseudonym.ts';
 import { parseJsonBody } from '../http/json-body.ts';
-import { KINDS, type KindName } from '../ingest/kinds/index.ts';
+import { KINDS, kindSchemas, type KindName } from '../ingest/kinds/index.ts';
 import { validateRecord } from '../ingest/verdict.ts';
 import { DEFAULT_LANGUAGE, isLanguage, LANGUAGES } from '../quality/language.ts';
 import { renderReport } from '../quality/render.ts';
@@ -17,8 +22,9 @@ import { renderReport } from '../quality/render.ts';
 const ROUTES: Record<KindName, string> = { advice: '/v1/advices' };
 
 const USAGE = `usage: gcos-zsm-bridge validate <file.json> [--kind advice] [--lang ${LANGUAGES.join('|')}]
-Prints the verdict POST ${ROUTES.advice} would give (schema, rules, quality), as JSON. Exit 0: acceptable;
-1: refused; 2: usage or file error. QUALITY_SEVERITIES is read from the environment, as by the service.
+Prints the verdict POST ${ROUTES.advice} would give (schema, rules, quality, exchange policy), as JSON.
+Exit 0: acceptable; 1: refused; 2: usage or file error. QUALITY_SEVERITIES and EXCHANGE_POLICY_FILE are read
+from the environment, as by the service.
 `;
 
 export interface Io {
@@ -45,10 +51,15 @@ export async function run(args: string[], io: Io = processIo): Promise<number> {
     return 2;
   }
   let severities;
+  let plan: ExchangePlan;
   try {
     severities = loadConfig(io.env, ['quality']).qualitySeverities;
+    const kinds = kindSchemas();
+    const policy = loadExchangePolicy(io.env['EXCHANGE_POLICY_FILE'] || DEFAULT_POLICY_FILE, kinds);
+    // Admission never pseudonymises, so the plan needs no real key: the validator holds no secret.
+    plan = createPolicyPlan(policy, kinds, '', createPseudonymiser('offline-validator-holds-no-secret-key', 'offline'));
   } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
+    if (!(err instanceof ConfigError) && !(err instanceof PolicyError)) throw err;
     io.err(`gcos-zsm-bridge: ${err.message}\n`);
     return 78;
   }
@@ -61,7 +72,7 @@ export async function run(args: string[], io: Io = processIo): Promise<number> {
   }
   const kind = KINDS[kindName as KindName];
   try {
-    const verdict = validateRecord(kind, parseJsonBody(bytes), io.now(), { severities, language: lang });
+    const verdict = validateRecord(kind, parseJsonBody(bytes), io.now(), { severities, language: lang, plan });
     io.out(`${JSON.stringify({ status: 202, ...(verdict.quality && { quality: renderReport(verdict.quality, lang) }) }, null, 2)}\n`);
     const warnings = verdict.quality?.findings.length ?? 0;
     io.err(`${file}: acceptable${warnings > 0 ? ` with ${warnings} warning(s)` : ''}\n`);

@@ -1,12 +1,17 @@
-// Who receives an accepted record, on which topic, and which view of it. Computed at ingest and stored with
-// the outbox row, so the relay sends exactly what was decided when the record was accepted.
+// Who receives an accepted record, on which topic, and which view of it; and whether the record may be taken
+// at all. Computed at ingest and stored with the outbox row, so the relay sends exactly what was decided when
+// the record was accepted.
+import type { FieldError } from '../errors.ts';
+import type { ExchangePolicy } from './policy.ts';
 
 export interface Delivery {
   recipient: string;
   topic: string;
   /** The recipient's view of the record: only what it may see. */
   view: unknown;
-  /** Kafka message key: a keyed pseudonym of the subject, never the BSN. */
+  /** The granted fields this record actually disclosed to the recipient, as policy paths. */
+  fields: string[];
+  /** Kafka message key: the subject's keyed pseudonym in the recipient's domain, never the BSN. */
   messageKey: string;
 }
 
@@ -16,8 +21,21 @@ export interface DeliveryInput {
   subjectBsn: string;
 }
 
+export interface AdmissionInput {
+  kind: string;
+  record: unknown;
+  /** The legal basis and purpose the record states, with where they sit (for error pointers). */
+  legalBasis: { value: string; pointer: string };
+  purpose: { value: string; pointer: string };
+}
+
 export interface ExchangePlan {
+  readonly policy: ExchangePolicy;
+  /** The policy's verdict on a record: empty when it may be taken, otherwise one error per broken rule. */
+  admit(input: AdmissionInput): FieldError[];
   deliveriesFor(input: DeliveryInput): Delivery[];
+  /** URI of the processing activity a kind's records belong to (for the processing log). */
+  processingActivity(kind: string): string;
   /** Every topic this plan can send to, for creation at start. */
   topics(): string[];
 }

@@ -7,6 +7,7 @@ import { KINDS } from '../ingest/kinds/index.ts';
 import { readSchema, SCHEMAS_DIR } from '../ingest/schemas.ts';
 import { negotiateLanguage, type Language } from '../quality/language.ts';
 import { renderReport } from '../quality/render.ts';
+import { actorOf } from './actor.ts';
 import { problemResponse, qualityProblemSchema } from './problem-schema.ts';
 import { receiptSchema } from './receipt-schema.ts';
 
@@ -40,7 +41,7 @@ export async function adviceRoutes(app: FastifyInstance, deps: PipelineDeps): Pr
         409: problemResponse('Same advice id and version already accepted with different content'),
         413: problemResponse('Body too large'),
         415: problemResponse('Content-Type is not application/json'),
-        422: problemResponse('Well-formed, but breaks a rule (BSN eleven-test, impossible dates) or a quality criterion; every failed rule and criterion is listed', qualityProblemSchema),
+        422: problemResponse('Well-formed, but breaks a rule (BSN eleven-test, impossible dates), a quality criterion or the exchange policy (legal basis, purpose, special-category data); every failed rule and criterion is listed, each naming its rule', qualityProblemSchema),
         503: problemResponse('Database unavailable; nothing stored; retry after the indicated time'),
       },
     },
@@ -48,7 +49,7 @@ export async function adviceRoutes(app: FastifyInstance, deps: PipelineDeps): Pr
     validatorCompiler: () => () => true,
   }, async (request, reply) => {
     const language = negotiateLanguage(request.headers['accept-language']);
-    const result = await ingest(deps, KINDS.advice, { body: request.body, traceparent: request.headers.traceparent as string | undefined, language });
+    const result = await ingest(deps, KINDS.advice, { body: request.body, traceparent: request.headers.traceparent as string | undefined, actor: actorOf(request), language });
     if (result.replayed) reply.header('idempotent-replayed', 'true');
     reply.header('content-language', language).header('vary', 'accept-language');
     return reply.code(202).header('location', result.receipt.statusUrl).send(receiptIn(result.receipt, language));

@@ -19,6 +19,7 @@ export function openapiOptions(): SwaggerOptions {
       tags: [
         { name: 'advices', description: 'Advice from a Veiligheidshuis to ZSM' },
         { name: 'records', description: 'State of accepted records' },
+        { name: 'privacy', description: 'Subject access reports for privacy officers' },
         { name: 'operations', description: 'Health, readiness and metrics' },
       ],
     },

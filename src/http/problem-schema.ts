@@ -24,6 +24,7 @@ export const problemSchema = {
           pointer: { type: 'string', description: 'RFC 6901 JSON pointer' },
           detail: { type: 'string' },
           criterion: { type: 'string', enum: [...CRITERIA], description: 'For quality findings: the criterion it fails' },
+          rule: { type: 'string', description: 'For a refusal by the exchange policy: the place of the rule in the policy' },
         },
       },
     },

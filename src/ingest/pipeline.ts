@@ -1,5 +1,6 @@
-// The way every record goes: schema -> rules and quality -> identity and pseudonyms -> deliveries -> one
-// transaction. Nothing is stored unless every step passes; the receipt is returned only after the commit.
+// The way every record goes: schema -> rules -> exchange policy -> identity and pseudonyms -> recipient views ->
+// one transaction (record, outbox rows, processing log). Nothing is stored unless every step passes, except a
+// processing-log entry of the refusal; the receipt is returned only after the commit.
 //
 // Two halves: `prepareRecord` does everything that needs no database (so a batch, the inbound Kafka topic and
 // the offline validator can share it; the verdict itself is verdict.ts), `persistPrepared` writes one prepared
@@ -8,8 +9,10 @@
 import { randomUUID } from 'node:crypto';
 import { BridgeError } from '../errors.ts';
 import type { ExchangePlan } from '../exchange/plan.ts';
+import type { Logger } from '../logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
-import { DOMAIN_INTERNAL, type Pseudonymiser } from '../privacy/pseudonym.ts';
+import type { LogEntry } from '../processing-log/entry.ts';
+import { DOMAIN_INTERNAL, DOMAIN_PROCESSING_LOG, type Pseudonymiser } from '../privacy/pseudonym.ts';
 import type { QualityReport } from '../quality/criteria.ts';
 import { NO_INCIDENTS, type IncidentSource } from '../quality/enrichment.ts';
 import { MESSAGE_LANGUAGE, type Language } from '../quality/language.ts';
@@ -21,14 +24,16 @@ import { bridgeSource, cloudEventHeaders } from '../relay/cloudevents.ts';
 import { slotOf } from '../relay/slots.ts';
 import { insertOutboxRows, type NewOutboxRow } from '../store/outbox-repo.ts';
 import { isDatabaseUnavailable, type Pool, type Queryable } from '../store/pool.ts';
+import { appendProcessingLog } from '../store/processing-log-repo.ts';
 import { insertRecipients } from '../store/recipients-repo.ts';
 import { insertRecord, type NewRecord } from '../store/records-repo.ts';
 import { withTransaction } from '../store/transaction.ts';
 import { contentHash } from './canonical.ts';
 import { enrichPrepared } from './enrich.ts';
 import type { RecordKind } from './kinds/kind.ts';
+import { acceptedEntries, refusalEntry, type StepContext } from './log-entries.ts';
 import { traceFrom } from './trace.ts';
-import { validateRecord, type Verdict } from './verdict.ts';
+import { validateRecord, valueAt as at, type Verdict } from './verdict.ts';
 
 export { validateRecord } from './verdict.ts';
 
@@ -38,16 +43,19 @@ export interface PipelineDeps {
   pseudonymiser: Pseudonymiser;
   metrics: Metrics;
   bridgeOin: string;
+  logger?: Logger;
+  now?: () => Date;
   /** QUALITY_SEVERITIES: which quality findings refuse and which warn. */
   severities?: Severities;
   /** Incidents the bridge holds about a person, added to a domestic-violence advice's history. */
   incidents?: IncidentSource;
-  now?: () => Date;
 }
 
 export interface IngestInput {
   body: unknown;
   traceparent?: string | undefined;
+  /** Who submits, for the processing log (see src/http/actor.ts). */
+  actor?: string | undefined;
   /** Language of the texts in a refusal (Accept-Language). */
   language?: Language | undefined;
 }
@@ -78,6 +86,8 @@ export interface PreparedRecord<T = unknown> {
   row: NewRecord;
   outbox: NewOutboxRow[];
   receipt: Receipt;
+  /** Its processing-log entries and the chain they go to. */
+  log: { chainKey: string; entries: LogEntry[] };
 }
 
 /** Validates a record and builds every row it will write. Touches no database; throws a BridgeError on refusal. */
@@ -85,7 +95,7 @@ export function prepareRecord<T>(deps: PipelineDeps, kind: RecordKind<T>, input:
   const now = deps.now?.() ?? new Date();
   let verdict: Verdict<T>;
   try {
-    verdict = validateRecord(kind, input.body, now, { severities: deps.severities, language: input.language });
+    verdict = validateRecord(kind, input.body, now, { severities: deps.severities, language: input.language, plan: deps.plan });
   } catch (err) {
     if (err instanceof BridgeError) {
       deps.metrics.recordsRefused.inc({ kind: kind.name, code: err.code });
@@ -98,6 +108,9 @@ export function prepareRecord<T>(deps: PipelineDeps, kind: RecordKind<T>, input:
   const { record, quality } = verdict;
   const identity = kind.identity(record);
   const bsn = kind.subjectBsn(record);
+  const legalBasis = String(at(record, kind.legalBasisPointer));
+  const purpose = String(at(record, kind.purposePointer));
+  const policyVersion = deps.plan.policy.version;
   const subjectKey = deps.pseudonymiser.pseudonym(bsn, DOMAIN_INTERNAL);
   const trace = traceFrom(input.traceparent);
   const id = randomUUID();
@@ -108,14 +121,15 @@ export function prepareRecord<T>(deps: PipelineDeps, kind: RecordKind<T>, input:
   };
   const slot = slotOf(subjectKey);
   const source = bridgeSource(deps.bridgeOin);
-  const outbox: NewOutboxRow[] = deps.plan.deliveriesFor({ kind: kind.name, record, subjectBsn: bsn }).map((d) => {
+  const deliveries = deps.plan.deliveriesFor({ kind: kind.name, record, subjectBsn: bsn });
+  const outbox: NewOutboxRow[] = deliveries.map((d) => {
     const eventId = randomUUID();
     return {
       recordId: id, eventId, eventType: kind.eventType, recipient: d.recipient, topic: d.topic, messageKey: d.messageKey, slot,
       headers: cloudEventHeaders({ id: eventId, source, type: kind.eventType, time: receivedAt, traceparent: trace.traceparent }),
       // Next to the record, the findings this recipient's view covers, in the officer's language (decision 0050).
       payload: JSON.stringify({
-        recordId: id, kind: kind.name, acceptedAt: receivedAt, record: d.view,
+        recordId: id, kind: kind.name, acceptedAt: receivedAt, disclosure: { legalBasis, purpose, policyVersion }, record: d.view,
         ...(quality && { quality: renderReport(reportForView(quality, d.view), MESSAGE_LANGUAGE) }),
       }),
     };
@@ -124,7 +138,13 @@ export function prepareRecord<T>(deps: PipelineDeps, kind: RecordKind<T>, input:
     id, kind: kind.name, source: identity.source, externalId: identity.externalId, version: identity.version,
     contentHash: contentHash(record), subjectKey, body: record, receipt, traceId: trace.traceId, validUntil: kind.validUntil?.(record) ?? null,
   };
-  return { kind, record, row, outbox, receipt };
+  const step = stepContext(deps, kind.name, input, trace.traceId, now);
+  const entries = acceptedEntries(step, { recordId: id, subjectId: deps.pseudonymiser.pseudonym(bsn, DOMAIN_PROCESSING_LOG), legalBasis, purpose, policyVersion, deliveries });
+  return { kind, record, row, outbox, receipt, log: { chainKey: subjectKey, entries } };
+}
+
+function stepContext(deps: PipelineDeps, kind: string, input: IngestInput, traceId: string, startedAt: Date): StepContext {
+  return { traceId, actor: input.actor ?? 'unauthenticated', kind, processingActivity: deps.plan.processingActivity(kind), startedAt };
 }
 
 /** Writes a prepared record inside the caller's transaction: a replay returns the stored receipt, a conflict throws. */
@@ -139,7 +159,24 @@ export async function persistPrepared(client: Queryable, p: PreparedRecord): Pro
   await insertOutboxRows(client, p.outbox);
   // Who got the record, kept beyond the outbox's retention: the expiry job tells each of them (decision 0051).
   await insertRecipients(client, p.outbox.map((o) => ({ recordId: o.recordId, recipient: o.recipient, topic: o.topic, messageKey: o.messageKey })));
+  // Last: the log's chain stays locked until commit.
+  const endedAt = new Date();
+  await appendProcessingLog(client, p.log.entries.map((e) => ({ ...e, endedAt })), p.log.chainKey);
   return { receipt: p.receipt, replayed: false };
+}
+
+/** Writes the processing-log entry of a refusal in a transaction of its own. Best effort: the client gets its
+ * answer whether or not the database takes the entry. */
+export async function recordRefusal(deps: PipelineDeps, kind: RecordKind, input: IngestInput, err: BridgeError, startedAt: Date): Promise<void> {
+  const trace = traceFrom(input.traceparent);
+  const body = input.body as Record<string, unknown> | null;
+  const stated = typeof body === 'object' && body !== null ? { legalBasis: at(body, kind.legalBasisPointer), purpose: at(body, kind.purposePointer) } : {};
+  const entry = refusalEntry(stepContext(deps, kind.name, input, trace.traceId, startedAt), err, stated, new Date());
+  try {
+    await withTransaction(deps.pool, (client) => appendProcessingLog(client, [entry], trace.traceId));
+  } catch (writeErr) {
+    deps.logger?.warn({ code: err.code, err: { message: (writeErr as Error).message } }, 'processing-log entry of a refusal not written');
+  }
 }
 
 /** Turns a database outage into a 503 the client can retry; anything else passes through. */
@@ -156,7 +193,14 @@ export function unavailableOr(err: unknown, deps: PipelineDeps, kind: string): u
 }
 
 export async function ingest<T>(deps: PipelineDeps, kind: RecordKind<T>, input: IngestInput): Promise<IngestResult> {
-  const judged = prepareRecord(deps, kind, input);
+  const startedAt = deps.now?.() ?? new Date();
+  let judged: PreparedRecord<T>;
+  try {
+    judged = prepareRecord(deps, kind, input);
+  } catch (err) {
+    if (err instanceof BridgeError) await recordRefusal(deps, kind, input, err, startedAt);
+    throw err;
+  }
   try {
     const prepared = await enrichPrepared(judged, deps.incidents ?? NO_INCIDENTS);
     const result = await withTransaction(deps.pool, (client) => persistPrepared(client, prepared as PreparedRecord));
@@ -167,6 +211,8 @@ export async function ingest<T>(deps: PipelineDeps, kind: RecordKind<T>, input: 
     }
     return result;
   } catch (err) {
-    throw unavailableOr(err, deps, kind.name);
+    const out = unavailableOr(err, deps, kind.name);
+    if (out instanceof BridgeError && out.status < 500) await recordRefusal(deps, kind, input, out, startedAt);
+    throw out;
   }
 }

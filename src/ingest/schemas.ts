@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { fieldError, type FieldCode, type FieldError } from '../errors.ts';
+import { SPECIAL_CATEGORY_KEYWORD } from '../exchange/field-paths.ts';
 
 export const SCHEMAS_DIR = fileURLToPath(new URL('../../schemas/', import.meta.url));
 
@@ -16,6 +17,12 @@ export function readSchema(file: string): Record<string, unknown> {
 // properties declared one level up, which is valid JSON Schema but trips that check.
 const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false, coerceTypes: false, useDefaults: false, removeAdditional: false });
 addFormatsModule.default(ajv, ['date', 'date-time', 'email', 'uri']);
+
+/** Special categories of personal data (AVG art. 9(1)). */
+export const SPECIAL_CATEGORIES = ['health', 'racial-or-ethnic-origin', 'political-opinions', 'religious-or-philosophical-beliefs', 'trade-union-membership', 'genetic', 'biometric', 'sex-life', 'sexual-orientation'] as const;
+// An annotation, not a check: it marks fields whose data the exchange policy must admit by an explicit rule
+// (src/exchange/policy-plan.ts). Registered so that strict mode accepts it and a misspelt category fails at load.
+ajv.addKeyword({ keyword: SPECIAL_CATEGORY_KEYWORD, schemaType: 'string', metaSchema: { enum: SPECIAL_CATEGORIES } });
 
 /** Every contract schema, compiled at load: a broken schema stops the process at start, not at the first request. */
 export const SCHEMA_FILES = ['advice.v1.json'] as const;

@@ -1,7 +1,8 @@
-// The verdict on one record, with no database and no broker: schema, then the rules and the quality criteria
-// together, so that a refusal lists every problem at once. REST, the inbound Kafka topic and the offline
-// validator (`gcos-zsm-bridge validate`) all come here, and so get the same codes and texts.
+// The verdict on one record, with no database and no broker: schema, then the rules, the quality criteria and
+// the exchange policy together, so that a refusal lists every problem at once. REST, the inbound Kafka topic and
+// the offline validator (`gcos-zsm-bridge validate`) all come here, and so get the same codes and texts.
 import { BridgeError, fieldError } from '../errors.ts';
+import type { ExchangePlan } from '../exchange/plan.ts';
 import { isValidBsn } from '../privacy/bsn.ts';
 import type { QualityReport } from '../quality/criteria.ts';
 import { DEFAULT_LANGUAGE, type Language } from '../quality/language.ts';
@@ -13,9 +14,11 @@ import { toFieldErrors, validatorFor } from './schemas.ts';
 
 export interface VerdictOptions {
   /** Overrides of the quality codes' default severities (QUALITY_SEVERITIES). */
-  severities?: Severities;
+  severities?: Severities | undefined;
   /** Language of the quality messages in a refusal. */
-  language?: Language;
+  language?: Language | undefined;
+  /** The exchange policy's plan: when given, its admission (legal basis, purpose, special categories) is judged too. */
+  plan?: ExchangePlan | undefined;
 }
 
 export interface Verdict<T> {
@@ -24,8 +27,14 @@ export interface Verdict<T> {
   quality?: QualityReport;
 }
 
-/** Returns the typed record and its quality report, or throws a BridgeError: 400 for the schema, 422 for rules
- * and refusing quality findings (every one listed, the quality report as the problem's `quality` member). */
+/** The value at a JSON pointer of a record that passed its schema. */
+export function valueAt(record: unknown, pointer: string): unknown {
+  return pointer.split('/').slice(1).reduce<unknown>((v, key) => (v as Record<string, unknown> | undefined)?.[key], record);
+}
+
+/** Returns the typed record and its quality report, or throws a BridgeError: 400 for the schema; 422 for rules,
+ * refusing quality findings and the policy (BRIDGE_POLICY_REFUSED when the policy refuses), every one listed, with
+ * the quality report as the problem's `quality` member. */
 export function validateRecord<T>(kind: RecordKind<T>, body: unknown, now: Date, options: VerdictOptions = {}): Verdict<T> {
   const validate = validatorFor(kind.schemaFile);
   if (!validate(body)) {
@@ -38,9 +47,18 @@ export function validateRecord<T>(kind: RecordKind<T>, body: unknown, now: Date,
   const quality = kind.assess?.(record, today, options.severities ?? {});
   const language = options.language ?? DEFAULT_LANGUAGE;
   if (quality) errors.push(...refusalErrors(quality, language));
-  if (errors.length > 0) {
-    throw new BridgeError('BRIDGE_UNPROCESSABLE', `The ${kind.name} breaks ${errors.length} rule(s)`, {
-      errors,
+  const refusals = options.plan?.admit({
+    kind: kind.name, record,
+    legalBasis: { value: String(valueAt(record, kind.legalBasisPointer)), pointer: kind.legalBasisPointer },
+    purpose: { value: String(valueAt(record, kind.purposePointer)), pointer: kind.purposePointer },
+  }) ?? [];
+  if (errors.length > 0 || refusals.length > 0) {
+    const code = refusals.length > 0 ? 'BRIDGE_POLICY_REFUSED' : 'BRIDGE_UNPROCESSABLE';
+    const detail = refusals.length > 0
+      ? `The exchange policy refuses this ${kind.name} (${refusals.length} rule(s))`
+      : `The ${kind.name} breaks ${errors.length} rule(s)`;
+    throw new BridgeError(code, detail, {
+      errors: [...errors, ...refusals],
       ...(quality && { headers: { 'content-language': language, vary: 'accept-language' }, extensions: { quality: renderReport(quality, language) } }),
     });
   }

@@ -98,6 +98,24 @@ export async function deliveriesOf(pool: Pool, recordId: string): Promise<Delive
   return rows.map((r) => ({ recipient: r.recipient, topic: r.topic, eventId: r.event_id, deliveredAt: r.delivered_at, attempts: r.attempts, lastError: r.last_error }));
 }
 
+/** Removes the rows (and so the recipient views) of records whose retention has ended, delivered or not. */
+export async function deleteOutboxOfRecords(client: Queryable, recordIds: readonly string[]): Promise<{ removed: number; undelivered: number }> {
+  const { rows } = await client.query<{ undelivered: boolean }>(
+    /* sql */ `DELETE FROM outbox WHERE record_id = ANY($1::uuid[]) RETURNING delivered_at IS NULL AS undelivered`,
+    [recordIds],
+  );
+  return { removed: rows.length, undelivered: rows.filter((r) => r.undelivered).length };
+}
+
+/** Delivery times of a record's messages, per recipient, while the outbox still holds them. */
+export async function deliveredAtOf(client: Queryable, recordIds: readonly string[]): Promise<Map<string, Date | null>> {
+  const { rows } = await client.query<{ record_id: string; recipient: string; delivered_at: Date | null }>(
+    /* sql */ `SELECT record_id, recipient, delivered_at FROM outbox WHERE record_id = ANY($1::uuid[])`,
+    [recordIds],
+  );
+  return new Map(rows.map((r) => [`${r.record_id} ${r.recipient}`, r.delivered_at]));
+}
+
 /** Removes delivered rows older than the cutoff, in chunks so no single statement holds many locks. */
 export async function deleteDeliveredBefore(pool: Pool, cutoff: Date, chunk = 5_000): Promise<number> {
   let total = 0;

@@ -58,3 +58,43 @@ export async function findRecordState(pool: Pool, id: string): Promise<RecordSta
   const r = rows[0];
   return r && { id: r.id, kind: r.kind, source: r.source, externalId: r.external_id, version: r.version, status: r.status, receivedAt: r.received_at };
 }
+
+/** Records of a kind accepted before the cutoff whose personal data are still held; locked for this transaction. */
+export async function claimExpired(client: Queryable, kind: string, cutoff: Date, limit: number): Promise<string[]> {
+  const { rows } = await client.query<{ id: string }>(
+    /* sql */ `SELECT id FROM records WHERE kind = $1 AND purged_at IS NULL AND received_at < $2
+     ORDER BY received_at LIMIT $3 FOR UPDATE SKIP LOCKED`,
+    [kind, cutoff, limit],
+  );
+  return rows.map((r) => r.id);
+}
+
+/** Leaves a skeleton: ids, kind, issuer, version, times, receipt and content hash (so a re-sent record is still
+ * recognised), without the body or the link to the person. */
+export async function purgeRecords(client: Queryable, ids: readonly string[], at: Date): Promise<void> {
+  await client.query(
+    /* sql */ `UPDATE records SET body = NULL, subject_key = NULL, status = 'purged', purged_at = $2 WHERE id = ANY($1::uuid[])`,
+    [ids, at],
+  );
+}
+
+export interface SubjectRecord {
+  id: string;
+  kind: string;
+  source: string;
+  externalId: string;
+  version: number;
+  status: string;
+  receivedAt: Date;
+  body: unknown;
+}
+
+/** Every record held about a person, by the person's pseudonyms under every key held. */
+export async function recordsOfSubject(client: Queryable, subjectKeys: readonly string[]): Promise<SubjectRecord[]> {
+  const { rows } = await client.query<{ id: string; kind: string; source: string; external_id: string; version: number; status: string; received_at: Date; body: unknown }>(
+    /* sql */ `SELECT id, kind, source, external_id, version, status, received_at, body FROM records
+     WHERE subject_key = ANY($1::text[]) ORDER BY received_at, id`,
+    [subjectKeys],
+  );
+  return rows.map((r) => ({ id: r.id, kind: r.kind, source: r.source, externalId: r.external_id, version: r.version, status: r.status, receivedAt: r.received_at, body: r.body }));
+}

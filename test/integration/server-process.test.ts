@@ -7,6 +7,7 @@ import { describe, expect, inject, it } from 'vitest';
 import { adminQuery, databaseUrl } from '../support/pg-admin.ts';
 import { testEnv } from '../support/bridge.ts';
 import { validAdvice } from '../support/fixtures.ts';
+import { writePolicyVariant } from '../support/policy.ts';
 
 const SERVER = fileURLToPath(new URL('../../src/server.ts', import.meta.url));
 
@@ -58,6 +59,17 @@ describe('the server process', () => {
     const r = await done;
     expect(r.code).toBe(78);
     for (const name of ['DATABASE_URL', 'KAFKA_BROKERS', 'BRIDGE_OIN', 'PSEUDONYM_KEY', 'PORT']) expect(r.stderr).toContain(name);
+    noStackTrace(r.stderr + r.stdout);
+  });
+
+  it('refuses to start with a broken exchange policy, naming the place, without a stack trace', async () => {
+    const policy = writePolicyVariant((p) => {
+      p.kinds['advice']!.recipients['halt']!.fields['subject.bsm'] = 'keep';
+    });
+    const r = await runServer(testEnv('postgres://bridge@127.0.0.1:1/nowhere', { EXCHANGE_POLICY_FILE: policy })).done;
+    expect(r.code).toBe(78);
+    expect(r.stderr).toContain(`invalid exchange policy ${policy}`);
+    expect(r.stderr).toMatch(/kinds\.advice\.recipients\.halt\.fields\["subject\.bsm"\] \(line \d+\): "subject\.bsm" is no field of advice\.v1\.json/);
     noStackTrace(r.stderr + r.stdout);
   });
 

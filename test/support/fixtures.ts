@@ -41,5 +41,8 @@ export function validAdvice(overrides: { adviceId?: string; version?: number; bs
   return a;
 }
 
+/** The recipient that every advice reaches under the default exchange policy: the OM's ZSM table. */
+export const OM_ZSM = 'om-zsm';
+
 /** Names and birth dates in the fixtures, for tests that search the logs for personal data. */
 export const FIXTURE_PERSONAL_DATA = ['Synthetisch', 'Testpersoon', '1990-01-01'];

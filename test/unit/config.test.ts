@@ -70,6 +70,31 @@ describe('loadConfig', () => {
     expect(loadConfig({ QUALITY_SEVERITIES: 'DV_HISTORY_MISSING=warn' }, ['quality']).qualitySeverities).toEqual({ DV_HISTORY_MISSING: 'warn' });
   });
 
+  it('holds several pseudonym keys from a keys file: the current one by PSEUDONYM_KEY_ID, the others for lookups', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bridge-cfg-'));
+    const keys = join(dir, 'keys');
+    writeFileSync(keys, '# rotated 2026-05\nk1=the-first-key-of-at-least-32-characters\nk2 = the-second-key-of-at-least-32-characters\n');
+    const { PSEUDONYM_KEY: _k, ...noKey } = VALID;
+    const c = loadConfig({ ...noKey, PSEUDONYM_KEYS_FILE: keys, PSEUDONYM_KEY_ID: 'k2' });
+    expect(c.pseudonymKey).toBe('the-second-key-of-at-least-32-characters');
+    expect(c.pseudonymPreviousKeys).toEqual([{ id: 'k1', secret: 'the-first-key-of-at-least-32-characters' }]);
+    // PSEUDONYM_KEY alone still works, with no earlier keys.
+    expect(loadConfig(VALID).pseudonymPreviousKeys).toEqual([]);
+    expect(problemsOf({ ...noKey, PSEUDONYM_KEYS_FILE: keys, PSEUDONYM_KEY_ID: 'k3' }).join()).toContain('PSEUDONYM_KEY_ID k3 names no key');
+    expect(problemsOf({ ...VALID, PSEUDONYM_KEYS_FILE: keys, PSEUDONYM_KEY_ID: 'k2' }).join()).toContain('another secret for key k2');
+    const bad = join(dir, 'bad');
+    writeFileSync(bad, 'k1=short\nnot a key line\n');
+    const problems = problemsOf({ ...noKey, PSEUDONYM_KEYS_FILE: bad });
+    expect(problems.join('\n')).toMatch(/line 1: the secret of key k1 is shorter/);
+    expect(problems.join('\n')).toMatch(/line 2: write <id>=<secret>/);
+    expect(problems.join('\n')).not.toContain('short\n');
+  });
+
+  it('names the shipped exchange policy unless EXCHANGE_POLICY_FILE says otherwise', () => {
+    expect(loadConfig(VALID).exchangePolicyFile).toMatch(/policies\/exchange-policy\.yaml$/);
+    expect(loadConfig({ ...VALID, EXCHANGE_POLICY_FILE: '/etc/bridge/policy.yaml' }).exchangePolicyFile).toBe('/etc/bridge/policy.yaml');
+  });
+
   it('loads only the sections a command needs', () => {
     const c = loadConfig({ DATABASE_URL: VALID.DATABASE_URL }, ['database']);
     expect(c.databaseUrl).toBe(VALID.DATABASE_URL);

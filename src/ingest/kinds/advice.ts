@@ -30,6 +30,8 @@ export const adviceKind: RecordKind<Advice> = {
   bsnPointer: '/subject/bsn',
   // Facts that cannot be true (a birth or an incident tomorrow) always refuse. The advice date and valid-until
   // are the "current" quality criterion (src/quality/rules/current.ts), whose severities are configurable.
+  legalBasisPointer: '/legalBasis',
+  purposePointer: '/purpose',
   check(a, today) {
     const errors: FieldError[] = [];
     // ISO dates compare correctly as strings.

@@ -20,6 +20,9 @@ export interface RecordKind<T = unknown> {
   subjectBsn(record: T): string;
   /** Where the subject's BSN sits, for error pointers. */
   bsnPointer: string;
+  /** Where the record states the legal basis and the purpose of the exchange (JSON pointers to strings). */
+  legalBasisPointer: string;
+  purposePointer: string;
   /** Rules the schema cannot express (dates relative to today, cross-field rules); they always refuse. */
   check(record: T, today: string): FieldError[];
   /** Quality criteria (advices): findings with their configured severity. Kinds without criteria leave it out. */

@@ -4,11 +4,10 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { OM_ZSM } from '../../../src/exchange/default-plan.ts';
 import { startBridge, type TestBridge } from '../../support/bridge.ts';
 import { adviceExpiryJob } from '../../../src/jobs/advice-expiry.ts';
 import { waitForDelivery } from '../../support/db.ts';
-import { daysFromToday, syntheticBsn, validAdvice } from '../../support/fixtures.ts';
+import { daysFromToday, OM_ZSM, syntheticBsn, validAdvice } from '../../support/fixtures.ts';
 
 const EXAMPLE = fileURLToPath(new URL('../../../examples/consume-advices.ts', import.meta.url));
 let bridge: TestBridge;

@@ -1,10 +1,10 @@
 // Quality findings through the real service: in the receipt (in the client's language), in the message to ZSM,
 // as a 422 listing every failed criterion, and counted per criterion and Veiligheidshuis.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OM_ZSM } from '../../../src/exchange/default-plan.ts';
 import { startBridge, type TestBridge } from '../../support/bridge.ts';
 import { countRows, waitForDelivery } from '../../support/db.ts';
 import { syntheticBsn, validAdvice } from '../../support/fixtures.ts';
+import { OM_ZSM } from '../../support/fixtures.ts';
 import { readTopic } from '../../support/kafka-consumer.ts';
 
 let bridge: TestBridge;

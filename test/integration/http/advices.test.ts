@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OM_ZSM } from '../../../src/exchange/default-plan.ts';
 import { startBridge, TEST_OIN, type TestBridge } from '../../support/bridge.ts';
 import { countRows, waitForDelivery } from '../../support/db.ts';
-import { syntheticBsn, validAdvice } from '../../support/fixtures.ts';
+import { OM_ZSM, syntheticBsn, validAdvice } from '../../support/fixtures.ts';
 import { readTopic } from '../../support/kafka-consumer.ts';
 
 let bridge: TestBridge;
@@ -29,7 +28,7 @@ describe('POST /v1/advices, accepted', () => {
     expect(receipt).toMatchObject({ externalId: 'VH-ACCEPT-1', version: 1, source: (advice['issuer'] as { oin: string }).oin, status: 'accepted' });
     expect(res.headers['location']).toBe(receipt.statusUrl);
 
-    const stored = await bridge.services.pool.query<{ payload: string }>('SELECT payload FROM outbox WHERE record_id = $1', [receipt.id]);
+    const stored = await bridge.services.pool.query<{ payload: string }>('SELECT payload FROM outbox WHERE record_id = $1 AND recipient = $2', [receipt.id, OM_ZSM]);
     expect(stored.rows).toHaveLength(1);
 
     const messages = await readTopic(bridge.topic('advice', OM_ZSM), { count: 1, settleMs: 1_500 });
@@ -37,8 +36,10 @@ describe('POST /v1/advices, accepted', () => {
     expect(mine).toHaveLength(1);
     const m = mine[0]!;
     expect(m.value).toBe(stored.rows[0]!.payload); // the exact bytes decided at ingest
-    const data = JSON.parse(m.value) as { record: unknown; kind: string; acceptedAt: string };
+    const data = JSON.parse(m.value) as { record: unknown; kind: string; acceptedAt: string; disclosure: unknown };
+    // The OM's ZSM table is the advice's addressee: the default policy grants it the whole advice.
     expect(data.record).toEqual(advice);
+    expect(data.disclosure).toEqual({ legalBasis: advice['legalBasis'], purpose: advice['purpose'], policyVersion: bridge.services.plan.policy.version });
     expect(data.kind).toBe('advice');
     expect(m.headers).toMatchObject({
       ce_specversion: '1.0',
@@ -63,9 +64,11 @@ describe('POST /v1/advices, accepted', () => {
     expect(status.headers['cache-control']).toBe('no-store');
     const body = status.json<{ status: string; deliveries: { recipient: string; topic: string; deliveredAt: string | null; attempts: number; lastError: null }[] }>();
     expect(body.status).toBe('delivered');
-    expect(body.deliveries).toEqual([
-      expect.objectContaining({ recipient: OM_ZSM, topic: bridge.topic('advice', OM_ZSM), attempts: 1, lastError: null, deliveredAt: expect.any(String) }),
-    ]);
+    // The example advice (an adult, supervision and a contact ban) goes to the OM, Reclassering and Slachtofferhulp.
+    expect(body.deliveries.map((d) => d.recipient).sort()).toEqual([OM_ZSM, 'reclassering', 'slachtofferhulp']);
+    for (const d of body.deliveries) {
+      expect(d).toEqual(expect.objectContaining({ topic: bridge.topic('advice', d.recipient), attempts: 1, lastError: null, deliveredAt: expect.any(String) }));
+    }
     expect(JSON.stringify(body)).not.toContain(syntheticBsn(2));
   });
 
@@ -104,7 +107,7 @@ describe('POST /v1/advices, idempotency', () => {
     expect(new Set(results.map((r) => r.json<{ id: string }>().id)).size).toBe(1);
     const after = await countRows(bridge.services.pool);
     expect(after.records - before.records).toBe(1);
-    expect(after.outbox - before.outbox).toBe(1);
+    expect(after.outbox - before.outbox).toBe(3); // one per recipient
   });
 
   it('answers 409 for the same id and version with different content, and 202 for a higher version', async () => {

@@ -26,7 +26,7 @@ describe('GET /metrics', () => {
     expect(text).toContain('bridge_http_requests_total{route="/v1/advices",method="POST",status="400"} 1');
     expect(text).toContain('bridge_records_accepted_total{kind="advice"} 1');
     expect(text).toContain('bridge_records_refused_total{kind="advice",code="BRIDGE_VALIDATION_FAILED"} 1');
-    expect(text).toContain('bridge_relay_messages_sent_total 1');
+    expect(text).toContain('bridge_relay_messages_sent_total 3'); // one advice, three recipients under the default policy
     expect(text).toMatch(/bridge_relay_send_duration_seconds_count 1/);
     expect(text).toContain('bridge_outbox_pending 0');
     expect(text).toContain('bridge_relay_owned_slots 64');

@@ -1,37 +1,24 @@
 // An advice whose valid-until passes: marked expired, and exactly one expiry event per recipient that got it,
 // however often (and however concurrently) the job runs, also after the outbox rows of the advice are gone.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDefaultPlan, OM_ZSM } from '../../../src/exchange/default-plan.ts';
-import type { ExchangePlan } from '../../../src/exchange/plan.ts';
 import { KINDS } from '../../../src/ingest/kinds/index.ts';
 import { ingest, type PipelineDeps } from '../../../src/ingest/pipeline.ts';
 import { adviceExpiryJob } from '../../../src/jobs/advice-expiry.ts';
 import { createJobs } from '../../../src/jobs/index.ts';
-import { topicName } from '../../../src/kafka/topics.ts';
-import { DOMAIN_KAFKA_KEY } from '../../../src/privacy/pseudonym.ts';
 import { startBridge, type TestBridge } from '../../support/bridge.ts';
 import { waitForDelivery } from '../../support/db.ts';
-import { daysFromToday, FIXTURE_PERSONAL_DATA, syntheticBsn, validAdvice } from '../../support/fixtures.ts';
+import { daysFromToday, FIXTURE_PERSONAL_DATA, OM_ZSM, syntheticBsn, validAdvice } from '../../support/fixtures.ts';
 import { readTopic } from '../../support/kafka-consumer.ts';
 
-const SECOND = 'reclassering';
+const RECIPIENTS = [OM_ZSM, 'reclassering', 'slachtofferhulp'];
 let bridge: TestBridge;
 let deps: PipelineDeps;
 
 beforeAll(async () => {
   bridge = await startBridge({ env: { OUTBOX_RETENTION_HOURS: '0' } });
   const s = bridge.services;
-  // Two recipients, as the exchange policy will make them: the OM's ZSM table and a second partner.
-  const base = createDefaultPlan(bridge.config.kafkaTopicPrefix, s.pseudonymiser);
-  const plan: ExchangePlan = {
-    deliveriesFor: (input) => [
-      ...base.deliveriesFor(input),
-      { recipient: SECOND, topic: topicName(bridge.config.kafkaTopicPrefix, 'advice', SECOND), view: input.record, messageKey: s.pseudonymiser.pseudonym(input.subjectBsn, `${DOMAIN_KAFKA_KEY}:${SECOND}`) },
-    ],
-    topics: () => [...base.topics(), topicName(bridge.config.kafkaTopicPrefix, 'advice', SECOND)],
-  };
-  await s.admin.ensureTopics(plan.topics().map((topic) => ({ topic, partitions: 3, replicationFactor: 1 })));
-  deps = { pool: s.pool, plan, pseudonymiser: s.pseudonymiser, metrics: s.metrics, bridgeOin: bridge.config.bridgeOin };
+  // The default exchange policy sends the example advice to the OM's ZSM table, Reclassering and Slachtofferhulp.
+  deps = { pool: s.pool, plan: s.plan, pseudonymiser: s.pseudonymiser, metrics: s.metrics, bridgeOin: bridge.config.bridgeOin };
 });
 afterAll(async () => {
   await bridge?.close();
@@ -46,7 +33,7 @@ describe('advice expiry', () => {
     expect(await waitForDelivery(pool)).toBe(0);
 
     // The delivered messages are cleaned up (retention 0): the recipients must be known without them.
-    expect(await bridge.services.scheduler.runNow('outbox-cleanup')).toMatchObject({ status: 'succeeded', detail: { removed: 4 } });
+    expect(await bridge.services.scheduler.runNow('outbox-cleanup')).toMatchObject({ status: 'succeeded', detail: { removed: 2 * RECIPIENTS.length } });
     // Today nothing has expired.
     expect(await bridge.services.scheduler.runNow('advice-expiry')).toMatchObject({ status: 'succeeded', detail: { expired: 0, events: 0 } });
 
@@ -54,7 +41,7 @@ describe('advice expiry', () => {
     const job = adviceExpiryJob('0 0 1 1 *', bridge.config.bridgeOin);
     const ctx = { pool, logger: bridge.services.logger, now: new Date(`${daysFromToday(20)}T12:00:00Z`) };
     const concurrent = await Promise.all([job.run(ctx), job.run(ctx)]);
-    expect(concurrent.reduce((n, r) => n + (r['events'] as number), 0)).toBe(2);
+    expect(concurrent.reduce((n, r) => n + (r['events'] as number), 0)).toBe(RECIPIENTS.length);
     expect(concurrent.reduce((n, r) => n + (r['expired'] as number), 0)).toBe(1);
     expect(await job.run(ctx)).toMatchObject({ expired: 0, events: 0 });
 
@@ -63,7 +50,7 @@ describe('advice expiry', () => {
     expect(await status(long.receipt.id)).toBe('delivered');
 
     expect(await waitForDelivery(pool)).toBe(0);
-    for (const recipient of [OM_ZSM, SECOND]) {
+    for (const recipient of RECIPIENTS) {
       const messages = await readTopic(bridge.topic('advice', recipient), { count: 3, settleMs: 1_000 });
       const about = (id: string) => messages.filter((m) => (JSON.parse(m.value) as { recordId: string }).recordId === id);
       const [accepted, expired] = [about(short.receipt.id).filter((m) => m.headers['ce_type'] === 'nl.justitieketen.zsm.advice.accepted'), about(short.receipt.id).filter((m) => m.headers['ce_type'] === 'nl.justitieketen.zsm.advice.expired')];
@@ -81,7 +68,7 @@ describe('advice expiry', () => {
   });
 
   it('is registered with the cron expression from configuration', () => {
-    expect(createJobs(bridge.config).find((j) => j.name === 'advice-expiry')).toMatchObject({ cron: '7 * * * *' });
-    expect(createJobs({ ...bridge.config, jobAdviceExpiryCron: '5 0 * * *' }).find((j) => j.name === 'advice-expiry')).toMatchObject({ cron: '5 0 * * *' });
+    expect(createJobs(bridge.config, bridge.services).find((j) => j.name === 'advice-expiry')).toMatchObject({ cron: '7 * * * *' });
+    expect(createJobs({ ...bridge.config, jobAdviceExpiryCron: '5 0 * * *' }, bridge.services).find((j) => j.name === 'advice-expiry')).toMatchObject({ cron: '5 0 * * *' });
   });
 });

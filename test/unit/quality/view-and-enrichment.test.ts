@@ -1,7 +1,6 @@
 // What a recipient sees of the findings, and the domestic-violence history merged with what the bridge holds
 // (with a stub source: the real one comes with the ZSM case events).
 import { describe, expect, it } from 'vitest';
-import { createDefaultPlan } from '../../../src/exchange/default-plan.ts';
 import type { Advice } from '../../../src/ingest/kinds/advice.ts';
 import { KINDS } from '../../../src/ingest/kinds/index.ts';
 import { enrichPrepared } from '../../../src/ingest/enrich.ts';
@@ -13,6 +12,9 @@ import { mergeIncidentHistory, NO_INCIDENTS, type IncidentSource, type SourcedIn
 import { reportForView } from '../../../src/quality/view.ts';
 import { daysFromToday, syntheticBsn, validAdvice } from '../../support/fixtures.ts';
 import { todayInAmsterdam } from '../../../src/ingest/dates.ts';
+import { createPolicyPlan } from '../../../src/exchange/policy-plan.ts';
+import { kindSchemas } from '../../../src/ingest/kinds/index.ts';
+import { defaultPolicy } from '../../support/policy.ts';
 
 const zsm = (date: string, kind: string, reference: string, subjectRole = 'pleger'): SourcedIncident => ({ date, kind, subjectRole, origin: { system: 'zsm', reference } });
 
@@ -63,7 +65,7 @@ describe('incident history enrichment', () => {
     pseudonymiser: createPseudonymiser('unit-test-pseudonym-secret-0123456789', 'k1'),
     plan: undefined as never,
   };
-  deps.plan = createDefaultPlan('unit.', deps.pseudonymiser);
+  deps.plan = createPolicyPlan(defaultPolicy(), kindSchemas(), 'unit.', deps.pseudonymiser);
 
   it('asks the source by the internal pseudonym and puts the merged history next to the record in the message', async () => {
     const asked: string[] = [];

@@ -1,0 +1,41 @@
+// The processing-log entries an ingest writes: "received" and one "disclosed" per recipient for an accepted
+// record; one "refused" for a refusal, holding codes and pointers only (no personal data, no subject).
+import type { BridgeError } from '../errors.ts';
+import type { Delivery } from '../exchange/plan.ts';
+import type { LogEntry } from '../processing-log/entry.ts';
+
+export interface StepContext {
+  traceId: string;
+  actor: string;
+  kind: string;
+  processingActivity: string;
+  startedAt: Date;
+}
+
+export function acceptedEntries(ctx: StepContext, a: { recordId: string; subjectId: string; legalBasis: string; purpose: string; policyVersion: string; deliveries: readonly Delivery[] }): LogEntry[] {
+  const base = {
+    status: 'ok' as const, traceId: ctx.traceId, actor: ctx.actor, subjectId: a.subjectId, recordId: a.recordId, recordKind: ctx.kind,
+    legalBasis: a.legalBasis, purpose: a.purpose, processingActivity: ctx.processingActivity, startedAt: ctx.startedAt,
+    // Set again just before the write, when the step ends.
+    endedAt: ctx.startedAt,
+  };
+  return [
+    { ...base, operation: 'received', recipient: null, fields: null, detail: { policyVersion: a.policyVersion, recipients: a.deliveries.length } },
+    ...a.deliveries.map((d): LogEntry => ({ ...base, operation: 'disclosed', recipient: d.recipient, fields: d.fields, detail: { policyVersion: a.policyVersion, topic: d.topic } })),
+  ];
+}
+
+const CODE = /^[a-z][a-z0-9.-]{2,99}$/;
+// A JSON pointer names keys the client chose; a long digit run in one could be a BSN.
+const maskDigits = (pointer: string) => pointer.replace(/\d{5,}/g, '[digits]');
+
+/** The stated legal basis and purpose are kept only when they are well-formed codes, never free text. */
+export function refusalEntry(ctx: StepContext, err: BridgeError, stated: { legalBasis?: unknown; purpose?: unknown }, endedAt: Date): LogEntry {
+  const code = (v: unknown) => (typeof v === 'string' && CODE.test(v) ? v : null);
+  return {
+    operation: 'refused', status: 'refused', traceId: ctx.traceId, actor: ctx.actor, subjectId: null, recordId: null, recordKind: ctx.kind,
+    recipient: null, fields: null, legalBasis: code(stated.legalBasis), purpose: code(stated.purpose), processingActivity: ctx.processingActivity,
+    startedAt: ctx.startedAt, endedAt,
+    detail: { code: err.code, errors: (err.errors ?? []).slice(0, 50).map((e) => ({ code: e.code, pointer: maskDigits(e.pointer), ...(e.rule ? { rule: e.rule } : {}) })) },
+  };
+}

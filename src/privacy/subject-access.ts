@@ -1,0 +1,70 @@
+// A subject access report (AVG art. 15): every record the bridge holds about a person and every step of the
+// processing log about them (received, disclosed to whom with which fields under which basis, looked up). The
+// report is itself a lookup and is logged as one, in the same transaction as its reads.
+import type { ExchangePlan } from '../exchange/plan.ts';
+import type { StoredEntry } from '../processing-log/entry.ts';
+import { deliveredAtOf } from '../store/outbox-repo.ts';
+import type { Pool } from '../store/pool.ts';
+import { appendProcessingLog, entriesOfSubject } from '../store/processing-log-repo.ts';
+import { recordsOfSubject } from '../store/records-repo.ts';
+import { withTransaction } from '../store/transaction.ts';
+import { DOMAIN_INTERNAL, DOMAIN_PROCESSING_LOG, type Pseudonymiser } from './pseudonym.ts';
+
+export interface SubjectAccessDeps {
+  pool: Pool;
+  plan: ExchangePlan;
+  pseudonymiser: Pseudonymiser;
+}
+
+export interface ReportRequest {
+  bsn: string;
+  requestReference?: string | undefined;
+  actor: string;
+  traceId: string;
+}
+
+const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
+
+function disclosure(e: StoredEntry, plan: ExchangePlan, delivered: Map<string, Date | null>) {
+  const recipient = e.recipient ?? '';
+  return {
+    recordId: e.recordId, recipient, recipientName: plan.policy.recipients[recipient]?.name ?? recipient, fields: e.fields ?? [],
+    legalBasis: e.legalBasis, purpose: e.purpose, at: iso(e.endedAt), deliveredAt: iso(delivered.get(`${e.recordId} ${recipient}`)),
+  };
+}
+
+function step(e: StoredEntry) {
+  return {
+    operation: e.operation, status: e.status, startedAt: iso(e.startedAt), endedAt: iso(e.endedAt), actor: e.actor,
+    processingActivity: e.processingActivity, legalBasis: e.legalBasis, purpose: e.purpose, recordId: e.recordId,
+    recipient: e.recipient, traceId: e.traceId,
+  };
+}
+
+export async function subjectAccessReport(deps: SubjectAccessDeps, req: ReportRequest) {
+  const startedAt = new Date();
+  const activity = deps.plan.policy.processingActivities.subjectAccess;
+  const subjectKeys = deps.pseudonymiser.allPseudonyms(req.bsn, DOMAIN_INTERNAL);
+  const { records, entries, delivered } = await withTransaction(deps.pool, async (client) => {
+    const records = await recordsOfSubject(client, subjectKeys);
+    const entries = await entriesOfSubject(client, deps.pseudonymiser.allPseudonyms(req.bsn, DOMAIN_PROCESSING_LOG));
+    const delivered = await deliveredAtOf(client, records.map((r) => r.id));
+    await appendProcessingLog(client, [{
+      operation: 'looked-up', status: 'ok', traceId: req.traceId, actor: req.actor,
+      subjectId: deps.pseudonymiser.pseudonym(req.bsn, DOMAIN_PROCESSING_LOG), recordId: null, recordKind: null, recipient: null, fields: null,
+      legalBasis: activity.legalBasis, purpose: activity.purpose, processingActivity: activity.processingActivity, startedAt, endedAt: new Date(),
+      detail: { report: 'subject-access', records: records.length, ...(req.requestReference ? { requestReference: req.requestReference } : {}) },
+    }], subjectKeys[0]!);
+    return { records, entries, delivered };
+  });
+  return {
+    generatedAt: startedAt.toISOString(),
+    policyVersion: deps.plan.policy.version,
+    records: records.map((r) => ({
+      id: r.id, kind: r.kind, source: r.source, externalId: r.externalId, version: r.version, status: r.status,
+      receivedAt: r.receivedAt.toISOString(), data: r.body ?? null,
+    })),
+    disclosures: entries.filter((e) => e.operation === 'disclosed').map((e) => disclosure(e, deps.plan, delivered)),
+    processing: entries.map(step),
+  };
+}

@@ -1,0 +1,73 @@
+// One processing-log entry and how it is chained. The hash covers every column that says what happened, and a
+// salted commitment to the subject id instead of the id itself: erasing the id at the end of retention leaves
+// the chain intact, while the commitment still proves that an id which is present was not changed.
+import { createHash, randomBytes } from 'node:crypto';
+import { canonicalJson } from '../ingest/canonical.ts';
+
+export type Operation = 'received' | 'refused' | 'disclosed' | 'looked-up' | 'purged';
+export type Status = 'ok' | 'refused';
+
+/** What a caller states about one processing step. */
+export interface LogEntry {
+  operation: Operation;
+  status: Status;
+  traceId: string;
+  actor: string;
+  /** Keyed pseudonym of the person (DOMAIN_PROCESSING_LOG); null when there is none or it must not be kept. */
+  subjectId: string | null;
+  recordId: string | null;
+  recordKind: string | null;
+  recipient: string | null;
+  fields: string[] | null;
+  legalBasis: string | null;
+  purpose: string | null;
+  processingActivity: string;
+  startedAt: Date;
+  endedAt: Date;
+  /** Codes and counts only; never personal data. */
+  detail: Record<string, unknown> | null;
+}
+
+/** An entry as stored: with its place in a chain and its hashes. */
+export interface StoredEntry extends LogEntry {
+  id: string;
+  entryId: string;
+  chain: number;
+  chainSeq: number;
+  subjectSalt: Buffer | null;
+  subjectCommitment: Buffer | null;
+  prevHash: Buffer;
+  hash: Buffer;
+}
+
+/** Several chains, so that concurrent writers seldom wait on one another; the number is part of the data. */
+export const LOG_CHAINS = 16;
+export const GENESIS = Buffer.alloc(32);
+
+export function chainOf(key: string): number {
+  return createHash('sha256').update(key).digest().readUInt16BE(0) % LOG_CHAINS;
+}
+
+export function commitment(salt: Buffer, subjectId: string): Buffer {
+  return createHash('sha256').update(salt).update(subjectId).digest();
+}
+
+export function newSalt(): Buffer {
+  return randomBytes(16);
+}
+
+type Hashed = Omit<StoredEntry, 'id' | 'hash' | 'subjectId' | 'subjectSalt'>;
+
+/** sha-256(previous hash || canonical JSON of the entry). */
+export function entryHash(e: Hashed): Buffer {
+  const body = canonicalJson({
+    v: 1,
+    entryId: e.entryId, chain: e.chain, chainSeq: e.chainSeq,
+    operation: e.operation, status: e.status, traceId: e.traceId, actor: e.actor,
+    subject: e.subjectCommitment ? e.subjectCommitment.toString('hex') : null,
+    recordId: e.recordId, recordKind: e.recordKind, recipient: e.recipient, fields: e.fields,
+    legalBasis: e.legalBasis, purpose: e.purpose, processingActivity: e.processingActivity,
+    startedAt: e.startedAt.toISOString(), endedAt: e.endedAt.toISOString(), detail: e.detail,
+  });
+  return createHash('sha256').update(e.prevHash).update(body).digest();
+}

@@ -1,0 +1,73 @@
+// Retention: past the policy's retention a record keeps only a skeleton without personal data, its outbox
+// views are gone, the processing log loses its link to the person but stays verifiable, and the purge is logged.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { retentionJob } from '../../../src/jobs/retention.ts';
+import { verifyProcessingLog } from '../../../src/processing-log/verify.ts';
+import { startBridge, type TestBridge } from '../../support/bridge.ts';
+import { syntheticBsn, validAdvice } from '../../support/fixtures.ts';
+import { logRows } from '../../support/processing-log.ts';
+
+let bridge: TestBridge;
+beforeAll(async () => {
+  bridge = await startBridge({ relay: false });
+});
+afterAll(async () => {
+  await bridge?.close();
+});
+
+const post = async (adviceId: string, bsn: string) => {
+  const res = await bridge.app.inject({ method: 'POST', url: '/v1/advices', payload: validAdvice({ adviceId, bsn }) });
+  expect(res.statusCode).toBe(202);
+  return res.json<{ id: string }>().id;
+};
+
+describe('retention job', () => {
+  it('removes personal data past retention, keeps a skeleton, logs the purge, and the log still verifies', async () => {
+    const pool = bridge.services.pool;
+    const oldBsn = syntheticBsn(80);
+    const old = await post('RET-OLD', oldBsn);
+    const young = await post('RET-YOUNG', syntheticBsn(81));
+    await bridge.app.inject({ method: 'POST', url: '/v1/subject-access-reports', payload: { bsn: oldBsn } });
+    // The advice retention is 548 days: make one record older than that.
+    await pool.query(`UPDATE records SET received_at = now() - interval '600 days' WHERE id = $1`, [old]);
+
+    const outcome = await bridge.services.scheduler.runNow('retention');
+    expect(outcome).toMatchObject({ status: 'succeeded', detail: { purged: { advice: 1 }, undeliveredRemoved: 3, lookupsUnlinked: 0 } });
+
+    const { rows } = await pool.query<{ id: string; body: unknown; subject_key: string | null; status: string; purged_at: Date | null; receipt: unknown }>(
+      'SELECT id, body, subject_key, status, purged_at, receipt FROM records ORDER BY external_id',
+    );
+    expect(rows.find((r) => r.id === old)).toMatchObject({ body: null, subject_key: null, status: 'purged', purged_at: expect.any(Date), receipt: expect.objectContaining({ externalId: 'RET-OLD' }) });
+    expect(rows.find((r) => r.id === young)).toMatchObject({ status: 'accepted', purged_at: null, body: expect.objectContaining({ adviceId: 'RET-YOUNG' }) });
+    const outbox = await pool.query<{ record_id: string }>('SELECT DISTINCT record_id FROM outbox');
+    expect(outbox.rows.map((r) => r.record_id)).toEqual([young]);
+
+    const entries = await logRows(pool, 'record_id = $1', [old]);
+    expect(entries.map((e) => e.operation).sort()).toEqual(['disclosed', 'disclosed', 'disclosed', 'purged', 'received']);
+    expect(entries.every((e) => e.subject_id === null)).toBe(true);
+    expect(entries.find((e) => e.operation === 'purged')).toMatchObject({ actor: 'bridge:retention', legal_basis: 'avg.art-5.1.e', detail: expect.objectContaining({ retentionDays: 548 }) });
+    expect((await logRows(pool, 'record_id = $1 AND subject_id IS NOT NULL', [young])).length).toBe(4);
+    expect(JSON.stringify(await pool.query('SELECT * FROM records WHERE id = $1', [old]))).not.toContain(oldBsn);
+    expect(await verifyProcessingLog(pool)).toMatchObject({ intact: true });
+
+    // The status still answers, and a report about the person no longer finds what was purged.
+    expect((await bridge.app.inject({ method: 'GET', url: `/v1/records/${old}` })).json()).toMatchObject({ status: 'purged', deliveries: [] });
+    const report = (await bridge.app.inject({ method: 'POST', url: '/v1/subject-access-reports', payload: { bsn: oldBsn } })).json<{ records: unknown[]; disclosures: unknown[] }>();
+    expect(report).toMatchObject({ records: [], disclosures: [] });
+
+    // Running it again purges nothing more.
+    expect(await bridge.services.scheduler.runNow('retention')).toMatchObject({ status: 'succeeded', detail: { purged: { advice: 0 } } });
+  });
+
+  it('unlinks lookups from the person after the policy says, and keeps the chain intact', async () => {
+    const pool = bridge.services.pool;
+    const linked = async () => (await logRows(pool, `operation = 'looked-up' AND subject_id IS NOT NULL`)).length;
+    expect(await linked()).toBeGreaterThan(0);
+    const job = retentionJob('0 0 * * *', bridge.services.plan);
+    const later = new Date(Date.now() + 366 * 86_400_000);
+    const detail = await job.run({ pool, logger: bridge.services.logger, now: later });
+    expect(detail['lookupsUnlinked']).toBeGreaterThan(0);
+    expect(await linked()).toBe(0);
+    expect(await verifyProcessingLog(pool)).toMatchObject({ intact: true });
+  });
+});
