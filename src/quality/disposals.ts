@@ -8,9 +8,10 @@ export interface DisposalConditions {
 }
 
 export const DISPOSAL_CONDITIONS: Record<string, DisposalConditions> = {
-  // An unconditional dismissal and a Halt referral carry no conditions.
+  // An unconditional dismissal carries no conditions. A Halt assignment may include repairing or paying for the
+  // damage (Halt's "schade vergoeden"), nothing else.
   sepot: { required: false, allowed: [] },
-  halt: { required: false, allowed: [] },
+  halt: { required: false, allowed: ['schadevergoeding'] },
   'voorwaardelijk-sepot': { required: true, allowed: 'any' },
   // A behavioural order (gedragsaanwijzing, art. 257a Sv) is its conditions.
   'strafbeschikking-gedragsaanwijzing': {
