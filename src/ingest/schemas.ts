@@ -16,7 +16,7 @@ export function readSchema(file: string): Record<string, unknown> {
 // strictRequired is off because `anyOf: [{required: [a]}, {required: [b]}]` (one of two contact fields) names
 // properties declared one level up, which is valid JSON Schema but trips that check.
 const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false, coerceTypes: false, useDefaults: false, removeAdditional: false });
-addFormatsModule.default(ajv, ['date', 'date-time', 'email', 'uri']);
+addFormatsModule.default(ajv, ['date', 'date-time', 'email', 'uri', 'uuid']);
 
 /** Special categories of personal data (AVG art. 9(1)). */
 export const SPECIAL_CATEGORIES = ['health', 'racial-or-ethnic-origin', 'political-opinions', 'religious-or-philosophical-beliefs', 'trade-union-membership', 'genetic', 'biometric', 'sex-life', 'sexual-orientation'] as const;
@@ -25,7 +25,7 @@ export const SPECIAL_CATEGORIES = ['health', 'racial-or-ethnic-origin', 'politic
 ajv.addKeyword({ keyword: SPECIAL_CATEGORY_KEYWORD, schemaType: 'string', metaSchema: { enum: SPECIAL_CATEGORIES } });
 
 /** Every contract schema, compiled at load: a broken schema stops the process at start, not at the first request. */
-export const SCHEMA_FILES = ['advice.v1.json'] as const;
+export const SCHEMA_FILES = ['advice.v1.json', 'case-event.v1.json'] as const;
 export type SchemaFile = (typeof SCHEMA_FILES)[number];
 
 const compiled = new Map<string, ValidateFunction>(SCHEMA_FILES.map((f) => [f, ajv.compile(readSchema(f))]));
@@ -77,9 +77,12 @@ function describe(e: ErrorObject): string {
 }
 
 /** Maps ajv errors to field errors with stable codes and JSON pointers into the body. */
-export function toFieldErrors(errors: ErrorObject[]): FieldError[] {
+export function toFieldErrors(allErrors: ErrorObject[]): FieldError[] {
+  let errors = allErrors;
   // An anyOf failure is reported once at its own place; its branches' errors would only confuse.
   const anyOfPaths = errors.filter((e) => e.keyword === 'anyOf').map((e) => e.schemaPath);
+  // An if/then failure is reported by the `then` branch's own errors; the `if` error itself says nothing more.
+  errors = errors.filter((e) => e.keyword !== 'if');
   const out: FieldError[] = [];
   const seen = new Set<string>();
   for (const e of errors) {

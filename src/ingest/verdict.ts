@@ -42,7 +42,7 @@ export function validateRecord<T>(kind: RecordKind<T>, body: unknown, now: Date,
   }
   const record = body as T;
   const today = todayInAmsterdam(now);
-  const errors = kind.check(record, today);
+  const errors = kind.check(record, today, now);
   if (!isValidBsn(kind.subjectBsn(record))) errors.unshift(fieldError('BSN_ELEVEN_TEST', kind.bsnPointer));
   const quality = kind.assess?.(record, today, options.severities ?? {});
   const language = options.language ?? DEFAULT_LANGUAGE;

@@ -1,10 +1,12 @@
 import type { KindSchema } from '../../exchange/policy-check.ts';
 import { readSchema } from '../schemas.ts';
 import { adviceKind } from './advice.ts';
+import { caseEventKind } from './case-event.ts';
 
 /** Every kind of record the bridge accepts, by name. */
 export const KINDS = {
   advice: adviceKind,
+  'case-event': caseEventKind,
 } as const;
 
 export type KindName = keyof typeof KINDS;

@@ -24,7 +24,7 @@ export interface RecordKind<T = unknown> {
   legalBasisPointer: string;
   purposePointer: string;
   /** Rules the schema cannot express (dates relative to today, cross-field rules); they always refuse. */
-  check(record: T, today: string): FieldError[];
+  check(record: T, today: string, now: Date): FieldError[];
   /** Quality criteria (advices): findings with their configured severity. Kinds without criteria leave it out. */
   assess?(record: T, today: string, severities: Severities): QualityReport;
   /** The last day the record may be used; the expiry job marks it expired after that day. */

@@ -1,0 +1,53 @@
+import { fieldError, type FieldError } from '../../errors.ts';
+import type { RecordKind } from './kind.ts';
+
+export const CASE_EVENT_TYPES = ['suspect-entered-zsm', 'advice-requested', 'advice-consulted', 'decision-taken', 'case-closed'] as const;
+export type CaseEventType = (typeof CASE_EVENT_TYPES)[number];
+
+/** A ZSM case event as schemas/case-event.v1.json describes it (the fields the code reads). */
+export interface CaseEvent {
+  eventId: string;
+  eventType: CaseEventType;
+  occurredAt: string;
+  source: { oin: string; system: string };
+  zsmCaseReference: string;
+  subject: { bsn: string; municipalityCode: string; dateOfBirth?: string };
+  entry?: { detained: boolean; incident?: { date: string; kind: string; subjectRole: string } };
+  adviceRequest?: { deadline: string; question?: string };
+  consultation?: { adviceId: string; adviceVersion: number; issuerOin?: string };
+  decision?: {
+    kind: string;
+    conditions: { code: string; detail?: string }[];
+    veiligheidshuisApproachNeeded: boolean;
+    relatedAdvice?: { issuerOin: string; adviceId: string; adviceVersion: number };
+  };
+  closure?: { outcome: string; referredTo?: string };
+  legalBasis: string;
+  purpose: string;
+  [field: string]: unknown;
+}
+
+// ZSM and the bridge do not share a clock: allow some skew before calling a time "in the future".
+const CLOCK_SKEW_MS = 5 * 60_000;
+
+export const caseEventKind: RecordKind<CaseEvent> = {
+  name: 'case-event',
+  schemaFile: 'case-event.v1.json',
+  // One CloudEvents type per ZSM event type would let consumers route on the header; the data says which one it is.
+  eventType: 'nl.justitieketen.zsm.case-event.recorded',
+  // Events never change: each is version 1 of itself, identified by the emitting system and its event id.
+  identity: (e) => ({ source: e.source.oin, externalId: e.eventId, version: 1 }),
+  subjectBsn: (e) => e.subject.bsn,
+  bsnPointer: '/subject/bsn',
+  check(e, today, now) {
+    const errors: FieldError[] = [];
+    const occurred = Date.parse(e.occurredAt);
+    if (occurred > now.getTime() + CLOCK_SKEW_MS) errors.push(fieldError('DATE_IN_FUTURE', '/occurredAt'));
+    if (e.subject.dateOfBirth && e.subject.dateOfBirth > today) errors.push(fieldError('DATE_IN_FUTURE', '/subject/dateOfBirth'));
+    if (e.adviceRequest && Date.parse(e.adviceRequest.deadline) <= occurred) {
+      errors.push(fieldError('DATE_ORDER', '/adviceRequest/deadline', 'lies before the moment the advice was requested'));
+    }
+    if (e.entry?.incident && e.entry.incident.date > today) errors.push(fieldError('DATE_IN_FUTURE', '/entry/incident/date'));
+    return errors;
+  },
+};
