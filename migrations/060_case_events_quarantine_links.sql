@@ -27,3 +27,9 @@ CREATE INDEX record_links_to ON record_links (to_record);
 
 -- Advices and case events that name a ZSM case number (parketnummer), to link a decision to its advice.
 CREATE INDEX records_case_reference ON records ((body ->> 'zsmCaseReference'), subject_key) WHERE body ? 'zsmCaseReference';
+
+-- A quarantined message is announced on the dead-letter topic through the outbox, like every other message:
+-- such an outbox row belongs to a quarantine entry instead of a record.
+ALTER TABLE outbox ALTER COLUMN record_id DROP NOT NULL;
+ALTER TABLE outbox ADD COLUMN quarantine_id uuid REFERENCES quarantine (id) ON DELETE CASCADE;
+ALTER TABLE outbox ADD CONSTRAINT outbox_belongs_somewhere CHECK (record_id IS NOT NULL OR quarantine_id IS NOT NULL);
