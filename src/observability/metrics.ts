@@ -36,6 +36,8 @@ export function createMetrics() {
     relayOwnedSlots: new Gauge({ name: 'bridge_relay_owned_slots', help: 'Outbox slots this replica relays', registers: r }),
     outboxPending: new Gauge({ name: 'bridge_outbox_pending', help: 'Outbox messages not yet acknowledged by Kafka', registers: r }),
     outboxOldestAge: new Gauge({ name: 'bridge_outbox_oldest_age_seconds', help: 'Age of the oldest undelivered outbox message', registers: r }),
+    inboundMessages: new Counter({ name: 'bridge_inbound_messages_total', help: 'Messages taken from the inbound topic, by outcome', labelNames: ['outcome'], registers: r }),
+    inboundQuarantined: new Counter({ name: 'bridge_inbound_quarantined_total', help: 'Inbound messages quarantined, by reason (problem code)', labelNames: ['reason'], registers: r }),
     jobRuns: new Counter({ name: 'bridge_job_runs_total', help: 'Scheduled job runs by job and result', labelNames: ['job', 'status'], registers: r }),
     // Quality dashboard: per Veiligheidshuis (issuer OIN, at most 64 distinct, then 'other'), how often each
     // criterion is met, warned or refused, and which findings cause it.

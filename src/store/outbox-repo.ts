@@ -5,7 +5,9 @@ import type { Pool, Queryable } from './pool.ts';
 export const OUTBOX_CHANNEL = 'bridge_outbox';
 
 export interface NewOutboxRow {
-  recordId: string;
+  /** The record the message is about; null for a quarantine announcement, which has `quarantineId` instead. */
+  recordId: string | null;
+  quarantineId?: string;
   eventId: string;
   eventType: string;
   recipient: string;
@@ -21,11 +23,11 @@ export async function insertOutboxRows(client: Queryable, rows: NewOutboxRow[]):
   const params: unknown[] = [];
   const tuples = rows.map((r) => {
     const base = params.length;
-    params.push(r.recordId, r.eventId, r.eventType, r.recipient, r.topic, r.messageKey, r.slot, JSON.stringify(r.headers), r.payload);
-    return `(${Array.from({ length: 9 }, (_, i) => `$${base + i + 1}`).join(', ')})`;
+    params.push(r.recordId, r.quarantineId ?? null, r.eventId, r.eventType, r.recipient, r.topic, r.messageKey, r.slot, JSON.stringify(r.headers), r.payload);
+    return `(${Array.from({ length: 10 }, (_, i) => `$${base + i + 1}`).join(', ')})`;
   });
   await client.query(
-    /* sql */ `INSERT INTO outbox (record_id, event_id, event_type, recipient, topic, message_key, slot, headers, payload)
+    /* sql */ `INSERT INTO outbox (record_id, quarantine_id, event_id, event_type, recipient, topic, message_key, slot, headers, payload)
      VALUES ${tuples.join(', ')}`,
     params,
   );
