@@ -3,6 +3,9 @@ import swagger from '@fastify/swagger';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { adviceRoutes } from './http/advices.ts';
+import { caseEventRoutes } from './http/case-events.ts';
+import { knownPersonRoutes } from './http/known-person-lookups.ts';
+import { quarantineRoutes } from './http/quarantine.ts';
 import { installErrorHandling } from './http/error-handler.ts';
 import { healthRoutes } from './http/health.ts';
 import { installHooks } from './http/hooks.ts';
@@ -26,11 +29,14 @@ async function app(fastify: FastifyInstance, { services: s }: AppOptions): Promi
 
   const pipeline = {
     pool: s.pool, plan: s.plan, pseudonymiser: s.pseudonymiser, metrics: s.metrics, bridgeOin: s.config.bridgeOin, logger: s.logger,
-    severities: s.config.qualitySeverities, incidents: s.incidents,
+    severities: s.config.qualitySeverities, incidents: s.incidents, regions: s.regions,
   };
   await healthRoutes(fastify, { pool: s.pool, admin: s.admin, readyMaxOutboxAgeSeconds: s.config.readyMaxOutboxAgeSeconds });
   await metricsRoutes(fastify, { pool: s.pool, metrics: s.metrics });
   await adviceRoutes(fastify, pipeline);
+  await caseEventRoutes(fastify, pipeline);
+  await knownPersonRoutes(fastify, { pool: s.pool, plan: s.plan, pseudonymiser: s.pseudonymiser, metrics: s.metrics });
+  await quarantineRoutes(fastify, { ...pipeline, deadLetterTopic: s.deadLetterTopic });
   await recordRoutes(fastify, { pool: s.pool });
   await subjectAccessRoutes(fastify, { pool: s.pool, plan: s.plan, pseudonymiser: s.pseudonymiser });
   await openapiRoutes(fastify);

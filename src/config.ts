@@ -34,6 +34,9 @@ export const VARIABLES: Record<string, VarSpec> = {
   KAFKA_TOPIC_PREFIX: { section: 'kafka', schema: { type: 'string', pattern: '^[A-Za-z0-9._-]{0,60}$', default: '' }, description: 'prefix for every topic name (environments, tests)' },
   KAFKA_TOPIC_PARTITIONS: { section: 'kafka', schema: int(1, 1000, 3), description: 'partitions of topics the bridge creates' },
   KAFKA_REPLICATION_FACTOR: { section: 'kafka', schema: int(1, 10, 1), description: 'replication factor of topics the bridge creates' },
+  INBOUND_ENABLED: { section: 'kafka', schema: bool(true), description: 'consume ZSM case events from the inbound topic in this process' },
+  INBOUND_TOPIC: { section: 'kafka', schema: { type: 'string', pattern: '^[A-Za-z0-9._-]{1,200}$', default: 'zsm.case-events.v1' }, description: 'the inbound topic of ZSM case events (KAFKA_TOPIC_PREFIX is put in front)' },
+  INBOUND_GROUP_ID: { section: 'kafka', schema: { type: 'string', pattern: '^[A-Za-z0-9._-]{1,200}$', default: 'gcos-zsm-bridge-inbound' }, description: 'consumer group of the inbound topic (shared by all replicas)' },
   KAFKA_REQUEST_TIMEOUT_MS: { section: 'kafka', schema: int(500, 120_000, 5_000), description: 'kafkajs request timeout' },
 
   PORT: { section: 'http', schema: int(0, 65_535, 8080), description: 'HTTP port' },
@@ -83,6 +86,9 @@ export interface Config {
   kafkaTopicPartitions: number;
   kafkaReplicationFactor: number;
   kafkaRequestTimeoutMs: number;
+  inboundEnabled: boolean;
+  inboundTopic: string;
+  inboundGroupId: string;
   port: number;
   host: string;
   bodyLimitBytes: number;

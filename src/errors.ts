@@ -60,6 +60,7 @@ export const FIELD_CODES = {
   LEGAL_BASIS_NOT_ACCEPTED: 'is not a legal basis the exchange policy accepts for this kind of record',
   PURPOSE_NOT_ACCEPTED: 'is not a purpose the stated legal basis covers in the exchange policy',
   SPECIAL_CATEGORY_NOT_ALLOWED: 'holds special-category personal data that no rule of the exchange policy admits',
+  MUNICIPALITY_UNKNOWN: 'names a municipality that no Zorg- en Veiligheidshuis region covers',
   KIND_NOT_IN_POLICY: 'is a kind of record the exchange policy has no rules for',
 } as const;
 

@@ -4,6 +4,7 @@ import { ConfigError, loadConfig, type Config } from './config.ts';
 import { createHttpServer } from './http/create-server.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { PolicyError } from './exchange/policy-load.ts';
+import { RegionDataError } from './routing/regions.ts';
 import { closeServices, createServices, ensureTopics, type Services } from './services.ts';
 import { checkDatabase } from './store/startup-check.ts';
 import { migrate } from './store/migrate.ts';
@@ -26,7 +27,7 @@ async function main(): Promise<void> {
   try {
     services = createServices(config, logger);
   } catch (err) {
-    if (err instanceof PolicyError) {
+    if (err instanceof PolicyError || err instanceof RegionDataError) {
       // Like a configuration error: one message naming every place to fix, and no stack trace.
       process.stderr.write(`gcos-zsm-bridge: ${err.message}\n`);
       process.exit(78);
@@ -41,7 +42,8 @@ async function main(): Promise<void> {
   if (notMigrated) return fail(logger, notMigrated, services.pool);
 
   const topics = new AbortController();
-  void ensureTopics(services, topics.signal);
+  // The inbound consumer subscribes once its topic exists; neither holds up the start.
+  void ensureTopics(services, topics.signal).then(() => (config.inboundEnabled && !topics.signal.aborted ? services.inbound.start() : undefined));
 
   const server = createHttpServer({ logger, bodyLimitBytes: config.bodyLimitBytes });
   await server.register(app, { services });

@@ -3,6 +3,7 @@ import type { Config } from './config.ts';
 import type { ExchangePlan } from './exchange/plan.ts';
 import { loadExchangePolicy } from './exchange/policy-load.ts';
 import { createPolicyPlan } from './exchange/policy-plan.ts';
+import { loadRegionDirectory, type RegionDirectory } from './routing/regions.ts';
 import { kindSchemas } from './ingest/kinds/index.ts';
 import { createJobs } from './jobs/index.ts';
 import { createScheduler, type Scheduler } from './jobs/scheduler.ts';
@@ -12,7 +13,10 @@ import { createDeliveryProducer, type DeliveryProducer } from './kafka/producer.
 import type { Logger } from './logger.ts';
 import { createMetrics, type Metrics } from './observability/metrics.ts';
 import { createPseudonymiser, type Pseudonymiser } from './privacy/pseudonym.ts';
-import { NO_INCIDENTS, type IncidentSource } from './quality/enrichment.ts';
+import type { IncidentSource } from './quality/enrichment.ts';
+import { caseEventIncidents } from './feedback/incident-source.ts';
+import { createInboundConsumer, type InboundConsumer } from './inbound/consumer.ts';
+import { topicName } from './kafka/topics.ts';
 import { createRelay, type Relay } from './relay/relay.ts';
 import { createPool, type Pool } from './store/pool.ts';
 import { hostname } from 'node:os';
@@ -27,11 +31,16 @@ export interface Services {
   metrics: Metrics;
   pseudonymiser: Pseudonymiser;
   plan: ExchangePlan;
-  /** Incidents the bridge holds about a person, for domestic-violence advices. Issue 6 (ZSM case events)
-   * provides the real source; until then it finds nothing. */
+  /** Incidents the bridge holds about a person (from ZSM case events), for domestic-violence advices. */
   incidents: IncidentSource;
   relay: Relay;
   scheduler: Scheduler;
+  /** The Zorg- en Veiligheidshuis regions (data/): routing of case events, links between records. */
+  regions: RegionDirectory;
+  /** The inbound topic of ZSM case events, and where what cannot be taken is announced. */
+  inbound: InboundConsumer;
+  inboundTopic: string;
+  deadLetterTopic: string;
 }
 
 /** Builds every service. Throws a PolicyError, before opening anything, when the exchange policy is broken. */
@@ -39,7 +48,8 @@ export function createServices(config: Config, logger: Logger): Services {
   const kinds = kindSchemas();
   const policy = loadExchangePolicy(config.exchangePolicyFile, kinds);
   const pseudonymiser = createPseudonymiser(config.pseudonymKey, config.pseudonymKeyId, config.pseudonymPreviousKeys);
-  const plan = createPolicyPlan(policy, kinds, config.kafkaTopicPrefix, pseudonymiser);
+  const regions = loadRegionDirectory();
+  const plan = createPolicyPlan(policy, kinds, config.kafkaTopicPrefix, pseudonymiser, regions);
   const pool = createPool(config, logger);
   const kafka = createKafka(config, logger);
   const metrics = createMetrics();
@@ -52,18 +62,27 @@ export function createServices(config: Config, logger: Logger): Services {
     maxBackoffMs: config.relayMaxBackoffMs,
   });
   const runner = `${hostname()}:${process.pid}`;
+  const incidents = caseEventIncidents(pool);
+  const inboundTopic = `${config.kafkaTopicPrefix}${config.inboundTopic}`;
+  const deadLetterTopic = topicName(config.kafkaTopicPrefix, 'case-event', 'dead-letter');
   return {
     config, logger, pool, kafka, metrics, pseudonymiser, producer, relay,
     admin: createKafkaAdmin(kafka),
     plan,
-    incidents: NO_INCIDENTS,
+    incidents,
     scheduler: createScheduler(pool, createJobs(config, { plan, pseudonymiser }), metrics, logger, runner),
+    regions,
+    inbound: createInboundConsumer(kafka, { pool, plan, pseudonymiser, metrics, bridgeOin: config.bridgeOin, logger, severities: config.qualitySeverities, incidents, regions }, logger, {
+      topic: inboundTopic, groupId: config.inboundGroupId, deadLetterTopic,
+    }),
+    inboundTopic,
+    deadLetterTopic,
   };
 }
 
 /** Creates the plan's topics, retrying in the background until Kafka answers; ingest does not wait for it. */
 export async function ensureTopics(s: Services, signal?: AbortSignal): Promise<void> {
-  const specs = s.plan.topics().map((topic) => ({ topic, partitions: s.config.kafkaTopicPartitions, replicationFactor: s.config.kafkaReplicationFactor }));
+  const specs = [...s.plan.topics(), s.inboundTopic, s.deadLetterTopic].map((topic) => ({ topic, partitions: s.config.kafkaTopicPartitions, replicationFactor: s.config.kafkaReplicationFactor }));
   for (let delay = 500; !signal?.aborted; delay = Math.min(delay * 2, 15_000)) {
     try {
       const created = await s.admin.ensureTopics(specs);
@@ -82,6 +101,7 @@ export async function closeServices(s: Services): Promise<void> {
     await fn();
     s.logger.debug({ step: name, ms: Date.now() - started }, 'closed');
   };
+  await step('inbound', () => s.inbound.stop());
   await step('jobs', () => s.scheduler.stop());
   await step('relay', () => s.relay.stop());
   await step('kafka', () => Promise.allSettled([s.producer.close(), s.admin.close()]));

@@ -13,15 +13,15 @@ import { createPolicyPlan } from '../exchange/policy-plan.ts';
 import type { ExchangePlan } from '../exchange/plan.ts';
 import { createPseudonymiser } from '../privacy/pseudonym.ts';
 import { parseJsonBody } from '../http/json-body.ts';
-import { KINDS, kindSchemas, type KindName } from '../ingest/kinds/index.ts';
+import { KINDS, kindSchemas, type KindName, type RecordKind } from '../ingest/kinds/index.ts';
 import { validateRecord } from '../ingest/verdict.ts';
 import { DEFAULT_LANGUAGE, isLanguage, LANGUAGES } from '../quality/language.ts';
 import { renderReport } from '../quality/render.ts';
 
 /** The route each kind is submitted to: the `instance` of its problem documents. */
-const ROUTES: Record<KindName, string> = { advice: '/v1/advices' };
+const ROUTES: Record<KindName, string> = { advice: '/v1/advices', 'case-event': '/v1/case-events' };
 
-const USAGE = `usage: gcos-zsm-bridge validate <file.json> [--kind advice] [--lang ${LANGUAGES.join('|')}]
+const USAGE = `usage: gcos-zsm-bridge validate <file.json> [--kind advice|case-event] [--lang ${LANGUAGES.join('|')}]
 Prints the verdict POST ${ROUTES.advice} would give (schema, rules, quality, exchange policy), as JSON.
 Exit 0: acceptable; 1: refused; 2: usage or file error. QUALITY_SEVERITIES and EXCHANGE_POLICY_FILE are read
 from the environment, as by the service.
@@ -70,7 +70,7 @@ export async function run(args: string[], io: Io = processIo): Promise<number> {
     io.err(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}\n`);
     return 2;
   }
-  const kind = KINDS[kindName as KindName];
+  const kind = KINDS[kindName as KindName] as RecordKind<unknown>;
   try {
     const verdict = validateRecord(kind, parseJsonBody(bytes), io.now(), { severities, language: lang, plan });
     io.out(`${JSON.stringify({ status: 202, ...(verdict.quality && { quality: renderReport(verdict.quality, lang) }) }, null, 2)}\n`);

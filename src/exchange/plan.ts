@@ -19,6 +19,9 @@ export interface DeliveryInput {
   kind: string;
   record: unknown;
   subjectBsn: string;
+  /** Regions (VR codes) a regional grant also sends to, besides the person's own: the Veiligheidshuis that gave
+   * the advice a ZSM decision answers. */
+  alsoToRegions?: string[] | undefined;
 }
 
 export interface AdmissionInput {

@@ -72,6 +72,10 @@ function checkKind(policy: ExchangePolicy, k: KindPolicy, kind: KindSchema, at: 
     const where = [...at, 'recipients', recipient];
     if (!policy.recipients[recipient]) problems.push({ path: where, text: `recipient "${recipient}" is not declared under recipients` });
     if (grant.when) condition(grant.when, [...where, 'when']);
+    if (grant.routeBy) {
+      const by = field(grant.routeBy, [...where, 'routeBy']);
+      if (by && by['type'] !== 'string') problems.push({ path: [...where, 'routeBy'], text: 'routeBy needs a text field holding a municipality code' });
+    }
     if (Object.values(grant.fields).every((t) => t === 'drop')) problems.push({ path: [...where, 'fields'], text: 'grants no field (every entry is drop)' });
     for (const [path, transform] of Object.entries(grant.fields)) {
       const fieldAt = [...where, 'fields', path];

@@ -3,6 +3,7 @@
 import { fieldError, type FieldError } from '../errors.ts';
 import { topicName } from '../kafka/topics.ts';
 import type { Pseudonymiser } from '../privacy/pseudonym.ts';
+import type { Region, RegionDirectory } from '../routing/regions.ts';
 import { holds } from './conditions.ts';
 import { parsePath, specialCategoryPaths, valuesAt } from './field-paths.ts';
 import type { KindSchema } from './policy-check.ts';
@@ -15,6 +16,8 @@ interface CompiledGrant {
   grant: Grant;
   view: ViewSpec;
   domain: string;
+  /** For a regional recipient: where the municipality sits. */
+  routeBy?: string[];
 }
 
 interface CompiledKind {
@@ -27,15 +30,35 @@ export function recipientDomain(policy: ExchangePolicy, recipient: string): stri
   return `recipient:${policy.recipients[recipient]?.pseudonymDomain ?? recipient}`;
 }
 
-export function createPolicyPlan(policy: ExchangePolicy, kinds: readonly KindSchema[], topicPrefix: string, pseudonymiser: Pseudonymiser): ExchangePlan {
+export class RoutingUnavailableError extends Error {}
+
+/** Where a regional grant sends a record: the region of the municipality at `routeBy`, or undefined when no region
+ * knows that municipality. */
+function regionOf(record: unknown, routeBy: string[], regions: RegionDirectory): Region | undefined {
+  const code = valuesAt(record, routeBy)[0]?.value;
+  return typeof code === 'string' ? regions.byMunicipality(code) : undefined;
+}
+
+/** The recipients of a regional grant: the person's region, then the extra regions (by VR code), each once. */
+function regionTargets(record: unknown, routeBy: string[], extra: string[], regions: RegionDirectory): string[] {
+  const own = regionOf(record, routeBy, regions);
+  const all = [...(own ? [own.recipient] : []), ...extra.map((code) => regions.regions.find((r) => r.region === code)?.recipient)];
+  return [...new Set(all.filter((r): r is string => r !== undefined))];
+}
+
+export function createPolicyPlan(policy: ExchangePolicy, kinds: readonly KindSchema[], topicPrefix: string, pseudonymiser: Pseudonymiser, regions?: RegionDirectory): ExchangePlan {
   const compiled = new Map<string, CompiledKind>();
   for (const kind of kinds) {
     const k = policy.kinds[kind.name];
     if (!k) continue;
     const special = specialCategoryPaths(kind.schema).map((s) => ({ ...s, segments: parsePath(s.path) }));
-    const grants = Object.entries(k.recipients).map(([recipient, grant]) => ({
-      recipient, grant, view: compileView(grant.fields, special.map((s) => s.path)), domain: recipientDomain(policy, recipient),
-    }));
+    const grants = Object.entries(k.recipients).map(([recipient, grant]): CompiledGrant => {
+      if (grant.routeBy && !regions) throw new RoutingUnavailableError(`kinds.${kind.name}.recipients.${recipient}.routeBy needs the region directory`);
+      return {
+        recipient, grant, view: compileView(grant.fields, special.map((s) => s.path)), domain: recipientDomain(policy, recipient),
+        ...(grant.routeBy && { routeBy: parsePath(grant.routeBy) }),
+      };
+    });
     compiled.set(kind.name, { special, grants });
   }
 
@@ -59,20 +82,28 @@ export function createPolicyPlan(policy: ExchangePolicy, kinds: readonly KindSch
           errors.push(fieldError('SPECIAL_CATEGORY_NOT_ALLOWED', pointer, `holds special-category data (${s.category}) that no rule of exchange policy ${policy.version} admits here`, `kinds.${kind}.specialCategories`));
         }
       }
+      // A regional grant that applies must find the region: an unroutable record is refused, never dropped.
+      for (const g of c.grants) {
+        if (!g.routeBy || (g.grant.when && !holds(g.grant.when, record))) continue;
+        if (!regionOf(record, g.routeBy, regions!)) {
+          const pointer = `/${g.routeBy.join('/')}`;
+          errors.push(fieldError('MUNICIPALITY_UNKNOWN', pointer, `names a municipality that no Zorg- en Veiligheidshuis region covers (data/municipality-regions.csv)`, `kinds.${kind}.recipients.${g.recipient}.routeBy`));
+        }
+      }
       return errors;
     },
-    deliveriesFor({ kind, record, subjectBsn }) {
+    deliveriesFor({ kind, record, subjectBsn, alsoToRegions }) {
       const out: Delivery[] = [];
       for (const g of compiled.get(kind)?.grants ?? []) {
         if (g.grant.when && !holds(g.grant.when, record)) continue;
         const pseudonym = (value: string) => pseudonymiser.pseudonym(value, g.domain);
-        out.push({
-          recipient: g.recipient,
-          topic: topicName(topicPrefix, kind, g.recipient),
-          view: buildView(record, g.view, { pseudonym }),
-          fields: g.view.fields.filter((f) => valuesAt(record, parsePath(f)).length > 0),
-          messageKey: pseudonym(subjectBsn),
-        });
+        const view = buildView(record, g.view, { pseudonym });
+        const fields = g.view.fields.filter((f) => valuesAt(record, parsePath(f)).length > 0);
+        const messageKey = pseudonym(subjectBsn);
+        // One recipient, or for a regional grant the person's region plus any region the caller adds (the
+        // Veiligheidshuis that gave the advice a decision answers).
+        const targets = g.routeBy ? regionTargets(record, g.routeBy, alsoToRegions ?? [], regions!) : [g.recipient];
+        for (const recipient of targets) out.push({ recipient, topic: topicName(topicPrefix, kind, recipient), view, fields, messageKey });
       }
       return out;
     },
@@ -80,7 +111,9 @@ export function createPolicyPlan(policy: ExchangePolicy, kinds: readonly KindSch
       return policy.kinds[kind]?.processingActivity ?? `urn:gcos-zsm-bridge:verwerking:${kind}`;
     },
     topics() {
-      return [...compiled.entries()].flatMap(([kind, c]) => c.grants.map((g) => topicName(topicPrefix, kind, g.recipient)));
+      return [...compiled.entries()].flatMap(([kind, c]) => c.grants.flatMap((g) =>
+        g.routeBy ? regions!.regions.map((r) => topicName(topicPrefix, kind, r.recipient)) : [topicName(topicPrefix, kind, g.recipient)]));
     },
   };
 }
+

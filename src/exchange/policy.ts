@@ -27,6 +27,9 @@ export interface RecipientSpec {
 export interface Grant {
   why: string;
   when?: Condition;
+  /** A regional recipient: the field holding the municipality whose region receives the record (one topic per
+   * region). Without it the recipient has one topic. */
+  routeBy?: string;
   fields: Record<string, Transform>;
 }
 
@@ -65,6 +68,7 @@ export interface ExchangePolicy {
   recipients: Record<string, RecipientSpec>;
   processingActivities: {
     subjectAccess: ActivitySpec;
+    knownPersonLookup: ActivitySpec;
     retention: ActivitySpec & { lookupRetentionDays: number };
   };
   kinds: Record<string, KindPolicy>;

@@ -1,6 +1,8 @@
 // GET /v1/records/{id}: the state of one record and of each delivery. No personal data: ids, topics, times.
 import type { FastifyInstance } from 'fastify';
 import { BridgeError } from '../errors.ts';
+import { adviceChain } from '../feedback/chain.ts';
+import { linksOf } from '../store/links-repo.ts';
 import { deliveriesOf } from '../store/outbox-repo.ts';
 import type { Pool } from '../store/pool.ts';
 import { findRecordState } from '../store/records-repo.ts';
@@ -19,6 +21,20 @@ const recordStateSchema = {
     version: { type: 'integer' },
     status: { type: 'string', description: 'accepted (not yet delivered everywhere), delivered, or a later lifecycle state' },
     receivedAt: { type: 'string', format: 'date-time' },
+    chain: {
+      type: 'array',
+      description: 'Advices only: the chain the advice belongs to, oldest first: requested (by ZSM), advice-accepted, advice-delivered, consulted, decided',
+      items: {
+        type: 'object',
+        required: ['step', 'at', 'recordId'],
+        properties: {
+          step: { type: 'string', enum: ['requested', 'advice-accepted', 'advice-delivered', 'consulted', 'decided'] },
+          at: { type: 'string', format: 'date-time' },
+          recordId: { type: 'string', description: 'The record of that step (the ZSM case event, or the advice itself)' },
+          detail: { type: 'string', description: 'For decided: the kind of decision' },
+        },
+      },
+    },
     deliveries: {
       type: 'array',
       description: 'One entry per recipient; delivered entries are removed after the outbox retention period',
@@ -53,10 +69,12 @@ export async function recordRoutes(app: FastifyInstance, deps: { pool: Pool }): 
     const deliveries = await deliveriesOf(deps.pool, state.id);
     const pending = deliveries.some((d) => d.deliveredAt === null);
     const status = state.status === 'accepted' && !pending ? 'delivered' : state.status;
+    const chain = state.kind === 'advice' ? adviceChain(state, await linksOf(deps.pool, state.id), deliveries) : undefined;
     return {
       ...state,
       status,
       receivedAt: state.receivedAt.toISOString(),
+      ...(chain && { chain }),
       deliveries: deliveries.map((d) => ({ ...d, deliveredAt: d.deliveredAt?.toISOString() ?? null })),
     };
   });

@@ -6,7 +6,8 @@ import type { Kafka } from '../kafka/client.ts';
 import { createConsumer, type Consumer } from '../kafka/consumer.ts';
 import type { Logger } from '../logger.ts';
 import type { PipelineDeps } from '../ingest/pipeline.ts';
-import { takeCaseEvent } from './take-case-event.ts';
+import { isDatabaseUnavailable } from '../store/pool.ts';
+import { quarantine, takeCaseEvent } from './take-case-event.ts';
 
 export interface InboundOptions {
   topic: string;
@@ -29,11 +30,20 @@ export function createInboundConsumer(kafka: Kafka, deps: PipelineDeps, logger: 
 
   async function takeWithRetry(message: { value: Buffer | null; offset: string; headers?: Record<string, unknown> }, origin: string, heartbeat: () => Promise<void>) {
     const traceparent = message.headers?.['traceparent']?.toString();
-    for (let delay = 200; ; delay = Math.min(delay * 2, options.maxBackoffMs ?? 10_000)) {
+    let lastError: unknown;
+    const deps2 = { ...deps, deadLetterTopic: options.deadLetterTopic };
+    const msg = { value: message.value, origin, traceparent, actor: `kafka:${options.topic}` };
+    for (let delay = 200, attempt = 1; ; delay = Math.min(delay * 2, options.maxBackoffMs ?? 10_000), attempt++) {
       if (stopping) throw new Stopping('stopping');
       try {
-        return await takeCaseEvent({ ...deps, deadLetterTopic: options.deadLetterTopic }, { value: message.value, origin, traceparent });
+        // A failure that is not the database being away would fail forever: after a few tries the message goes
+        // to quarantine, so that no message can hold a partition for good.
+        if (attempt > 3 && lastError && !isDatabaseUnavailable(lastError)) {
+          return await quarantine(deps2, msg, message.value ?? Buffer.alloc(0), 'BRIDGE_INTERNAL', []);
+        }
+        return await takeCaseEvent(deps2, msg);
       } catch (err) {
+        lastError = err;
         log.warn({ err: { message: (err as Error).message }, retryInMs: delay, origin }, 'cannot store an inbound message yet; holding the partition');
         await new Promise((r) => setTimeout(r, delay));
         await heartbeat();
@@ -41,24 +51,40 @@ export function createInboundConsumer(kafka: Kafka, deps: PipelineDeps, logger: 
     }
   }
 
+  async function run(): Promise<void> {
+    const c = createConsumer(kafka, options.groupId);
+    consumer = c;
+    await c.connect();
+    await c.subscribe({ topic: options.topic, fromBeginning: true });
+    await c.run({
+      autoCommit: false,
+      eachMessage: async (payload) => {
+        const { topic, partition, message } = payload;
+        const origin = `kafka:${topic}/${partition}/${message.offset}`;
+        const result = await takeWithRetry(message, origin, () => payload.heartbeat());
+        deps.metrics.inboundMessages.inc({ outcome: result.outcome });
+        if (result.outcome === 'quarantined') log.warn({ origin, quarantineId: result.quarantineId, reason: result.reasonCode }, 'inbound message quarantined');
+        await c.commitOffsets([{ topic, partition, offset: (BigInt(message.offset) + 1n).toString() }]);
+      },
+    });
+  }
+
   return {
+    /** Keeps trying until the broker answers (the service starts whether or not Kafka is there). */
     async start() {
       stopping = false;
-      const c = createConsumer(kafka, options.groupId);
-      consumer = c;
-      await c.connect();
-      await c.subscribe({ topic: options.topic, fromBeginning: true });
-      await c.run({
-        autoCommit: false,
-        eachMessage: async ({ topic, partition, message, heartbeat }) => {
-          const origin = `kafka:${topic}/${partition}/${message.offset}`;
-          const result = await takeWithRetry(message, origin, heartbeat);
-          deps.metrics.inboundMessages.inc({ outcome: result.outcome });
-          if (result.outcome === 'quarantined') log.warn({ origin, quarantineId: result.quarantineId, reason: result.reasonCode }, 'inbound message quarantined');
-          await c.commitOffsets([{ topic, partition, offset: (BigInt(message.offset) + 1n).toString() }]);
-        },
-      });
-      log.info('inbound consumer running');
+      for (let delay = 500; !stopping; delay = Math.min(delay * 2, 15_000)) {
+        try {
+          await run();
+          log.info('inbound consumer running');
+          return;
+        } catch (err) {
+          await consumer?.disconnect().catch(() => undefined);
+          consumer = undefined;
+          log.warn({ err: { message: (err as Error).message }, retryInMs: delay }, 'cannot consume the inbound topic yet');
+          await new Promise((r) => setTimeout(r, delay).unref());
+        }
+      }
     },
     async stop() {
       stopping = true;

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { BridgeError, type FieldError } from '../errors.ts';
 import { parseJsonBody } from '../http/json-body.ts';
 import { caseEventKind } from '../ingest/kinds/case-event.ts';
-import { persistPrepared, prepareRecord, type PipelineDeps } from '../ingest/pipeline.ts';
+import { linkPrepared, persistPrepared, prepareRecord, recordRefusal, type IngestInput, type PipelineDeps } from '../ingest/pipeline.ts';
 import { bridgeSource, cloudEventHeaders } from '../relay/cloudevents.ts';
 import { slotOf } from '../relay/slots.ts';
 import { insertOutboxRows } from '../store/outbox-repo.ts';
@@ -16,27 +16,41 @@ import { withTransaction } from '../store/transaction.ts';
 export type InboundOutcome =
   | { outcome: 'accepted'; recordId: string }
   | { outcome: 'duplicate'; recordId: string }
-  | { outcome: 'quarantined'; quarantineId: string; reasonCode: string };
+  | { outcome: 'quarantined'; quarantineId: string; reasonCode: string }
+  /** Only when quarantining is off (a release of a quarantined message): why it still cannot be taken. */
+  | { outcome: 'refused'; error: BridgeError };
+
+export interface TakeDeps extends PipelineDeps {
+  deadLetterTopic: string;
+  /** false: refuse instead of quarantining again (releasing a message that is already in quarantine). */
+  quarantine?: boolean;
+}
 
 export interface InboundMessage {
   value: Buffer | null;
   origin: string;
   traceparent?: string | undefined;
+  /** Who submits, for the processing log: the inbound topic, or the operator who released a quarantined message. */
+  actor: string;
 }
 
 export const QUARANTINE_EVENT_TYPE = 'nl.justitieketen.zsm.case-event.quarantined';
 
-export async function takeCaseEvent(deps: PipelineDeps & { deadLetterTopic: string }, msg: InboundMessage): Promise<InboundOutcome> {
+export async function takeCaseEvent(deps: TakeDeps, msg: InboundMessage): Promise<InboundOutcome> {
   const raw = msg.value ?? Buffer.alloc(0);
-  let prepared;
+  const startedAt = deps.now?.() ?? new Date();
+  const input: IngestInput = { body: undefined, traceparent: msg.traceparent, actor: msg.actor };
+  let judged;
   try {
-    const body = parseJsonBody(raw);
-    prepared = prepareRecord(deps, caseEventKind, { body, traceparent: msg.traceparent });
+    input.body = parseJsonBody(raw);
+    judged = prepareRecord(deps, caseEventKind, input);
   } catch (err) {
     if (!(err instanceof BridgeError)) throw err;
-    return quarantine(deps, msg, raw, err.code, err.errors ?? []);
+    await recordRefusal(deps, caseEventKind, input, err, startedAt);
+    return deps.quarantine === false ? { outcome: 'refused', error: err } : quarantine(deps, msg, raw, err.code, err.errors ?? []);
   }
   try {
+    const prepared = await linkPrepared(deps, caseEventKind, input, judged);
     const result = await withTransaction(deps.pool, (client) => persistPrepared(client, prepared));
     if (result.replayed) {
       deps.metrics.recordsReplayed.inc({ kind: caseEventKind.name });
@@ -45,12 +59,16 @@ export async function takeCaseEvent(deps: PipelineDeps & { deadLetterTopic: stri
     deps.metrics.recordsAccepted.inc({ kind: caseEventKind.name });
     return { outcome: 'accepted', recordId: result.receipt.id };
   } catch (err) {
-    if (err instanceof BridgeError) return quarantine(deps, msg, raw, err.code, err.errors ?? []); // e.g. same event id, other content
+    if (err instanceof BridgeError) {
+      // E.g. the same event id with other content: ZSM must look at it, and the partition must move on.
+      await recordRefusal(deps, caseEventKind, input, err, startedAt);
+      return deps.quarantine === false ? { outcome: 'refused', error: err } : quarantine(deps, msg, raw, err.code, err.errors ?? []);
+    }
     throw err;
   }
 }
 
-async function quarantine(deps: PipelineDeps & { deadLetterTopic: string }, msg: InboundMessage, raw: Buffer, reasonCode: string, reason: FieldError[]): Promise<InboundOutcome> {
+export async function quarantine(deps: TakeDeps, msg: InboundMessage, raw: Buffer, reasonCode: string, reason: FieldError[]): Promise<InboundOutcome> {
   const id = randomUUID();
   const eventId = readEventId(raw);
   const now = (deps.now?.() ?? new Date()).toISOString();
@@ -71,6 +89,7 @@ async function quarantine(deps: PipelineDeps & { deadLetterTopic: string }, msg:
     }]);
   });
   deps.metrics.inboundQuarantined.inc({ reason: reasonCode });
+  if (reason.some((e) => e.code === 'MUNICIPALITY_UNKNOWN')) deps.metrics.caseEventsUnroutable.inc({ path: 'kafka' });
   return { outcome: 'quarantined', quarantineId: id, reasonCode };
 }
 

@@ -29,6 +29,9 @@ import { insertRecipients } from '../store/recipients-repo.ts';
 import { insertRecord, type NewRecord } from '../store/records-repo.ts';
 import { withTransaction } from '../store/transaction.ts';
 import { contentHash } from './canonical.ts';
+import { planLinks, type PendingLink } from '../feedback/link.ts';
+import type { RegionDirectory } from '../routing/regions.ts';
+import { insertLink } from '../store/links-repo.ts';
 import { enrichPrepared } from './enrich.ts';
 import type { RecordKind } from './kinds/kind.ts';
 import { acceptedEntries, refusalEntry, type StepContext } from './log-entries.ts';
@@ -49,6 +52,8 @@ export interface PipelineDeps {
   severities?: Severities;
   /** Incidents the bridge holds about a person, added to a domestic-violence advice's history. */
   incidents?: IncidentSource;
+  /** The Zorg- en Veiligheidshuis regions: with them, records are linked to what they answer or decide. */
+  regions?: RegionDirectory;
 }
 
 export interface IngestInput {
@@ -58,6 +63,8 @@ export interface IngestInput {
   actor?: string | undefined;
   /** Language of the texts in a refusal (Accept-Language). */
   language?: Language | undefined;
+  /** Extra regions a regional recipient's delivery goes to (set by the linking step, not by callers). */
+  alsoToRegions?: string[] | undefined;
 }
 
 export interface Receipt {
@@ -88,6 +95,8 @@ export interface PreparedRecord<T = unknown> {
   receipt: Receipt;
   /** Its processing-log entries and the chain they go to. */
   log: { chainKey: string; entries: LogEntry[] };
+  /** Records this one answers, consults or decides on (src/feedback/link.ts); written with it. */
+  links?: PendingLink[];
 }
 
 /** Validates a record and builds every row it will write. Touches no database; throws a BridgeError on refusal. */
@@ -121,7 +130,7 @@ export function prepareRecord<T>(deps: PipelineDeps, kind: RecordKind<T>, input:
   };
   const slot = slotOf(subjectKey);
   const source = bridgeSource(deps.bridgeOin);
-  const deliveries = deps.plan.deliveriesFor({ kind: kind.name, record, subjectBsn: bsn });
+  const deliveries = deps.plan.deliveriesFor({ kind: kind.name, record, subjectBsn: bsn, alsoToRegions: input.alsoToRegions });
   const outbox: NewOutboxRow[] = deliveries.map((d) => {
     const eventId = randomUUID();
     return {
@@ -156,9 +165,10 @@ export async function persistPrepared(client: Queryable, p: PreparedRecord): Pro
     }
     return { receipt: outcome.existing.receipt as Receipt, replayed: true };
   }
+  for (const link of p.links ?? []) await insertLink(client, p.row.id, link.to, link.relation);
   await insertOutboxRows(client, p.outbox);
   // Who got the record, kept beyond the outbox's retention: the expiry job tells each of them (decision 0051).
-  await insertRecipients(client, p.outbox.map((o) => ({ recordId: o.recordId, recipient: o.recipient, topic: o.topic, messageKey: o.messageKey })));
+  await insertRecipients(client, p.outbox.map((o) => ({ recordId: p.row.id, recipient: o.recipient, topic: o.topic, messageKey: o.messageKey })));
   // Last: the log's chain stays locked until commit.
   const endedAt = new Date();
   await appendProcessingLog(client, p.log.entries.map((e) => ({ ...e, endedAt })), p.log.chainKey);
@@ -192,6 +202,22 @@ export function unavailableOr(err: unknown, deps: PipelineDeps, kind: string): u
   return err;
 }
 
+/** Finds what a prepared record answers, consults or decides on, and prepares it again when that adds a
+ * recipient (a decision also goes to the Veiligheidshuis that gave the advice). Reads the database. */
+export async function linkPrepared<T>(deps: PipelineDeps, kind: RecordKind<T>, input: IngestInput, p: PreparedRecord<T>): Promise<PreparedRecord<T>> {
+  if (!deps.regions) return p;
+  const client = await deps.pool.connect();
+  let plan;
+  try {
+    plan = await planLinks(client, deps.regions, kind.name, p.record, p.row.subjectKey);
+  } finally {
+    client.release();
+  }
+  if (plan.links.length === 0) return p;
+  const again = plan.alsoToRegions.length > 0 ? prepareRecord(deps, kind, { ...input, alsoToRegions: plan.alsoToRegions }) : p;
+  return { ...again, links: plan.links };
+}
+
 export async function ingest<T>(deps: PipelineDeps, kind: RecordKind<T>, input: IngestInput): Promise<IngestResult> {
   const startedAt = deps.now?.() ?? new Date();
   let judged: PreparedRecord<T>;
@@ -202,7 +228,7 @@ export async function ingest<T>(deps: PipelineDeps, kind: RecordKind<T>, input: 
     throw err;
   }
   try {
-    const prepared = await enrichPrepared(judged, deps.incidents ?? NO_INCIDENTS);
+    const prepared = await enrichPrepared(await linkPrepared(deps, kind, input, judged), deps.incidents ?? NO_INCIDENTS);
     const result = await withTransaction(deps.pool, (client) => persistPrepared(client, prepared as PreparedRecord));
     if (result.replayed) deps.metrics.recordsReplayed.inc({ kind: kind.name });
     else {

@@ -23,13 +23,14 @@ interface AdviceRow {
 }
 
 export async function lookupKnownPerson(db: Queryable, pseudonymiser: Pseudonymiser, bsn: string, today: string): Promise<LookupAnswer> {
-  const subjectKey = pseudonymiser.pseudonym(bsn, DOMAIN_INTERNAL);
+  // Under every key held: records stored before a key rotation carry the older pseudonym.
+  const subjectKeys = pseudonymiser.allPseudonyms(bsn, DOMAIN_INTERNAL);
   // Newest first per issuer; records whose body was removed at retention carry no issuer and drop out.
   const { rows } = await db.query<AdviceRow>(
     /* sql */ `SELECT id, source, status, body FROM records
-     WHERE kind = 'advice' AND subject_key = $1 AND body ? 'issuer'
+     WHERE kind = 'advice' AND subject_key = ANY($1::text[]) AND body ? 'issuer'
      ORDER BY source, received_at DESC`,
-    [subjectKey],
+    [subjectKeys],
   );
   const byIssuer = new Map<string, KnownAt>();
   for (const r of rows) {

@@ -37,6 +37,8 @@ export function createMetrics() {
     outboxPending: new Gauge({ name: 'bridge_outbox_pending', help: 'Outbox messages not yet acknowledged by Kafka', registers: r }),
     outboxOldestAge: new Gauge({ name: 'bridge_outbox_oldest_age_seconds', help: 'Age of the oldest undelivered outbox message', registers: r }),
     inboundMessages: new Counter({ name: 'bridge_inbound_messages_total', help: 'Messages taken from the inbound topic, by outcome', labelNames: ['outcome'], registers: r }),
+    caseEventsUnroutable: new Counter({ name: 'bridge_case_events_unroutable_total', help: 'Case events whose municipality no Veiligheidshuis region covers, by path (rest, kafka)', labelNames: ['path'], registers: r }),
+    knownPersonLookups: new Counter({ name: 'bridge_known_person_lookups_total', help: 'Known-person lookups, by result', labelNames: ['result'], registers: r }),
     inboundQuarantined: new Counter({ name: 'bridge_inbound_quarantined_total', help: 'Inbound messages quarantined, by reason (problem code)', labelNames: ['reason'], registers: r }),
     jobRuns: new Counter({ name: 'bridge_job_runs_total', help: 'Scheduled job runs by job and result', labelNames: ['job', 'status'], registers: r }),
     // Quality dashboard: per Veiligheidshuis (issuer OIN, at most 64 distinct, then 'other'), how often each

@@ -39,6 +39,8 @@ export const caseEventKind: RecordKind<CaseEvent> = {
   identity: (e) => ({ source: e.source.oin, externalId: e.eventId, version: 1 }),
   subjectBsn: (e) => e.subject.bsn,
   bsnPointer: '/subject/bsn',
+  legalBasisPointer: '/legalBasis',
+  purposePointer: '/purpose',
   check(e, today, now) {
     const errors: FieldError[] = [];
     const occurred = Date.parse(e.occurredAt);
