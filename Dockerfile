@@ -13,6 +13,7 @@ COPY package.json ./
 COPY src ./src
 COPY schemas ./schemas
 COPY policies ./policies
+COPY data ./data
 COPY migrations ./migrations
 COPY bin ./bin
 USER node

@@ -48,21 +48,23 @@ export async function quarantineRoutes(app: FastifyInstance, deps: PipelineDeps 
   }, async (request) => {
     const id = request.params.id;
     // The refusal is thrown only after the commit: the entry's new reason must be stored, not rolled back.
-    const result = await withTransaction(deps.pool, async (client) => {
+    let refusal: BridgeError | undefined;
+    const released = await withTransaction(deps.pool, async (client) => {
       // The lock keeps two operators from releasing one message twice.
       const entry = await lockOpenEntry(client, id);
       if (!entry || entry.status !== 'open') throw new BridgeError('BRIDGE_NOT_FOUND', 'No open quarantine entry with this id');
       const outcome = await takeCaseEvent({ ...deps, quarantine: false }, { value: Buffer.from(entry.rawValue, 'utf8'), origin: entry.origin, actor: actorOf(request) });
       if (outcome.outcome === 'refused') {
         await markStillFailing(client, id, outcome.error.code, outcome.error.errors ?? []);
-        return { keep: outcome.error };
+        refusal = outcome.error;
+        return undefined;
       }
       if (outcome.outcome === 'quarantined') throw new Error('a release never quarantines again'); // quarantine is off above
       await markReleased(client, id, outcome.recordId);
       return { id, status: 'released', recordId: outcome.recordId };
     });
-    if ('keep' in result) throw result.keep;
-    return result;
+    if (refusal || !released) throw refusal ?? new BridgeError('BRIDGE_INTERNAL');
+    return released;
   });
 
   app.post<{ Params: { id: string } }>('/v1/quarantine/:id/discard', {

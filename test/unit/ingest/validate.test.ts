@@ -49,8 +49,8 @@ describe('advice validation', () => {
     },
   };
 
-  it('has an expectation for every invalid example in the repository', () => {
-    const files = readdirSync(EXAMPLES).filter((f) => f.includes('.invalid.'));
+  it('has an expectation for every invalid advice example in the repository', () => {
+    const files = readdirSync(EXAMPLES).filter((f) => f.startsWith('advice.invalid.'));
     expect(files.sort()).toEqual(Object.keys(table).sort());
   });
 
@@ -116,5 +116,24 @@ describe('advice validation', () => {
 
   it('uses a different synthetic BSN per fixture index', () => {
     expect(syntheticBsn(1)).not.toBe(syntheticBsn(0));
+  });
+});
+
+describe('case event validation', () => {
+  const verdictOf = (file: string) => {
+    try {
+      validateRecord(KINDS['case-event'], JSON.parse(readFileSync(new URL(file, EXAMPLES), 'utf8')), NOW);
+      return 'accepted';
+    } catch (err) {
+      if (!(err instanceof BridgeError)) throw err;
+      return `${err.status} ${(err.errors ?? []).map((e) => `${e.code} ${e.pointer}`).sort().join(', ')}`;
+    }
+  };
+
+  it('accepts the valid example and refuses each invalid one with every error at its field', () => {
+    expect(verdictOf('case-event.valid.json')).toBe('accepted');
+    expect(verdictOf('case-event.invalid.schema-errors.json')).toBe('400 FIELD_REQUIRED /decision, FIELD_UNKNOWN /extra');
+    expect(verdictOf('case-event.invalid.rules.json')).toBe('422 BSN_ELEVEN_TEST /subject/bsn, DATE_IN_FUTURE /occurredAt');
+    expect(readdirSync(EXAMPLES).filter((f) => f.startsWith('case-event.invalid.')).sort()).toEqual(['case-event.invalid.rules.json', 'case-event.invalid.schema-errors.json']);
   });
 });
