@@ -3,7 +3,7 @@
 import { fieldError, type FieldError } from '../errors.ts';
 import { topicName } from '../kafka/topics.ts';
 import type { Pseudonymiser } from '../privacy/pseudonym.ts';
-import type { Region, RegionDirectory } from '../routing/regions.ts';
+import { loadRegionDirectory, type Region, type RegionDirectory } from '../routing/regions.ts';
 import { holds } from './conditions.ts';
 import { parsePath, specialCategoryPaths, valuesAt } from './field-paths.ts';
 import type { KindSchema } from './policy-check.ts';
@@ -30,8 +30,6 @@ export function recipientDomain(policy: ExchangePolicy, recipient: string): stri
   return `recipient:${policy.recipients[recipient]?.pseudonymDomain ?? recipient}`;
 }
 
-export class RoutingUnavailableError extends Error {}
-
 /** Where a regional grant sends a record: the region of the municipality at `routeBy`, or undefined when no region
  * knows that municipality. */
 function regionOf(record: unknown, routeBy: string[], regions: RegionDirectory): Region | undefined {
@@ -46,14 +44,16 @@ function regionTargets(record: unknown, routeBy: string[], extra: string[], regi
   return [...new Set(all.filter((r): r is string => r !== undefined))];
 }
 
-export function createPolicyPlan(policy: ExchangePolicy, kinds: readonly KindSchema[], topicPrefix: string, pseudonymiser: Pseudonymiser, regions?: RegionDirectory): ExchangePlan {
+/** `regions` defaults to the repository's data/ (the offline validator and tests need no other). */
+export function createPolicyPlan(policy: ExchangePolicy, kinds: readonly KindSchema[], topicPrefix: string, pseudonymiser: Pseudonymiser, given?: RegionDirectory): ExchangePlan {
+  const needsRegions = Object.values(policy.kinds).some((k) => Object.values(k.recipients).some((g) => g.routeBy));
+  const regions = given ?? (needsRegions ? loadRegionDirectory() : undefined);
   const compiled = new Map<string, CompiledKind>();
   for (const kind of kinds) {
     const k = policy.kinds[kind.name];
     if (!k) continue;
     const special = specialCategoryPaths(kind.schema).map((s) => ({ ...s, segments: parsePath(s.path) }));
     const grants = Object.entries(k.recipients).map(([recipient, grant]): CompiledGrant => {
-      if (grant.routeBy && !regions) throw new RoutingUnavailableError(`kinds.${kind.name}.recipients.${recipient}.routeBy needs the region directory`);
       return {
         recipient, grant, view: compileView(grant.fields, special.map((s) => s.path)), domain: recipientDomain(policy, recipient),
         ...(grant.routeBy && { routeBy: parsePath(grant.routeBy) }),

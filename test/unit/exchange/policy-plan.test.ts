@@ -30,7 +30,7 @@ describe('admission by the default policy', () => {
     expect(plan.admit({ kind: 'advice', record: withHealth, ...terms('nl.wgs.art-2.3', 'zsm-afdoeningsadvies') })).toEqual([
       expect.objectContaining({ code: 'SPECIAL_CATEGORY_NOT_ALLOWED', pointer: '/context/health', rule: 'kinds.advice.specialCategories' }),
     ]);
-    expect(plan.admit({ kind: 'case-event', record: {}, ...terms('x.y.z', 'x.y.z') })).toEqual([expect.objectContaining({ code: 'KIND_NOT_IN_POLICY' })]);
+    expect(plan.admit({ kind: 'unknown-kind', record: {}, ...terms('x.y.z', 'x.y.z') })).toEqual([expect.objectContaining({ code: 'KIND_NOT_IN_POLICY' })]);
   });
 });
 
