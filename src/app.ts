@@ -2,6 +2,8 @@
 import swagger from '@fastify/swagger';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import { createAuthenticator } from './auth/authenticate.ts';
+import { installAccessControl } from './http/access.ts';
 import { adviceRoutes } from './http/advices.ts';
 import { caseEventRoutes } from './http/case-events.ts';
 import { knownPersonRoutes } from './http/known-person-lookups.ts';
@@ -10,29 +12,47 @@ import { installErrorHandling } from './http/error-handler.ts';
 import { healthRoutes } from './http/health.ts';
 import { installHooks } from './http/hooks.ts';
 import { installJsonBodyParser } from './http/json-body.ts';
+import { installLoadShedding } from './http/load-shedding.ts';
 import { metricsRoutes } from './http/metrics-route.ts';
 import { openapiOptions, openapiRoutes } from './http/openapi.ts';
+import { installRateLimit } from './http/rate-limit.ts';
 import { recordRoutes } from './http/records.ts';
+import { installSecurityHeaders } from './http/security-headers.ts';
 import { subjectAccessRoutes } from './http/subject-access-reports.ts';
+import { installUrlHygiene } from './http/url-hygiene.ts';
 import type { Services } from './services.ts';
-import './http/access.ts';
 
 export interface AppOptions {
   services: Services;
 }
 
 async function app(fastify: FastifyInstance, { services: s }: AppOptions): Promise<void> {
+  const c = s.config;
   installErrorHandling(fastify);
+  // Request hooks in the order they run: headers, URL check, shedding, authentication and roles, rate limit.
+  // Each refuses as early and as cheaply as it can; all of them come before the body is read.
+  await installSecurityHeaders(fastify, { https: c.tls !== undefined });
+  installUrlHygiene(fastify);
+  await installLoadShedding(fastify, {
+    pool: s.pool, metrics: s.metrics,
+    settings: {
+      maxEventLoopDelayMs: c.shedEventLoopDelayMs, maxEventLoopUtilization: c.shedEventLoopUtilization, maxDatabaseWaiting: c.shedDbWaiting,
+      retryAfterSeconds: c.shedRetryAfterSeconds, sampleIntervalMs: c.shedSampleIntervalMs,
+    },
+  });
+  installAccessControl(fastify, createAuthenticator(c.clients));
+  await installRateLimit(fastify, { perMinute: c.rateLimitPerMinute, clients: c.clients });
   installHooks(fastify, s.metrics);
   installJsonBodyParser(fastify);
   await fastify.register(swagger, openapiOptions());
 
+  // Every route below declares its access; the hooks above enforce it.
   const pipeline = {
-    pool: s.pool, plan: s.plan, pseudonymiser: s.pseudonymiser, metrics: s.metrics, bridgeOin: s.config.bridgeOin, logger: s.logger,
-    severities: s.config.qualitySeverities, incidents: s.incidents, regions: s.regions,
+    pool: s.pool, plan: s.plan, pseudonymiser: s.pseudonymiser, metrics: s.metrics, bridgeOin: c.bridgeOin, logger: s.logger,
+    severities: c.qualitySeverities, incidents: s.incidents, regions: s.regions,
   };
-  await healthRoutes(fastify, { pool: s.pool, admin: s.admin, readyMaxOutboxAgeSeconds: s.config.readyMaxOutboxAgeSeconds });
-  await metricsRoutes(fastify, { pool: s.pool, metrics: s.metrics });
+  await healthRoutes(fastify, { pool: s.pool, admin: s.admin, readyMaxOutboxAgeSeconds: c.readyMaxOutboxAgeSeconds });
+  await metricsRoutes(fastify, { pool: s.pool, metrics: s.metrics, metricsPublic: c.metricsPublic });
   await adviceRoutes(fastify, pipeline);
   await caseEventRoutes(fastify, pipeline);
   await knownPersonRoutes(fastify, { pool: s.pool, plan: s.plan, pseudonymiser: s.pseudonymiser, metrics: s.metrics });

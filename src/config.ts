@@ -2,12 +2,13 @@
 // Every problem is reported in one message so an operator fixes them in one round.
 import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
+import { readClientsFile, type DeclaredClient } from './auth/clients.ts';
 import { parseSeverities, type Severities } from './quality/severity.ts';
 import { DEFAULT_POLICY_FILE } from './exchange/policy-load.ts';
 import { parseKeyFile } from './privacy/key-file.ts';
 import type { PseudonymKey } from './privacy/pseudonym.ts';
 
-type Section = 'database' | 'kafka' | 'http' | 'relay' | 'jobs' | 'privacy' | 'quality' | 'service';
+type Section = 'database' | 'kafka' | 'http' | 'security' | 'relay' | 'jobs' | 'privacy' | 'quality' | 'service';
 
 interface VarSpec {
   section: Section;
@@ -19,6 +20,7 @@ interface VarSpec {
 
 const int = (minimum: number, maximum: number, defaultValue: number) => ({ type: 'integer', minimum, maximum, default: defaultValue });
 const bool = (defaultValue: boolean) => ({ type: 'boolean', default: defaultValue });
+const file = (description: string) => ({ schema: { type: 'string', minLength: 1, maxLength: 4096 }, description });
 const cron = (defaultValue: string) => ({ type: 'string', pattern: '^[0-9*/,\\- ]{9,100}$', default: defaultValue });
 
 // The one schema. Keys are environment variable names; `section` lets a command (migrate) load only what it needs.
@@ -43,7 +45,20 @@ export const VARIABLES: Record<string, VarSpec> = {
   HOST: { section: 'http', schema: { type: 'string', minLength: 1, maxLength: 255, default: '0.0.0.0' }, description: 'HTTP bind address' },
   BODY_LIMIT_BYTES: { section: 'http', schema: int(1024, 10 * 1024 * 1024, 262_144), description: 'largest accepted request body' },
   SHUTDOWN_TIMEOUT_MS: { section: 'http', schema: int(100, 120_000, 10_000), description: 'grace period for in-flight work at shutdown' },
+  REQUEST_TIMEOUT_MS: { section: 'http', schema: int(1_000, 600_000, 30_000), description: 'longest time to receive a whole request (slow clients are cut off)' },
+  TLS_CERT: { section: 'http', ...file('PEM certificate (chain) file: with TLS_KEY the bridge serves HTTPS') },
+  TLS_KEY: { section: 'http', ...file('PEM private key file of TLS_CERT') },
+  TLS_CA: { section: 'http', ...file('PEM file of the authorities whose client certificates are trusted: with it the bridge asks for a client certificate (mutual TLS)') },
   READY_MAX_OUTBOX_AGE_SECONDS: { section: 'http', schema: int(1, 86_400 * 7, 300), description: 'readiness fails when the oldest undelivered message is older' },
+
+  CLIENTS_FILE: { section: 'security', ...file('JSON or YAML file declaring the clients: id, organisation, roles, token hashes, certificate') },
+  METRICS_PUBLIC: { section: 'security', schema: bool(false), description: 'serve /metrics without credentials (otherwise it needs the ops role)' },
+  RATE_LIMIT_PER_MINUTE: { section: 'security', schema: int(0, 1_000_000, 600), description: 'requests per minute per client and replica (a client may declare its own); 0 switches limits off' },
+  SHED_EVENT_LOOP_DELAY_MS: { section: 'security', schema: int(0, 60_000, 200), description: 'shed load (503) when the mean event-loop delay exceeds this; 0 = off' },
+  SHED_EVENT_LOOP_UTILIZATION: { section: 'security', schema: { type: 'number', minimum: 0, maximum: 1, default: 0 }, description: 'shed load when event-loop utilisation (0-1) exceeds this; 0 = off' },
+  SHED_DB_WAITING: { section: 'security', schema: int(0, 100_000, 40), description: 'shed load when this many requests wait for a database connection; 0 = off' },
+  SHED_RETRY_AFTER_SECONDS: { section: 'security', schema: int(1, 3_600, 5), description: 'Retry-After of a shed request' },
+  SHED_SAMPLE_INTERVAL_MS: { section: 'security', schema: int(10, 60_000, 500), description: 'how often event-loop delay and utilisation are sampled' },
 
   RELAY_ENABLED: { section: 'relay', schema: bool(true), description: 'run the outbox relay in this process' },
   RELAY_BATCH_SIZE: { section: 'relay', schema: int(1, 5_000, 500), description: 'messages claimed and sent per batch' },
@@ -94,6 +109,19 @@ export interface Config {
   bodyLimitBytes: number;
   shutdownTimeoutMs: number;
   readyMaxOutboxAgeSeconds: number;
+  requestTimeoutMs: number;
+  /** Read from TLS_CERT, TLS_KEY, TLS_CA when set. */
+  tls: { cert: Buffer; key: Buffer; ca: Buffer | undefined } | undefined;
+  /** Read from CLIENTS_FILE; empty when it is not set (then every protected route answers 401). */
+  clients: DeclaredClient[];
+  clientsFile: string | undefined;
+  metricsPublic: boolean;
+  rateLimitPerMinute: number;
+  shedEventLoopDelayMs: number;
+  shedEventLoopUtilization: number;
+  shedDbWaiting: number;
+  shedRetryAfterSeconds: number;
+  shedSampleIntervalMs: number;
   relayEnabled: boolean;
   relayBatchSize: number;
   relaySendTimeoutMs: number;
@@ -139,7 +167,7 @@ function compileFor(sections: readonly Section[]) {
   return ajv.compile({ type: 'object', properties, required });
 }
 
-const ALL_SECTIONS: readonly Section[] = ['database', 'kafka', 'http', 'relay', 'jobs', 'privacy', 'quality', 'service'];
+const ALL_SECTIONS: readonly Section[] = ['database', 'kafka', 'http', 'security', 'relay', 'jobs', 'privacy', 'quality', 'service'];
 
 /** Loads and checks the configuration; throws one ConfigError naming every problem. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, sections: readonly Section[] = ALL_SECTIONS): Config {
@@ -163,9 +191,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, sections: reado
   }
   const previousKeys = sections.includes('privacy') ? resolvePseudonymKeys(input, problems) : [];
   const severities = typeof input['QUALITY_SEVERITIES'] === 'string' ? parseSeverities(input['QUALITY_SEVERITIES'], problems) : {};
+  const tls = sections.includes('http') ? readTls(input, problems) : undefined;
+  const clients = sections.includes('security') && typeof input['CLIENTS_FILE'] === 'string' ? readClients(input['CLIENTS_FILE'], problems) : [];
   if (problems.length > 0) throw new ConfigError(problems);
-  const out: Record<string, unknown> = {};
-  for (const n of names) out[camel(n)] = input[n];
+  const out: Record<string, unknown> = { tls, clients };
+  for (const n of names) if (!n.startsWith('TLS_')) out[camel(n)] = input[n];
   if (sections.includes('privacy')) out['pseudonymPreviousKeys'] = previousKeys;
   if (sections.includes('quality')) out['qualitySeverities'] = severities;
   if (typeof input['KAFKA_BROKERS'] === 'string') out['kafkaBrokers'] = input['KAFKA_BROKERS'].split(',');
@@ -205,4 +235,29 @@ function resolvePseudonymKeys(input: Record<string, unknown>, problems: string[]
       : 'PSEUDONYM_KEY or PSEUDONYM_KEY_FILE is required (secret for keyed pseudonyms)');
   }
   return held.filter((k) => k.id !== keyId);
+}
+
+function readClients(path: string, problems: string[]): DeclaredClient[] {
+  const read = readClientsFile(path);
+  problems.push(...read.problems);
+  return read.clients;
+}
+
+function readTls(input: Record<string, unknown>, problems: string[]): Config['tls'] {
+  const [cert, key, ca] = (['TLS_CERT', 'TLS_KEY', 'TLS_CA'] as const).map((name) => {
+    const path = input[name];
+    if (typeof path !== 'string') return undefined;
+    try {
+      return readFileSync(path);
+    } catch {
+      problems.push(`${name} cannot be read`);
+      return undefined;
+    }
+  });
+  if (cert === undefined && key === undefined && ca === undefined) return undefined;
+  if (!cert || !key) {
+    problems.push('TLS_CERT and TLS_KEY go together (TLS_CA, for client certificates, needs both)');
+    return undefined;
+  }
+  return { cert, key, ca };
 }

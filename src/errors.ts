@@ -6,6 +6,10 @@ export const PROBLEMS = {
   BRIDGE_MALFORMED_JSON: { status: 400, title: 'The request body is not valid JSON' },
   BRIDGE_FORBIDDEN_KEY: { status: 400, title: 'The request body holds a forbidden key (__proto__, constructor.prototype)' },
   BRIDGE_BAD_REQUEST: { status: 400, title: 'The request is malformed' },
+  BRIDGE_URL_REFUSED: { status: 400, title: 'The URL holds a query string the route does not take, or a number that could be a BSN' },
+  BRIDGE_UNAUTHENTICATED: { status: 401, title: 'No valid credentials: send a bearer token or a known client certificate' },
+  BRIDGE_FORBIDDEN: { status: 403, title: 'This client may not use this resource' },
+  BRIDGE_SOURCE_MISMATCH: { status: 403, title: 'A client may only submit records in the name of its own organisation' },
   BRIDGE_NOT_FOUND: { status: 404, title: 'No such resource' },
   BRIDGE_METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed on this resource' },
   BRIDGE_NOT_ACCEPTABLE: { status: 406, title: 'No acceptable representation' },
@@ -14,7 +18,9 @@ export const PROBLEMS = {
   BRIDGE_UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Content-Type must be application/json' },
   BRIDGE_UNPROCESSABLE: { status: 422, title: 'The record is well-formed but breaks a rule' },
   BRIDGE_POLICY_REFUSED: { status: 422, title: 'The exchange policy does not allow this record' },
+  BRIDGE_RATE_LIMITED: { status: 429, title: 'Too many requests from this client; try again after the indicated time' },
   BRIDGE_UNAVAILABLE: { status: 503, title: 'The service cannot take this request now; try again later' },
+  BRIDGE_OVERLOADED: { status: 503, title: 'The service is shedding load; nothing was stored; try again after the indicated time' },
   BRIDGE_INTERNAL: { status: 500, title: 'Internal error' },
 } as const satisfies Record<string, { status: number; title: string }>;
 

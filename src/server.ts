@@ -45,7 +45,7 @@ async function main(): Promise<void> {
   // The inbound consumer subscribes once its topic exists; neither holds up the start.
   void ensureTopics(services, topics.signal).then(() => (config.inboundEnabled && !topics.signal.aborted ? services.inbound.start() : undefined));
 
-  const server = createHttpServer({ logger, bodyLimitBytes: config.bodyLimitBytes });
+  const server = createHttpServer({ logger, bodyLimitBytes: config.bodyLimitBytes, requestTimeoutMs: config.requestTimeoutMs, tls: config.tls });
   await server.register(app, { services });
   await server.listen({ port: config.port, host: config.host });
   if (config.relayEnabled) services.relay.start();

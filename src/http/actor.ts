@@ -1,8 +1,7 @@
-// Who is acting, for the processing log. Client authentication (request.client) comes with its own work; until
-// it is there every caller is 'unauthenticated'. This is the one place to change when it lands.
+// Who is acting, for the processing log: the authenticated client (request.client, set by the access hook in
+// access.ts) as `client:<id>`; 'unauthenticated' only on public routes, which log no processing.
 import type { FastifyRequest } from 'fastify';
 
 export function actorOf(request: FastifyRequest): string {
-  const client = (request as { client?: { id?: unknown } }).client;
-  return typeof client?.id === 'string' && client.id ? `client:${client.id}` : 'unauthenticated';
+  return request.client ? `client:${request.client.id}` : 'unauthenticated';
 }

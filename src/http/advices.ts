@@ -38,18 +38,21 @@ export async function adviceRoutes(app: FastifyInstance, deps: PipelineDeps): Pr
       response: {
         202: receiptSchema,
         400: problemResponse('Malformed JSON or a body that does not match the schema; every error is listed'),
+        403: problemResponse('The client lacks the submit-advice role, or the advice is issued by another organisation than the client\'s'),
         409: problemResponse('Same advice id and version already accepted with different content'),
         413: problemResponse('Body too large'),
         415: problemResponse('Content-Type is not application/json'),
         422: problemResponse('Well-formed, but breaks a rule (BSN eleven-test, impossible dates), a quality criterion or the exchange policy (legal basis, purpose, special-category data); every failed rule and criterion is listed, each naming its rule', qualityProblemSchema),
-        503: problemResponse('Database unavailable; nothing stored; retry after the indicated time'),
+        503: problemResponse('Database unavailable or the service is shedding load; nothing stored; retry after the indicated time'),
       },
     },
     // Validation happens in the pipeline, so that REST, Kafka and the offline validator give one verdict.
     validatorCompiler: () => () => true,
   }, async (request, reply) => {
     const language = negotiateLanguage(request.headers['accept-language']);
-    const result = await ingest(deps, KINDS.advice, { body: request.body, traceparent: request.headers.traceparent as string | undefined, actor: actorOf(request), language });
+    const result = await ingest(deps, KINDS.advice, {
+      body: request.body, traceparent: request.headers.traceparent as string | undefined, actor: actorOf(request), submitter: request.client, language,
+    });
     if (result.replayed) reply.header('idempotent-replayed', 'true');
     reply.header('content-language', language).header('vary', 'accept-language');
     return reply.code(202).header('location', result.receipt.statusUrl).send(receiptIn(result.receipt, language));

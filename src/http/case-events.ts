@@ -35,7 +35,7 @@ export async function caseEventRoutes(app: FastifyInstance, deps: PipelineDeps):
     validatorCompiler: () => () => true,
   }, async (request, reply) => {
     try {
-      const result = await ingest(deps, KINDS['case-event'], { body: request.body, traceparent: request.headers.traceparent as string | undefined, actor: actorOf(request) });
+      const result = await ingest(deps, KINDS['case-event'], { body: request.body, traceparent: request.headers.traceparent as string | undefined, actor: actorOf(request), submitter: request.client });
       if (result.replayed) reply.header('idempotent-replayed', 'true');
       return await reply.code(202).header('location', result.receipt.statusUrl).send(result.receipt);
     } catch (err) {

@@ -3,6 +3,8 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { BridgeError, fieldError, toProblem, type FieldError } from '../errors.ts';
 import { isDatabaseUnavailable } from '../store/pool.ts';
+import { recordRefusal } from './refusal-log.ts';
+import { safeInstance } from './url-hygiene.ts';
 
 function fromFastify(err: FastifyError): BridgeError | undefined {
   switch (err.code) {
@@ -46,15 +48,19 @@ export function installErrorHandling(app: FastifyInstance): void {
       bridgeError = new BridgeError('BRIDGE_INTERNAL', undefined, { cause: error });
     } else if (bridgeError.status >= 500) {
       request.log.warn({ code: bridgeError.code, cause: (bridgeError.cause as Error | undefined)?.message }, 'request failed');
+    } else {
+      recordRefusal(request, bridgeError);
     }
     return reply
       .code(bridgeError.status)
       .headers(bridgeError.headers)
       .type('application/problem+json')
-      .send(toProblem(bridgeError, request.url.split('?')[0]));
+      .send(toProblem(bridgeError, safeInstance(request.url)));
   });
 
-  app.setNotFoundHandler((request, reply) =>
-    reply.code(404).type('application/problem+json').send(toProblem(new BridgeError('BRIDGE_NOT_FOUND', `No resource at ${request.method} ${request.url.split('?')[0]}`))),
-  );
+  app.setNotFoundHandler((request, reply) => {
+    const path = safeInstance(request.url);
+    const detail = path === undefined ? 'No such resource' : `No resource at ${request.method} ${path}`;
+    return reply.code(404).type('application/problem+json').send(toProblem(new BridgeError('BRIDGE_NOT_FOUND', detail), path));
+  });
 }

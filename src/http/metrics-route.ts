@@ -4,8 +4,9 @@ import type { Metrics } from '../observability/metrics.ts';
 import { backlog } from '../store/outbox-repo.ts';
 import type { Pool } from '../store/pool.ts';
 
-export async function metricsRoutes(app: FastifyInstance, deps: { pool: Pool; metrics: Metrics }): Promise<void> {
-  app.get('/metrics', { config: { access: { roles: ['ops'] } }, schema: { tags: ['operations'], summary: 'Metrics in Prometheus text format', produces: ['text/plain'] } }, async (_request, reply) => {
+export async function metricsRoutes(app: FastifyInstance, deps: { pool: Pool; metrics: Metrics; metricsPublic: boolean }): Promise<void> {
+  // Public only when the operator says so (METRICS_PUBLIC): the numbers tell an attacker how the bridge is doing.
+  app.get('/metrics', { config: { access: deps.metricsPublic ? 'public' : { roles: ['ops'] } }, schema: { tags: ['operations'], summary: 'Metrics in Prometheus text format', produces: ['text/plain'] } }, async (_request, reply) => {
     try {
       const b = await backlog(deps.pool);
       deps.metrics.outboxPending.set(b.pending);

@@ -16,7 +16,7 @@ export async function buildOpenApiDocument(): Promise<Record<string, unknown>> {
   });
   const logger = createLogger('silent');
   const services = createServices(config, logger);
-  const server = createHttpServer({ logger, bodyLimitBytes: config.bodyLimitBytes });
+  const server = createHttpServer({ logger, bodyLimitBytes: config.bodyLimitBytes, requestTimeoutMs: config.requestTimeoutMs, tls: config.tls });
   await server.register(app, { services });
   await server.ready();
   const doc = server.swagger() as unknown as Record<string, unknown>;

@@ -16,6 +16,13 @@ export function openapiOptions(): SwaggerOptions {
         contact: { name: 'gcos-zsm-bridge maintainers' },
         license: { name: 'EUPL-1.2', identifier: 'EUPL-1.2' },
       },
+      components: {
+        securitySchemes: {
+          bearerToken: { type: 'http', scheme: 'bearer', description: 'A client token made by `gcos-zsm-bridge client-token`; the bridge stores only its scrypt hash' },
+          // OpenAPI 3.1 has mutualTLS; the swagger plugin's types know only 3.0's schemes.
+          clientCertificate: { type: 'mutualTLS', description: "A PKIoverheid-style client certificate whose subject serialNumber is the organisation's OIN" } as never,
+        },
+      },
       tags: [
         { name: 'advices', description: 'Advice from a Veiligheidshuis to ZSM' },
         { name: 'records', description: 'State of accepted records' },

@@ -61,11 +61,15 @@ export async function recordRoutes(app: FastifyInstance, deps: { pool: Pool }): 
       tags: ['records'],
       summary: 'State of a record and of each of its deliveries',
       params: { type: 'object', required: ['id'], properties: { id: { type: 'string', pattern: UUID } } },
-      response: { 200: recordStateSchema, 400: problemResponse('Malformed id'), 404: problemResponse('No such record') },
+      response: { 200: recordStateSchema, 400: problemResponse('Malformed id'), 404: problemResponse('No such record, or one of another organisation') },
     },
   }, async (request) => {
     const state = await findRecordState(deps.pool, request.params.id);
-    if (!state) throw new BridgeError('BRIDGE_NOT_FOUND', 'No record with this id');
+    // Object-level access: a submitting client sees only its own organisation's records; ops sees all. Another
+    // organisation's record is "not found", so ids cannot be probed for existence.
+    const client = request.client;
+    const mayRead = state !== undefined && client !== null && (client.roles.includes('ops') || state.source === client.organisation.oin);
+    if (!state || !mayRead) throw new BridgeError('BRIDGE_NOT_FOUND', 'No record with this id');
     const deliveries = await deliveriesOf(deps.pool, state.id);
     const pending = deliveries.some((d) => d.deliveredAt === null);
     const status = state.status === 'accepted' && !pending ? 'delivered' : state.status;

@@ -7,6 +7,7 @@
 // record inside the caller's transaction. `ingest` is the two together for one record, with the enrichment
 // that reads what the bridge already holds (enrich.ts) in between.
 import { randomUUID } from 'node:crypto';
+import { assertSubmitterIsSource, type Submitter } from '../auth/source-binding.ts';
 import { BridgeError } from '../errors.ts';
 import type { ExchangePlan } from '../exchange/plan.ts';
 import type { Logger } from '../logger.ts';
@@ -61,6 +62,9 @@ export interface IngestInput {
   traceparent?: string | undefined;
   /** Who submits, for the processing log (see src/http/actor.ts). */
   actor?: string | undefined;
+  /** The authenticated client (REST): the record must be issued by its organisation. Absent for the inbound topic,
+   * a quarantine replay and the offline validator. */
+  submitter?: Submitter | null | undefined;
   /** Language of the texts in a refusal (Accept-Language). */
   language?: Language | undefined;
   /** Extra regions a regional recipient's delivery goes to (set by the linking step, not by callers). */
@@ -104,6 +108,8 @@ export function prepareRecord<T>(deps: PipelineDeps, kind: RecordKind<T>, input:
   const now = deps.now?.() ?? new Date();
   let verdict: Verdict<T>;
   try {
+    // Source binding first: a record in another organisation's name is refused whatever else is wrong with it.
+    if (input.submitter) assertSubmitterIsSource(kind.name, () => kind.identity(input.body as T).source, input.submitter);
     verdict = validateRecord(kind, input.body, now, { severities: deps.severities, language: input.language, plan: deps.plan });
   } catch (err) {
     if (err instanceof BridgeError) {

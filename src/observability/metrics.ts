@@ -24,6 +24,7 @@ export function createMetrics() {
       name: 'bridge_http_request_duration_seconds', help: 'HTTP request duration by route', labelNames: ['route', 'method'], registers: r,
       buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
     }),
+    requestsShed: new Counter({ name: 'bridge_http_requests_shed_total', help: 'Requests refused with 503 to shed load, by the check that tripped', labelNames: ['reason'], registers: r }),
     recordsAccepted: new Counter({ name: 'bridge_records_accepted_total', help: 'Records accepted and stored, by kind', labelNames: ['kind'], registers: r }),
     recordsReplayed: new Counter({ name: 'bridge_records_replayed_total', help: 'Identical re-submissions answered with the original receipt', labelNames: ['kind'], registers: r }),
     recordsRefused: new Counter({ name: 'bridge_records_refused_total', help: 'Records refused, by kind and error code', labelNames: ['kind', 'code'], registers: r }),

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, inject, it } from 'vitest';
 import { adminQuery, databaseUrl } from '../support/pg-admin.ts';
-import { testEnv } from '../support/bridge.ts';
+import { authorization, testEnv } from '../support/bridge.ts';
 import { validAdvice } from '../support/fixtures.ts';
 import { writePolicyVariant } from '../support/policy.ts';
 
@@ -98,7 +98,7 @@ describe('the server process', () => {
     await isListening;
     const base = `http://127.0.0.1:${port}`;
     await expect.poll(async () => (await fetch(`${base}/health/ready`)).status, { timeout: 20_000, interval: 250 }).toBe(200);
-    const res = await fetch(`${base}/v1/advices`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(validAdvice({ adviceId: 'PROC-1' })) });
+    const res = await fetch(`${base}/v1/advices`, { method: 'POST', headers: { 'content-type': 'application/json', ...authorization('gcos') }, body: JSON.stringify(validAdvice({ adviceId: 'PROC-1' })) });
     expect(res.status).toBe(202);
     server.kill('SIGTERM');
     const r = await server.done;

@@ -2,7 +2,7 @@
 // real PostgreSQL and Kafka, and its log lines captured.
 import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import app from '../../src/app.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { createHttpServer } from '../../src/http/create-server.ts';
@@ -11,6 +11,7 @@ import { closeServices, createServices, ensureTopics, type Services } from '../.
 import { topicName } from '../../src/kafka/topics.ts';
 import { adminQuery, databaseUrl } from './pg-admin.ts';
 import { LogCapture } from './log-capture.ts';
+import type { TestClientName } from './clients.ts';
 
 export const TEST_OIN = '00000009999999999000';
 
@@ -35,6 +36,12 @@ export function testEnv(databaseUrlValue: string, extra: Record<string, string> 
     RELAY_POLL_INTERVAL_MS: '200',
     RELAY_SEND_TIMEOUT_MS: '5000',
     RELAY_MAX_BACKOFF_MS: '1000',
+    // The run's test clients (test/support/clients.ts); bridge.inject() sends their tokens.
+    CLIENTS_FILE: inject('testClients').path,
+    // Shedding is off unless a test turns it on: on a shared 2-core machine the event loop stalls now and then,
+    // and a test about something else must not get a 503 for it.
+    SHED_EVENT_LOOP_DELAY_MS: '0',
+    SHED_DB_WAITING: '0',
     ...extra,
   };
 }
@@ -45,7 +52,14 @@ export interface TestBridge {
   config: Config;
   logs: LogCapture;
   topic(kind: string, recipient: string): string;
+  /** app.inject as a test client (default: the GCOS client of the example advice's Veiligheidshuis); null: no credentials. */
+  inject(opts: InjectOptions, as?: TestClientName | null): Promise<LightMyRequestResponse>;
   close(): Promise<void>;
+}
+
+/** The Authorization header of a test client. */
+export function authorization(as: TestClientName): Record<string, string> {
+  return { authorization: `Bearer ${inject('testClients').tokens[as]}` };
 }
 
 export async function startBridge(options: { env?: Record<string, string>; databaseUrl?: string; relay?: boolean } = {}): Promise<TestBridge> {
@@ -54,7 +68,7 @@ export async function startBridge(options: { env?: Record<string, string>; datab
   const logger = createLogger(config.logLevel, logs);
   const services = createServices(config, logger);
   await ensureTopics(services);
-  const server = createHttpServer({ logger, bodyLimitBytes: config.bodyLimitBytes });
+  const server = createHttpServer({ logger, bodyLimitBytes: config.bodyLimitBytes, requestTimeoutMs: config.requestTimeoutMs, tls: config.tls });
   await server.register(app, { services });
   await server.ready();
   if (options.relay ?? true) services.relay.start();
@@ -64,6 +78,7 @@ export async function startBridge(options: { env?: Record<string, string>; datab
     config,
     logs,
     topic: (kind, recipient) => topicName(config.kafkaTopicPrefix, kind, recipient),
+    inject: (opts, as = 'gcos') => server.inject({ ...opts, headers: { ...(as ? authorization(as) : {}), ...(opts.headers ?? {}) } }),
     async close() {
       await server.close();
       await closeServices(services);

@@ -7,6 +7,7 @@ import { createKafkaAdmin } from '../../src/kafka/admin.ts';
 import { createLogger } from '../../src/logger.ts';
 import { migrate } from '../../src/store/migrate.ts';
 import { createPool } from '../../src/store/pool.ts';
+import { writeTestClients, type TestClientsFile } from './clients.ts';
 import { adminQuery, databaseUrl } from './pg-admin.ts';
 import { provisionKafka, provisionPostgres } from './provision.ts';
 
@@ -16,6 +17,7 @@ declare module 'vitest' {
     templateDatabase: string;
     kafkaBrokers: string;
     runId: string;
+    testClients: TestClientsFile;
   }
 }
 
@@ -35,8 +37,11 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('templateDatabase', template);
   project.provide('kafkaBrokers', kafka.url);
   project.provide('runId', runId);
+  const clients = await writeTestClients();
+  project.provide('testClients', { path: clients.path, tokens: clients.tokens });
 
   return async () => {
+    clients.remove();
     const { rows } = await adminQuery<{ datname: string }>(pgServer.url, `SELECT datname FROM pg_database WHERE datname LIKE $1`, [`bridge_${runId}_%`]);
     for (const r of rows) await adminQuery(pgServer.url, `DROP DATABASE IF EXISTS ${r.datname} WITH (FORCE)`);
     const admin = createKafkaAdmin(createKafka({ kafkaBrokers: kafka.url.split(','), kafkaClientId: 'test-cleanup' }, logger));

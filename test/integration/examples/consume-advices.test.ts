@@ -20,7 +20,7 @@ afterAll(async () => {
 
 describe('examples/consume-advices.ts', () => {
   it('prints each new advice and its expiry once, by id, without personal data', async () => {
-    const res = await bridge.app.inject({ method: 'POST', url: '/v1/advices', payload: validAdvice({ adviceId: 'EX-1', bsn: syntheticBsn(30) }) });
+    const res = await bridge.inject({ method: 'POST', url: '/v1/advices', payload: validAdvice({ adviceId: 'EX-1', bsn: syntheticBsn(30) }) });
     expect(res.statusCode).toBe(202);
     expect(await waitForDelivery(bridge.services.pool)).toBe(0);
     // Resend the same message (same ce_id), as the relay would after an unknown outcome.

@@ -14,7 +14,7 @@ afterAll(async () => {
 });
 
 const post = (body: unknown, headers: Record<string, string> = {}) =>
-  bridge.app.inject({ method: 'POST', url: '/v1/advices', payload: body as object, headers });
+  bridge.inject({ method: 'POST', url: '/v1/advices', payload: body as object, headers });
 
 describe('POST /v1/advices, accepted', () => {
   it('answers 202 with a receipt after the commit, and the advice arrives once, byte-exact, as a CloudEvent', async () => {
@@ -59,7 +59,7 @@ describe('POST /v1/advices, accepted', () => {
     const res = await post(validAdvice({ adviceId: 'VH-STATUS-1', bsn: syntheticBsn(2) }));
     const { statusUrl } = res.json<{ statusUrl: string }>();
     expect(await waitForDelivery(bridge.services.pool)).toBe(0);
-    const status = await bridge.app.inject({ method: 'GET', url: statusUrl });
+    const status = await bridge.inject({ method: 'GET', url: statusUrl });
     expect(status.statusCode).toBe(200);
     expect(status.headers['cache-control']).toBe('no-store');
     const body = status.json<{ status: string; deliveries: { recipient: string; topic: string; deliveredAt: string | null; attempts: number; lastError: null }[] }>();
@@ -73,10 +73,10 @@ describe('POST /v1/advices, accepted', () => {
   });
 
   it('answers 404 for an unknown record and 400 for a malformed id', async () => {
-    const unknown = await bridge.app.inject({ method: 'GET', url: '/v1/records/00000000-0000-4000-8000-000000000000' });
+    const unknown = await bridge.inject({ method: 'GET', url: '/v1/records/00000000-0000-4000-8000-000000000000' });
     expect(unknown.statusCode).toBe(404);
     expect(unknown.headers['content-type']).toContain('application/problem+json');
-    const malformed = await bridge.app.inject({ method: 'GET', url: '/v1/records/not-a-uuid' });
+    const malformed = await bridge.inject({ method: 'GET', url: '/v1/records/not-a-uuid' });
     expect(malformed.statusCode).toBe(400);
     expect(malformed.json()).toMatchObject({ code: 'BRIDGE_BAD_REQUEST' });
   });

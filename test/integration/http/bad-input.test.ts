@@ -36,7 +36,7 @@ const cases: { name: string; payload: string | Buffer; contentType?: string; sta
 describe('bad input to POST /v1/advices', () => {
   it.each(cases)('$name -> $status $code, nothing stored', async (c) => {
     const before = await countRows(bridge.services.pool);
-    const res = await bridge.app.inject({ method: 'POST', url: '/v1/advices', payload: c.payload, headers: { 'content-type': c.contentType ?? 'application/json' } });
+    const res = await bridge.inject({ method: 'POST', url: '/v1/advices', payload: c.payload, headers: { 'content-type': c.contentType ?? 'application/json' } });
     expect(res.statusCode).toBe(c.status);
     expect(res.headers['content-type']).toContain('application/problem+json');
     const problem = res.json<{ code: string; status: number; type: string; title: string; errors?: { pointer: string }[] }>();
@@ -53,7 +53,7 @@ describe('bad input to POST /v1/advices', () => {
   });
 
   it('answers an unknown route with a 404 problem', async () => {
-    const res = await bridge.app.inject({ method: 'GET', url: '/v1/nothing-here' });
+    const res = await bridge.inject({ method: 'GET', url: '/v1/nothing-here' });
     expect(res.statusCode).toBe(404);
     expect(res.json()).toMatchObject({ code: 'BRIDGE_NOT_FOUND' });
   });

@@ -14,14 +14,14 @@ afterAll(async () => {
 
 describe('with the database down', () => {
   it('answers a submission with 503 and Retry-After', async () => {
-    const res = await bridge.app.inject({ method: 'POST', url: '/v1/advices', payload: validAdvice() });
+    const res = await bridge.inject({ method: 'POST', url: '/v1/advices', payload: validAdvice() });
     expect(res.statusCode).toBe(503);
     expect(res.headers['retry-after']).toBe('5');
     expect(res.json()).toMatchObject({ code: 'BRIDGE_UNAVAILABLE', status: 503 });
   });
 
   it('answers a status read with 503, and readiness with 503 naming the database', async () => {
-    const status = await bridge.app.inject({ method: 'GET', url: '/v1/records/00000000-0000-4000-8000-000000000000' });
+    const status = await bridge.inject({ method: 'GET', url: '/v1/records/00000000-0000-4000-8000-000000000000' });
     expect(status.statusCode).toBe(503);
     const ready = await bridge.app.inject({ method: 'GET', url: '/health/ready' });
     expect(ready.statusCode).toBe(503);
@@ -29,7 +29,7 @@ describe('with the database down', () => {
   });
 
   it('still answers a metrics scrape', async () => {
-    const res = await bridge.app.inject({ method: 'GET', url: '/metrics' });
+    const res = await bridge.inject({ method: 'GET', url: '/metrics' }, 'ops');
     expect(res.statusCode).toBe(200);
     expect(res.body).toContain('bridge_records_refused_total{kind="advice",code="BRIDGE_UNAVAILABLE"} 1');
   });

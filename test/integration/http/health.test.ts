@@ -38,7 +38,7 @@ describe('readiness and the relay', () => {
   });
 
   it('turns 503 naming the relay when the oldest undelivered message is older than the limit', async () => {
-    const posted = await bridge.app.inject({ method: 'POST', url: '/v1/advices', payload: validAdvice({ adviceId: 'VH-LAG-1' }) });
+    const posted = await bridge.inject({ method: 'POST', url: '/v1/advices', payload: validAdvice({ adviceId: 'VH-LAG-1' }) });
     expect(posted.statusCode).toBe(202);
     await new Promise((r) => setTimeout(r, 1_300));
     const res = await bridge.app.inject({ method: 'GET', url: '/health/ready' });

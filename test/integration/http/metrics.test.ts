@@ -13,12 +13,12 @@ afterAll(async () => {
 
 describe('GET /metrics', () => {
   it('counts requests by route, accepted and refused records by code, relay sends and the backlog', async () => {
-    expect((await bridge.app.inject({ method: 'POST', url: '/v1/advices', payload: validAdvice({ adviceId: 'MET-1' }) })).statusCode).toBe(202);
-    expect((await bridge.app.inject({ method: 'POST', url: '/v1/advices', payload: { adviceId: 'x' } })).statusCode).toBe(400);
+    expect((await bridge.inject({ method: 'POST', url: '/v1/advices', payload: validAdvice({ adviceId: 'MET-1' }) })).statusCode).toBe(202);
+    expect((await bridge.inject({ method: 'POST', url: '/v1/advices', payload: { adviceId: 'x' } })).statusCode).toBe(400);
     expect(await waitForDelivery(bridge.services.pool)).toBe(0);
     await bridge.services.scheduler.runNow('outbox-cleanup');
 
-    const res = await bridge.app.inject({ method: 'GET', url: '/metrics' });
+    const res = await bridge.inject({ method: 'GET', url: '/metrics' }, 'ops');
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toContain('text/plain');
     const text = res.body;

@@ -17,7 +17,7 @@ afterAll(async () => {
 describe('outbox clean-up job', () => {
   it('removes delivered rows past retention, keeps younger and undelivered ones, and records the run', async () => {
     for (let i = 0; i < 3; i++) {
-      const res = await bridge.app.inject({ method: 'POST', url: '/v1/advices', payload: validAdvice({ adviceId: `JOB-${i}`, bsn: syntheticBsn(20 + i) }) });
+      const res = await bridge.inject({ method: 'POST', url: '/v1/advices', payload: validAdvice({ adviceId: `JOB-${i}`, bsn: syntheticBsn(20 + i) }) });
       expect(res.statusCode).toBe(202);
     }
     expect(await waitForDelivery(bridge.services.pool)).toBe(0);

@@ -24,7 +24,7 @@ const ready = async () => (await bridge.app.inject({ method: 'GET', url: '/healt
 
 describe('a broker outage', () => {
   it('loses nothing and keeps per-subject order', async () => {
-    const first = await bridge.app.inject({ method: 'POST', url: '/v1/advices', payload: validAdvice({ adviceId: 'OUT-0', bsn: syntheticBsn(10) }) });
+    const first = await bridge.inject({ method: 'POST', url: '/v1/advices', payload: validAdvice({ adviceId: 'OUT-0', bsn: syntheticBsn(10) }) });
     expect(first.statusCode).toBe(202);
     expect(await waitForDelivery(bridge.services.pool)).toBe(0);
 
@@ -37,7 +37,7 @@ describe('a broker outage', () => {
     for (let i = 0; i < 10; i++) {
       for (const subject of [11, 12, 13]) {
         const adviceId = `OUT-${subject}-${i}`;
-        const res = await bridge.app.inject({ method: 'POST', url: '/v1/advices', payload: validAdvice({ adviceId, bsn: syntheticBsn(subject) }) });
+        const res = await bridge.inject({ method: 'POST', url: '/v1/advices', payload: validAdvice({ adviceId, bsn: syntheticBsn(subject) }) });
         expect(res.statusCode).toBe(202);
         posted.push({ subject, adviceId, id: res.json<{ id: string }>().id });
       }
