@@ -62,7 +62,15 @@ export function authorization(as: TestClientName): Record<string, string> {
   return { authorization: `Bearer ${inject('testClients').tokens[as]}` };
 }
 
-export async function startBridge(options: { env?: Record<string, string>; databaseUrl?: string; relay?: boolean } = {}): Promise<TestBridge> {
+export interface StartOptions {
+  env?: Record<string, string>;
+  databaseUrl?: string;
+  relay?: boolean;
+  /** Extra routes registered after the app (to test what the app does with routes added later). */
+  routes?: (app: FastifyInstance) => void;
+}
+
+export async function startBridge(options: StartOptions = {}): Promise<TestBridge> {
   const config = loadConfig(testEnv(options.databaseUrl ?? (await freshDatabase()), options.env));
   const logs = new LogCapture();
   const logger = createLogger(config.logLevel, logs);
@@ -70,6 +78,7 @@ export async function startBridge(options: { env?: Record<string, string>; datab
   await ensureTopics(services);
   const server = createHttpServer({ logger, bodyLimitBytes: config.bodyLimitBytes, requestTimeoutMs: config.requestTimeoutMs, tls: config.tls });
   await server.register(app, { services });
+  options.routes?.(server);
   await server.ready();
   if (options.relay ?? true) services.relay.start();
   return {
