@@ -1,0 +1,48 @@
+// Throwaway PKI for the mutual TLS tests, made with openssl at run time in a temporary folder and removed after:
+// no certificate or key is ever committed.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export interface Pem {
+  cert: Buffer;
+  key: Buffer;
+  certFile: string;
+  keyFile: string;
+}
+
+export class TestPki {
+  readonly dir = mkdtempSync(join(tmpdir(), 'bridge-pki-'));
+
+  private openssl(...args: string[]): void {
+    execFileSync('openssl', args, { cwd: this.dir, stdio: ['ignore', 'ignore', 'pipe'] });
+  }
+
+  private pem(name: string): Pem {
+    const certFile = join(this.dir, `${name}.crt`);
+    const keyFile = join(this.dir, `${name}.key`);
+    return { cert: readFileSync(certFile), key: readFileSync(keyFile), certFile, keyFile };
+  }
+
+  /** A self-signed certificate authority. */
+  authority(name: string): Pem {
+    this.openssl('req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '1',
+      '-keyout', `${name}.key`, '-out', `${name}.crt`, '-subj', `/CN=${name}`,
+      '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign');
+    return this.pem(name);
+  }
+
+  /** A certificate issued by `ca`: `subject` like "/C=NL/O=Org/serialNumber=<OIN>/CN=name". */
+  issue(ca: string, name: string, subject: string, use: 'serverAuth' | 'clientAuth'): Pem {
+    const ext = join(this.dir, `${name}.ext`);
+    writeFileSync(ext, `extendedKeyUsage=${use}\n${use === 'serverAuth' ? 'subjectAltName=DNS:localhost,IP:127.0.0.1\n' : ''}`);
+    this.openssl('req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', subject);
+    this.openssl('x509', '-req', '-in', `${name}.csr`, '-CA', `${ca}.crt`, '-CAkey', `${ca}.key`, '-CAcreateserial', '-days', '1', '-out', `${name}.crt`, '-extfile', ext);
+    return this.pem(name);
+  }
+
+  remove(): void {
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
