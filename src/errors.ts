@@ -41,6 +41,7 @@ export const FIELD_CODES = {
   FIELD_TOO_FEW_ITEMS: 'has too few items',
   FIELD_DUPLICATE_ITEMS: 'has duplicate items',
   FIELD_INVALID: 'is invalid',
+  FIELD_NUL_CHARACTER: 'holds a NUL character (U+0000), which cannot be stored',
   BSN_ELEVEN_TEST: 'is not a valid BSN (fails the eleven-test)',
   DATE_IN_FUTURE: 'lies in the future',
   DATE_ORDER: 'lies before the date it must follow',

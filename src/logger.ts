@@ -10,9 +10,10 @@ export const REDACT_PATHS = [
   'authorization',
 ];
 
-/** A request in a log line: method and path (query dropped, long digit runs masked: a BSN must never reach a log). */
-function serializeRequest(req: { method?: string; url?: string; id?: unknown }) {
-  return { method: req.method, url: (req.url ?? '').split('?')[0]!.replace(/\d{8,}/g, '[digits]'), reqId: req.id };
+/** A request in a log line: method and the route pattern it matched, never the URL as sent. A path parameter or
+ * a query holds whatever the caller typed (a BSN, a name); the request id ties the line to the response. */
+function serializeRequest(req: { method?: string; id?: unknown; routeOptions?: { url?: string | undefined } }) {
+  return { method: req.method, route: req.routeOptions?.url ?? 'unmatched', reqId: req.id };
 }
 
 export function loggerOptions(level: string): LoggerOptions {

@@ -1,10 +1,13 @@
 // The Fastify instance, with the options that must be given at creation (the app plugin cannot set them).
 // server.ts and the tests both create it here, so they run the same server.
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
+import { BridgeError, toProblem } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 
-const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+// A caller's request id is kept for correlation only when it is opaque: a UUID or 16-64 hex digits (a trace id).
+// Anything else could be a name, a birth date or a BSN, and the id is in every log line of the request.
+const REQUEST_ID = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-f]{16,64})$/i;
 
 export interface HttpServerOptions {
   logger: Logger;
@@ -42,17 +45,25 @@ export function createHttpServer(opts: HttpServerOptions): FastifyInstance {
     bodyLimit: opts.bodyLimitBytes,
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
-    requestIdHeader: 'x-request-id',
+    // Not `requestIdHeader`: with it Fastify takes the header as it is and never calls genReqId (the fuzz
+    // campaign found caller text in the log's reqId). An incoming id is kept only when it is opaque and holds no
+    // long run of decimal digits (a BSN); otherwise it is replaced, so a caller cannot put text into the logs.
+    requestIdHeader: false,
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
-      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+      return typeof given === 'string' && REQUEST_ID.test(given) && !/[0-9]{8}/.test(given) ? given : randomUUID();
     },
-    // An incoming id that fails the pattern is replaced, so a caller cannot smuggle text into the logs.
     return503OnClosing: true,
     connectionTimeout: timeout,
     requestTimeout: timeout,
     keepAliveTimeout: 5_000,
     routerOptions: { ignoreTrailingSlash: false, maxParamLength: 100 },
+    // Errors raised by the router before any hook or error handler runs (a malformed percent-encoding in the
+    // path: found by the fuzz campaign, where Fastify's own answer was a bare JSON 400).
+    frameworkErrors: (error, _request, reply) => {
+      const problem = new BridgeError('BRIDGE_URL_REFUSED', error.code === 'FST_ERR_BAD_URL' ? 'The URL is malformed' : 'The request cannot be routed');
+      void (reply as FastifyReply).code(problem.status).type('application/problem+json').send(toProblem(problem));
+    },
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: true } },
   });
 }

@@ -118,6 +118,18 @@ describe('URLs and headers', () => {
     expect(bridge.logs.text()).not.toContain('Jansen');
   });
 
+  it('keeps an opaque X-Request-Id, and replaces one that could carry a BSN, a name or other text', async () => {
+    const bsn = syntheticBsn(52);
+    for (const id of ['4bf92f35-77b3-4da6-a3ce-929d0e0e4736', '4bf92f3577b34da6a3ce929d0e0e4736']) {
+      expect((await bridge.app.inject({ method: 'GET', url: '/health/live', headers: { 'x-request-id': id } })).headers['x-request-id']).toBe(id);
+    }
+    for (const id of [bsn, `abcdef${bsn}`, 'Jansen', '1990-01-01', 'gcos-req-42', 'Jansen; DROP', 'a'.repeat(65)]) {
+      const res = await bridge.app.inject({ method: 'GET', url: '/health/live', headers: { 'x-request-id': id } });
+      expect(res.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    }
+    expect(bridge.logs.text()).not.toContain(bsn);
+  });
+
   it('sends security headers on answers and on refusals', async () => {
     for (const res of [await bridge.app.inject({ method: 'GET', url: '/health/live' }), await bridge.app.inject({ method: 'GET', url: RECORD })]) {
       expect(res.headers).toMatchObject({

@@ -21,6 +21,14 @@ function verdict(body: unknown): { status: number; code: string; errors: FieldEr
 const codesAt = (v: ReturnType<typeof verdict>) => (v === 'accepted' ? [] : v.errors.map((e) => `${e.code} ${e.pointer}`).sort());
 
 describe('advice validation', () => {
+  it('refuses a NUL character anywhere as a field error, since PostgreSQL cannot store it (found by the fuzz campaign)', () => {
+    const a = validAdvice() as Record<string, unknown> & { subject: { name: Record<string, unknown> } };
+    a.subject.name['surname'] = 'Jan\u0000sen';
+    a['goal'] = '\u0000';
+    expect(verdict(a)).toMatchObject({ status: 400, code: 'BRIDGE_VALIDATION_FAILED' });
+    expect(codesAt(verdict(a))).toEqual(['FIELD_NUL_CHARACTER /goal', 'FIELD_NUL_CHARACTER /subject/name/surname']);
+  });
+
   it('accepts the valid example (with its dates moved to today)', () => {
     expect(verdict(validAdvice())).toBe('accepted');
   });

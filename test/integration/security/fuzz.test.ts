@@ -1,0 +1,55 @@
+// The bounded fuzz run of the test suite (`npm run fuzz -- --runs N` runs a longer one): thousands of random and
+// mutated requests against every endpoint. Never a 5xx, no row from a refused request, nothing on Kafka that was
+// not accepted, no personal data or credential in the logs.
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { OM_ZSM } from '../../../src/exchange/default-plan.ts';
+import { startBridge, type TestBridge } from '../../support/bridge.ts';
+import { countRows, waitForDelivery } from '../../support/db.ts';
+import { readTopic } from '../../support/kafka-consumer.ts';
+import { CANARY_BSNS, CANARY_TEXT } from '../../fuzz/bodies.ts';
+import { formatSummary, runCampaign, type FuzzSummary } from '../../fuzz/campaign.ts';
+
+const RUNS = Number(process.env['FUZZ_RUNS'] ?? 4000);
+const SEED = process.env['FUZZ_SEED'] ? Number(process.env['FUZZ_SEED']) : undefined;
+
+let bridge: TestBridge;
+let summary: FuzzSummary;
+beforeAll(async () => {
+  // No rate limit and no shedding: every request must reach the checks behind them.
+  bridge = await startBridge({ env: { RATE_LIMIT_PER_MINUTE: '0', LOG_LEVEL: 'debug' } });
+});
+afterAll(async () => {
+  await bridge?.close();
+});
+
+describe('fuzz campaign', () => {
+  it(`answers ${RUNS} random requests without a 5xx, and stores nothing for a refused one`, async () => {
+    summary = await runCampaign(bridge, { runs: RUNS, ...(SEED === undefined ? {} : { seed: SEED }) });
+    process.stdout.write(`${formatSummary(summary)}\n`);
+    expect(summary.failure).toBeUndefined();
+    expect(summary.requests).toBeGreaterThanOrEqual(RUNS);
+    expect(summary.serverErrors).toBe(0);
+    expect(summary.rowsFromRefused).toBe(0);
+    // The campaign reached the pipeline: some accepted, many refused for many reasons.
+    expect(summary.accepted.length).toBeGreaterThan(0);
+    for (const status of ['202', '400', '401', '403', '415', '422']) expect(summary.byStatus[status], status).toBeGreaterThan(0);
+  }, 600_000);
+
+  it('stored and sent exactly the accepted records', async () => {
+    const rows = await bridge.services.pool.query<{ id: string }>('SELECT id FROM records');
+    expect(rows.rows.map((r) => r.id).sort()).toEqual([...summary.accepted].sort());
+    expect((await countRows(bridge.services.pool)).outbox).toBe(summary.accepted.length);
+    expect(await waitForDelivery(bridge.services.pool, 60_000)).toBe(0);
+    const sent = await readTopic(bridge.topic('advice', OM_ZSM), { count: summary.accepted.length, timeoutMs: 60_000, settleMs: 500 });
+    expect(sent.map((m) => (JSON.parse(m.value) as { recordId: string }).recordId).sort()).toEqual([...summary.accepted].sort());
+  }, 120_000);
+
+  it('wrote no personal data and no credential to the log', () => {
+    expect(bridge.logs.lines.length).toBeGreaterThan(summary.requests);
+    // A BSN counts as found when it stands alone: inside a longer digit run (a response time's decimals) it is not one.
+    const found = (line: string, secret: string) => (/^[0-9]+$/.test(secret) ? new RegExp(`(?<![0-9])${secret}(?![0-9])`).test(line) : line.includes(secret));
+    for (const secret of [...CANARY_BSNS, ...CANARY_TEXT, ...Object.values(inject('testClients').tokens)]) {
+      expect(bridge.logs.lines.filter((l) => found(l, secret)).slice(0, 3), secret).toEqual([]);
+    }
+  });
+});
