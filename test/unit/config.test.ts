@@ -95,6 +95,26 @@ describe('loadConfig', () => {
     expect(loadConfig({ ...VALID, EXCHANGE_POLICY_FILE: '/etc/bridge/policy.yaml' }).exchangePolicyFile).toBe('/etc/bridge/policy.yaml');
   });
 
+  it('reads the clients file and the TLS files, and names their problems', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bridge-cfg-'));
+    const clients = join(dir, 'clients.yaml');
+    writeFileSync(clients, 'clients: []\n');
+    const pem = join(dir, 'x.pem');
+    writeFileSync(pem, 'not really a certificate');
+    const c = loadConfig({ ...VALID, CLIENTS_FILE: clients, TLS_CERT: pem, TLS_KEY: pem });
+    expect(c.clients).toEqual([]);
+    expect(c.tls).toMatchObject({ ca: undefined });
+    expect(c.metricsPublic).toBe(false);
+    expect(c.rateLimitPerMinute).toBe(600);
+    expect(c.shedEventLoopDelayMs).toBe(200);
+    expect(loadConfig(VALID).tls).toBeUndefined();
+    const problems = problemsOf({ ...VALID, CLIENTS_FILE: join(dir, 'missing.json'), TLS_CA: pem, SHED_EVENT_LOOP_UTILIZATION: '2' }).join('\n');
+    expect(problems).toContain('CLIENTS_FILE cannot be read');
+    expect(problems).toContain('TLS_CERT and TLS_KEY go together');
+    expect(problems).toContain('SHED_EVENT_LOOP_UTILIZATION');
+    expect(problemsOf({ ...VALID, TLS_CERT: join(dir, 'none.pem'), TLS_KEY: pem }).join()).toContain('TLS_CERT cannot be read');
+  });
+
   it('loads only the sections a command needs', () => {
     const c = loadConfig({ DATABASE_URL: VALID.DATABASE_URL }, ['database']);
     expect(c.databaseUrl).toBe(VALID.DATABASE_URL);
