@@ -16,6 +16,8 @@ COPY policies ./policies
 COPY data ./data
 COPY migrations ./migrations
 COPY bin ./bin
+# A folder the service user owns, for a clients file kept in a volume (docker-compose.yml).
+RUN mkdir -p /app/.local && chown node:node /app/.local
 USER node
 EXPOSE 8080
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||8080)+'/health/live').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"

@@ -3,7 +3,8 @@
 #   - installs the npm packages (and Node 24 from the npm registry where the machine's Node is older);
 #   - starts a local Kafka 3.9 broker unless KAFKA_BROKERS is given;
 #   - uses the local PostgreSQL server unless DATABASE_URL is given, creating the database when missing;
-#   - migrates, then runs the service in the foreground (Ctrl-C stops it cleanly).
+#   - migrates, creates a development client the first time unless CLIENTS_FILE is given, prints its token,
+#   - then runs the service in the foreground (Ctrl-C stops it cleanly).
 # Development defaults only: production sets every variable itself (see README, Configuration).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -29,5 +30,16 @@ fi
 export BRIDGE_OIN="${BRIDGE_OIN:-00000009999999999999}" # a placeholder OIN: set your organisation's own
 
 npm run -s migrate
+
+if [[ -z "${CLIENTS_FILE:-}" ]]; then
+  # A development client for the Veiligheidshuis of the example advice, made once per clone; its token is kept
+  # in .local/ (ignored by git) so it can be printed again. Production declares its own clients.
+  if [[ ! -f .local/clients.json ]]; then
+    (umask 077 && npx gcos-zsm-bridge client-token dev-gcos --file .local/clients.json --oin 00000001823288444000 \
+      --name 'Development client (example Veiligheidshuis)' --roles submit-advice,ops >.local/dev-client.token)
+  fi
+  export CLIENTS_FILE="$PWD/.local/clients.json"
+  echo "run-local: development client dev-gcos (submit-advice, ops); send: Authorization: Bearer $(cat .local/dev-client.token)"
+fi
 echo "run-local: starting the bridge on port ${PORT:-8080} (Kafka ${KAFKA_BROKERS}, PostgreSQL ${DATABASE_URL##*@})"
 exec npm start
