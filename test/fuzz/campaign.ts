@@ -30,7 +30,8 @@ function issuerOf(req: FuzzRequest): string | undefined {
   try {
     // The bridge decodes as the WHATWG TextDecoder does: a leading UTF-8 byte order mark is dropped (RFC 8259 allows it).
     const text = Buffer.isBuffer(req.body.payload) ? new TextDecoder().decode(req.body.payload) : req.body.payload;
-    return (JSON.parse(text ?? '') as { issuer?: { oin?: string } }).issuer?.oin;
+    const body = JSON.parse(text ?? '') as { issuer?: { oin?: string }; source?: { oin?: string } };
+    return req.url.startsWith('/v1/case-events') ? body.source?.oin : body.issuer?.oin;
   } catch {
     return undefined;
   }
@@ -49,7 +50,8 @@ function judge(req: FuzzRequest, res: LightMyRequestResponse): string | undefine
   if ((s === 429 || s === 503) && !res.headers['retry-after']) return `${s} without Retry-After`;
   if (s === 202) {
     const client = req.auth.startsWith('token:') ? TEST_CLIENTS[req.auth.slice(6) as TestClientName] : undefined;
-    if (!client || !(client.roles as readonly string[]).includes('submit-advice')) return `202 for ${req.auth}`;
+    const role = req.url.startsWith('/v1/case-events') ? 'submit-case-events' : 'submit-advice';
+    if (!client || !(client.roles as readonly string[]).includes(role)) return `202 for ${req.auth}`;
     if (issuerOf(req) !== client.oin) return `202 for ${client.id} submitting for ${issuerOf(req)}`;
   }
   return undefined;

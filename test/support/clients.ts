@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Role } from '../../src/auth/roles.ts';
 import { createToken } from '../../src/auth/tokens.ts';
+import { ZSM_OIN } from './fixtures.ts';
 
 /** OIN of the Veiligheidshuis in the example advice (schemas/examples/advice.valid.json). */
 export const GCOS_OIN = '00000001823288444000';
@@ -14,7 +15,7 @@ export const OTHER_VH_OIN = '00000009999999991000';
 export const TEST_CLIENTS = {
   gcos: { id: 'test-gcos', oin: GCOS_OIN, roles: ['submit-advice'] },
   gcosOther: { id: 'test-gcos-other', oin: OTHER_VH_OIN, roles: ['submit-advice'] },
-  zsm: { id: 'test-zsm', oin: '00000009999999992000', roles: ['submit-case-events', 'lookup'] },
+  zsm: { id: 'test-zsm', oin: ZSM_OIN, roles: ['submit-case-events', 'lookup'] },
   privacy: { id: 'test-privacy-officer', oin: '00000009999999993000', roles: ['privacy-officer'] },
   ops: { id: 'test-ops', oin: '00000009999999999000', roles: ['ops'] },
 } as const satisfies Record<string, { id: string; oin: string; roles: readonly Role[] }>;

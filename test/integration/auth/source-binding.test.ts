@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBridge, type TestBridge } from '../../support/bridge.ts';
 import { GCOS_OIN, OTHER_VH_OIN } from '../../support/clients.ts';
 import { countRows } from '../../support/db.ts';
-import { FIXTURE_PERSONAL_DATA, syntheticBsn, validAdvice } from '../../support/fixtures.ts';
+import { FIXTURE_PERSONAL_DATA, syntheticBsn, validAdvice, validCaseEvent } from '../../support/fixtures.ts';
+import { logRows } from '../../support/processing-log.ts';
 
 let bridge: TestBridge;
 beforeAll(async () => {
@@ -16,6 +17,7 @@ afterAll(async () => {
 describe('source binding', () => {
   it('refuses with 403 an advice a GCOS client submits for another Veiligheidshuis, stores nothing, and logs the refusal', async () => {
     const before = await countRows(bridge.services.pool);
+    const logBefore = (await logRows(bridge.services.pool)).length;
     const bsn = syntheticBsn(40);
     // The other Veiligheidshuis's client sends an advice issued by the example Veiligheidshuis.
     const res = await bridge.inject({ method: 'POST', url: '/v1/advices', payload: validAdvice({ adviceId: 'SRC-1', bsn, issuerOin: GCOS_OIN }) }, 'gcosOther');
@@ -23,6 +25,12 @@ describe('source binding', () => {
     expect(res.json()).toMatchObject({ code: 'BRIDGE_SOURCE_MISMATCH', status: 403 });
     expect(res.json<{ detail: string }>().detail).toContain(OTHER_VH_OIN);
     expect(await countRows(bridge.services.pool)).toEqual(before);
+
+    // The processing log holds the refusal, with the client as actor and no subject.
+    const refusals = (await logRows(bridge.services.pool)).slice(logBefore);
+    expect(refusals).toEqual([expect.objectContaining({ operation: 'refused', status: 'refused', actor: 'client:test-gcos-other', subject_id: null, record_id: null, record_kind: 'advice' })]);
+    expect(refusals[0]!.detail).toMatchObject({ code: 'BRIDGE_SOURCE_MISMATCH' });
+    expect(JSON.stringify(refusals)).not.toContain(bsn);
 
     const entry = bridge.logs.entries().find((e) => e['event'] === 'request-refused' && e['code'] === 'BRIDGE_SOURCE_MISMATCH');
     expect(entry).toMatchObject({ actor: 'client:test-gcos-other', route: '/v1/advices', method: 'POST', status: 403 });
@@ -36,9 +44,24 @@ describe('source binding', () => {
     expect(res.json()).toMatchObject({ source: GCOS_OIN });
   });
 
-  it('checks the schema before the source: a malformed advice for another house is a 400', async () => {
+  it('checks the source before anything else: a malformed advice for another house is a 403; one without a readable issuer a 400', async () => {
     const res = await bridge.inject({ method: 'POST', url: '/v1/advices', payload: { ...validAdvice({ issuerOin: GCOS_OIN }), extra: 1 } }, 'gcosOther');
-    expect(res.statusCode).toBe(400);
+    expect(res.statusCode).toBe(403);
+    expect(res.json()).toMatchObject({ code: 'BRIDGE_SOURCE_MISMATCH' });
+    const { issuer: _i, ...noIssuer } = validAdvice();
+    expect((await bridge.inject({ method: 'POST', url: '/v1/advices', payload: noIssuer }, 'gcosOther')).statusCode).toBe(400);
+    // Whatever the caller wrote where an OIN belongs stays out of the answer and the log.
+    const named = await bridge.inject({ method: 'POST', url: '/v1/advices', payload: { ...validAdvice(), issuer: { oin: 'Jansen', name: 'x' } } }, 'gcosOther');
+    expect(named.statusCode).toBe(403);
+    expect(named.body + bridge.logs.text()).not.toContain('Jansen');
+  });
+
+  it('binds ZSM case events to their source too', async () => {
+    const event = validCaseEvent('suspect-entered-zsm', { bsn: syntheticBsn(42) });
+    expect((await bridge.inject({ method: 'POST', url: '/v1/case-events', payload: event }, 'zsm')).statusCode).toBe(202);
+    const foreign = await bridge.inject({ method: 'POST', url: '/v1/case-events', payload: { ...event, source: { ...(event['source'] as object), oin: OTHER_VH_OIN } } }, 'zsm');
+    expect(foreign.statusCode).toBe(403);
+    expect(foreign.json()).toMatchObject({ code: 'BRIDGE_SOURCE_MISMATCH' });
   });
 });
 

@@ -16,7 +16,7 @@ afterAll(async () => {
 });
 
 const post = async (url: string, body: unknown) => {
-  const res = await bridge.app.inject({ method: 'POST', url, payload: body as object });
+  const res = await bridge.inject({ method: 'POST', url, payload: body as object }, url.includes('case-events') ? 'zsm' : 'gcos');
   expect(res.statusCode, res.body).toBe(202);
   return res.json<{ id: string; statusUrl: string }>();
 };
@@ -52,7 +52,7 @@ describe('request, advice, decision', () => {
     const requestRecipients = await bridge.services.pool.query<{ recipient: string }>('SELECT recipient FROM outbox WHERE record_id = $1', [request.id]);
     expect(requestRecipients.rows.map((r) => r.recipient)).toEqual(['vh-vr13']);
 
-    const status = (await bridge.app.inject({ method: 'GET', url: advice.statusUrl })).json<Chain>();
+    const status = (await bridge.inject({ method: 'GET', url: advice.statusUrl })).json<Chain>();
     expect(status.chain.map((c) => `${c.step}:${c.recordId}`)).toEqual([
       `requested:${request.id}`, `advice-accepted:${advice.id}`, `advice-delivered:${advice.id}`, `decided:${decision.id}`,
     ]);
@@ -73,7 +73,7 @@ describe('request, advice, decision', () => {
     const decidedEvent = validCaseEvent('decision-taken', { bsn, zsmCaseReference: caseRef });
     decidedEvent['occurredAt'] = new Date().toISOString();
     const decided = await post('/v1/case-events', decidedEvent);
-    const status = (await bridge.app.inject({ method: 'GET', url: advice.statusUrl })).json<Chain>();
+    const status = (await bridge.inject({ method: 'GET', url: advice.statusUrl })).json<Chain>();
     expect(status.chain.filter((c) => c.step === 'consulted' || c.step === 'decided').map((c) => `${c.step}:${c.recordId}`)).toEqual([`consulted:${consulted.id}`, `decided:${decided.id}`]);
   });
 });

@@ -70,14 +70,14 @@ describe('the inbound topic of case events', () => {
     expect(q.map((r) => byKey[r.id]!.headers['x-quarantine-reason'])).toEqual(['BRIDGE_MALFORMED_JSON', 'BRIDGE_POLICY_REFUSED']);
     expect(byKey[q[0]!.id]!.value).toBe('{"eventId": "broken');
 
-    const metrics = (await bridge.app.inject({ method: 'GET', url: '/metrics' })).body;
+    const metrics = (await bridge.inject({ method: 'GET', url: '/metrics' }, 'ops')).body;
     expect(metrics).toContain('bridge_inbound_messages_total{outcome="accepted"} 2');
     expect(metrics).toContain('bridge_inbound_messages_total{outcome="duplicate"} 1');
     expect(metrics).toContain('bridge_inbound_messages_total{outcome="quarantined"} 2');
     expect(metrics).toContain('bridge_case_events_unroutable_total{path="kafka"} 1');
 
     // Ops see the reasons, never the message.
-    const list = await bridge.app.inject({ method: 'GET', url: '/v1/quarantine' });
+    const list = await bridge.inject({ method: 'GET', url: '/v1/quarantine' }, 'ops');
     expect(list.statusCode).toBe(200);
     expect(list.json<{ entries: { id: string; reasonCode: string }[] }>().entries.map((e) => e.reasonCode)).toEqual(['BRIDGE_MALFORMED_JSON', 'BRIDGE_POLICY_REFUSED']);
     expect(list.body).not.toContain(syntheticBsn(112));
@@ -91,23 +91,23 @@ describe('the inbound topic of case events', () => {
     expect(entry.reason.map((e) => e.code)).toEqual(['PURPOSE_NOT_ACCEPTED']);
 
     // Still the narrow policy: the release fails and the entry stays open.
-    const tooEarly = await bridge.app.inject({ method: 'POST', url: `/v1/quarantine/${entry.id}/release` });
+    const tooEarly = await bridge.inject({ method: 'POST', url: `/v1/quarantine/${entry.id}/release` }, 'ops');
     expect(tooEarly.statusCode).toBe(422);
     expect((await quarantined()).find((e) => e.id === entry.id)!.status).toBe('open');
 
     // The fix: a replica on the shipped policy releases it.
     const fixed = await startBridge({ databaseUrl, relay: false });
     try {
-      const released = await fixed.app.inject({ method: 'POST', url: `/v1/quarantine/${entry.id}/release` });
+      const released = await fixed.inject({ method: 'POST', url: `/v1/quarantine/${entry.id}/release` }, 'ops');
       expect(released.statusCode).toBe(200);
       const { recordId } = released.json<{ recordId: string; status: string }>();
       expect(released.json()).toMatchObject({ status: 'released' });
       const rec = await fixed.services.pool.query<{ external_id: string }>('SELECT external_id FROM records WHERE id = $1', [recordId]);
       expect(rec.rows[0]!.external_id).toBe(decision['eventId']);
       // Released once: a second release finds nothing open.
-      expect((await fixed.app.inject({ method: 'POST', url: `/v1/quarantine/${entry.id}/release` })).statusCode).toBe(404);
+      expect((await fixed.inject({ method: 'POST', url: `/v1/quarantine/${entry.id}/release` }, 'ops')).statusCode).toBe(404);
       const broken = (await quarantined()).find((e) => e.reason_code === 'BRIDGE_MALFORMED_JSON')!;
-      expect((await fixed.app.inject({ method: 'POST', url: `/v1/quarantine/${broken.id}/discard` })).statusCode).toBe(200);
+      expect((await fixed.inject({ method: 'POST', url: `/v1/quarantine/${broken.id}/discard` }, 'ops')).statusCode).toBe(200);
       const raw = await fixed.services.pool.query<{ raw_value: string; status: string }>('SELECT raw_value, status FROM quarantine WHERE id = $1', [broken.id]);
       expect(raw.rows[0]).toEqual({ raw_value: '', status: 'discarded' });
     } finally {

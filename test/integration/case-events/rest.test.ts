@@ -13,7 +13,7 @@ afterAll(async () => {
   await bridge?.close();
 });
 
-const post = (body: unknown) => bridge.app.inject({ method: 'POST', url: '/v1/case-events', payload: body as object });
+const post = (body: unknown) => bridge.inject({ method: 'POST', url: '/v1/case-events', payload: body as object }, 'zsm');
 
 describe('POST /v1/case-events', () => {
   it('delivers an event to the Veiligheidshuis of the person\'s municipality, and to no other', async () => {
@@ -45,7 +45,7 @@ describe('POST /v1/case-events', () => {
     expect(res.statusCode).toBe(422);
     expect(res.json()).toMatchObject({ code: 'BRIDGE_POLICY_REFUSED', errors: [{ code: 'MUNICIPALITY_UNKNOWN', pointer: '/subject/municipalityCode', rule: 'kinds.case-event.recipients.veiligheidshuizen.routeBy' }] });
     expect(await countRows(bridge.services.pool)).toEqual(before);
-    const metrics = await bridge.app.inject({ method: 'GET', url: '/metrics' });
+    const metrics = await bridge.inject({ method: 'GET', url: '/metrics' }, 'ops');
     expect(metrics.body).toContain('bridge_case_events_unroutable_total{path="rest"} 1');
   });
 

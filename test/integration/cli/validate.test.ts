@@ -51,7 +51,7 @@ describe('validate <file> and POST /v1/advices agree', () => {
     it.each(FILES)(`%s (${lang})`, async (_name, make) => {
       const path = make();
       const cli = await validate(path, lang);
-      const res = await bridge.app.inject({
+      const res = await bridge.inject({
         method: 'POST', url: '/v1/advices', payload: readFileSync(path), headers: { 'content-type': 'application/json', 'accept-language': lang },
       });
       expect(cli.out.status).toBe(res.statusCode);

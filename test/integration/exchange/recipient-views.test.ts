@@ -41,7 +41,7 @@ async function messageFor(b: TestBridge, recipient: string, recordId: string): P
 describe('recipient views on their own topics', () => {
   it('gives each recipient only its granted fields, with pseudonyms where the policy says', async () => {
     const bsn = syntheticBsn(50);
-    const res = await bridge.app.inject({ method: 'POST', url: '/v1/advices', payload: juvenileHaltAdvice('VIEW-1', bsn) });
+    const res = await bridge.inject({ method: 'POST', url: '/v1/advices', payload: juvenileHaltAdvice('VIEW-1', bsn) });
     expect(res.statusCode).toBe(202);
     const id = res.json<{ id: string }>().id;
     const recipients = await bridge.services.pool.query<{ recipient: string }>('SELECT recipient FROM outbox WHERE record_id = $1 ORDER BY recipient', [id]);
@@ -70,7 +70,7 @@ describe('recipient views on their own topics', () => {
 
   it('sends a changed view after one grant is edited in the policy file, with no code change', async () => {
     const bsn = syntheticBsn(51);
-    const res = await edited.app.inject({ method: 'POST', url: '/v1/advices', payload: juvenileHaltAdvice('VIEW-2', bsn) });
+    const res = await edited.inject({ method: 'POST', url: '/v1/advices', payload: juvenileHaltAdvice('VIEW-2', bsn) });
     expect(res.statusCode).toBe(202);
     expect(await waitForDelivery(edited.services.pool)).toBe(0);
     const halt = await messageFor(edited, 'halt', res.json<{ id: string }>().id);

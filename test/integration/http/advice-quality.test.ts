@@ -1,6 +1,7 @@
 // Quality findings through the real service: in the receipt (in the client's language), in the message to ZSM,
 // as a 422 listing every failed criterion, and counted per criterion and Veiligheidshuis.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OTHER_VH_OIN } from '../../support/clients.ts';
 import { startBridge, type TestBridge } from '../../support/bridge.ts';
 import { countRows, waitForDelivery } from '../../support/db.ts';
 import { syntheticBsn, validAdvice } from '../../support/fixtures.ts';
@@ -15,7 +16,7 @@ afterAll(async () => {
   await bridge?.close();
 });
 
-const post = (body: unknown, headers: Record<string, string> = {}) => bridge.app.inject({ method: 'POST', url: '/v1/advices', payload: body as object, headers });
+const post = (body: unknown, headers: Record<string, string> = {}) => bridge.inject({ method: 'POST', url: '/v1/advices', payload: body as object, headers });
 
 interface Quality {
   language: string;
@@ -90,13 +91,15 @@ describe('an advice refused on quality', () => {
 
 describe('quality metrics', () => {
   it('count each judged advice once per criterion and Veiligheidshuis, refusals included, replays not', async () => {
-    const oin = '00000001999999999001';
+    // Another Veiligheidshuis than the other tests in this file use, submitting as itself (source binding).
+    const oin = OTHER_VH_OIN;
+    const asOther = (body: unknown) => bridge.inject({ method: 'POST', url: '/v1/advices', payload: body as object }, 'gcosOther');
     const warned = { ...briefGoalAdvice('VH-Q-MET-1', syntheticBsn(43)), issuer: { oin, name: 'ZVH Metriekregio' } };
-    expect((await post(warned)).statusCode).toBe(202);
-    expect((await post(warned)).statusCode).toBe(202); // replay
+    expect((await asOther(warned)).statusCode).toBe(202);
+    expect((await asOther(warned)).statusCode).toBe(202); // replay
     const refused = { ...warned, adviceId: 'VH-Q-MET-2', goal: 'n.v.t.' };
-    expect((await post(refused)).statusCode).toBe(422);
-    const text = (await bridge.app.inject({ method: 'GET', url: '/metrics' })).body;
+    expect((await asOther(refused)).statusCode).toBe(422);
+    const text = (await bridge.inject({ method: 'GET', url: '/metrics' }, 'ops')).body;
     expect(text).toContain(`bridge_quality_criteria_total{criterion="goal",outcome="warning",issuer="${oin}"} 1`);
     expect(text).toContain(`bridge_quality_criteria_total{criterion="goal",outcome="refused",issuer="${oin}"} 1`);
     expect(text).toContain(`bridge_quality_criteria_total{criterion="current",outcome="met",issuer="${oin}"} 2`);

@@ -34,7 +34,7 @@ describe('refusals by the exchange policy and the rules', () => {
     const before = await countRows(bridge.services.pool);
     const logBefore = (await logRows(bridge.services.pool)).length;
     const traceId = 'aa'.repeat(16);
-    const res = await bridge.app.inject({ method: 'POST', url: '/v1/advices', payload: c.body, headers: { traceparent: `00-${traceId}-00f067aa0ba902b7-01` } });
+    const res = await bridge.inject({ method: 'POST', url: '/v1/advices', payload: c.body, headers: { traceparent: `00-${traceId}-00f067aa0ba902b7-01` } });
     expect(res.statusCode).toBe(422);
     expect(res.headers['content-type']).toContain('application/problem+json');
     const problem = res.json<{ code: string; errors: { code: string; pointer: string; rule?: string; detail: string }[] }>();
@@ -45,7 +45,7 @@ describe('refusals by the exchange policy and the rules', () => {
     const log = await logRows(bridge.services.pool);
     expect(log).toHaveLength(logBefore + 1);
     const entry = log.at(-1)!;
-    expect(entry).toMatchObject({ operation: 'refused', status: 'refused', subject_id: null, record_id: null, record_kind: 'advice', trace_id: traceId, actor: 'unauthenticated' });
+    expect(entry).toMatchObject({ operation: 'refused', status: 'refused', subject_id: null, record_id: null, record_kind: 'advice', trace_id: traceId, actor: 'client:test-gcos' });
     expect(entry.detail).toMatchObject({ code: c.problem, errors: expect.arrayContaining([expect.objectContaining({ code: c.code, pointer: c.pointer })]) });
     // Nothing of the person: not the BSN (valid or not), not the name, not the birth date, not the health text.
     const stored = JSON.stringify(entry);
@@ -53,13 +53,13 @@ describe('refusals by the exchange policy and the rules', () => {
   });
 
   it('lists every broken rule at once: a bad BSN and an unknown legal basis together', async () => {
-    const res = await bridge.app.inject({ method: 'POST', url: '/v1/advices', payload: { ...validAdvice({ adviceId: 'POL-BOTH', bsn: '999990018' }), legalBasis: 'nl.onbekend' } });
+    const res = await bridge.inject({ method: 'POST', url: '/v1/advices', payload: { ...validAdvice({ adviceId: 'POL-BOTH', bsn: '999990018' }), legalBasis: 'nl.onbekend' } });
     expect(res.statusCode).toBe(422);
     expect(res.json<{ errors: { code: string }[] }>().errors.map((e) => e.code).sort()).toEqual(['BSN_ELEVEN_TEST', 'LEGAL_BASIS_NOT_ACCEPTED']);
   });
 
   it('logs a refusal of a malformed record too, without the values it held', async () => {
-    const res = await bridge.app.inject({ method: 'POST', url: '/v1/advices', payload: { ...validAdvice({ adviceId: 'POL-400', bsn: BSN }), [BSN]: 'x' } });
+    const res = await bridge.inject({ method: 'POST', url: '/v1/advices', payload: { ...validAdvice({ adviceId: 'POL-400', bsn: BSN }), [BSN]: 'x' } });
     expect(res.statusCode).toBe(400);
     const entry = (await logRows(bridge.services.pool)).at(-1)!;
     expect(entry).toMatchObject({ operation: 'refused', detail: expect.objectContaining({ code: 'BRIDGE_VALIDATION_FAILED' }) });

@@ -24,7 +24,7 @@ interface Report {
   processing: { operation: string; actor: string; processingActivity: string }[];
 }
 
-const report = (b: TestBridge, body: unknown) => b.app.inject({ method: 'POST', url: '/v1/subject-access-reports', payload: body as object });
+const report = (b: TestBridge, body: unknown) => b.inject({ method: 'POST', url: '/v1/subject-access-reports', payload: body as object }, 'privacy');
 
 describe('subject access reports', () => {
   it('lists every record about the person and every disclosure, and nothing about others', async () => {
@@ -32,7 +32,7 @@ describe('subject access reports', () => {
     const other = syntheticBsn(71);
     const ids: string[] = [];
     for (const [adviceId, bsn] of [['SAR-1', person], ['SAR-2', person], ['SAR-3', other]] as const) {
-      const res = await bridge.app.inject({ method: 'POST', url: '/v1/advices', payload: validAdvice({ adviceId, bsn }) });
+      const res = await bridge.inject({ method: 'POST', url: '/v1/advices', payload: validAdvice({ adviceId, bsn }) });
       expect(res.statusCode).toBe(202);
       ids.push(res.json<{ id: string }>().id);
     }
@@ -65,12 +65,12 @@ describe('subject access reports', () => {
 
   it('still finds what was stored under an earlier key after the key is rotated', async () => {
     const person = syntheticBsn(72);
-    expect((await bridge.app.inject({ method: 'POST', url: '/v1/advices', payload: validAdvice({ adviceId: 'SAR-ROT', bsn: person }) })).statusCode).toBe(202);
+    expect((await bridge.inject({ method: 'POST', url: '/v1/advices', payload: validAdvice({ adviceId: 'SAR-ROT', bsn: person }) })).statusCode).toBe(202);
     const keys = join(mkdtempSync(join(tmpdir(), 'bridge-keys-')), 'keys');
     writeFileSync(keys, `k1=${OLD_KEY}\nk2=a-new-key-after-rotation-0123456789abcdef\n`);
     const rotated = await startBridge({ databaseUrl: bridge.config.databaseUrl, relay: false, env: { PSEUDONYM_KEY: '', PSEUDONYM_KEYS_FILE: keys, PSEUDONYM_KEY_ID: 'k2' } });
     try {
-      const res = await rotated.app.inject({ method: 'POST', url: '/v1/advices', payload: validAdvice({ adviceId: 'SAR-ROT-2', bsn: person }) });
+      const res = await rotated.inject({ method: 'POST', url: '/v1/advices', payload: validAdvice({ adviceId: 'SAR-ROT-2', bsn: person }) });
       expect(res.statusCode).toBe(202);
       const key = await rotated.services.pool.query<{ subject_key: string }>('SELECT subject_key FROM records WHERE id = $1', [res.json<{ id: string }>().id]);
       expect(key.rows[0]!.subject_key).toMatch(/^k2\./);

@@ -45,7 +45,7 @@ describe('advice expiry', () => {
     expect(concurrent.reduce((n, r) => n + (r['expired'] as number), 0)).toBe(1);
     expect(await job.run(ctx)).toMatchObject({ expired: 0, events: 0 });
 
-    const status = async (id: string) => (await bridge.app.inject({ method: 'GET', url: `/v1/records/${id}` })).json<{ status: string }>().status;
+    const status = async (id: string) => (await bridge.inject({ method: 'GET', url: `/v1/records/${id}` })).json<{ status: string }>().status;
     expect(await status(short.receipt.id)).toBe('expired');
     expect(await status(long.receipt.id)).toBe('delivered');
 

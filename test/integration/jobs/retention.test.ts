@@ -16,7 +16,7 @@ afterAll(async () => {
 });
 
 const post = async (adviceId: string, bsn: string) => {
-  const res = await bridge.app.inject({ method: 'POST', url: '/v1/advices', payload: validAdvice({ adviceId, bsn }) });
+  const res = await bridge.inject({ method: 'POST', url: '/v1/advices', payload: validAdvice({ adviceId, bsn }) });
   expect(res.statusCode).toBe(202);
   return res.json<{ id: string }>().id;
 };
@@ -27,7 +27,7 @@ describe('retention job', () => {
     const oldBsn = syntheticBsn(80);
     const old = await post('RET-OLD', oldBsn);
     const young = await post('RET-YOUNG', syntheticBsn(81));
-    await bridge.app.inject({ method: 'POST', url: '/v1/subject-access-reports', payload: { bsn: oldBsn } });
+    await bridge.inject({ method: 'POST', url: '/v1/subject-access-reports', payload: { bsn: oldBsn } }, 'privacy');
     // The advice retention is 548 days: make one record older than that.
     await pool.query(`UPDATE records SET received_at = now() - interval '600 days' WHERE id = $1`, [old]);
 
@@ -51,8 +51,8 @@ describe('retention job', () => {
     expect(await verifyProcessingLog(pool)).toMatchObject({ intact: true });
 
     // The status still answers, and a report about the person no longer finds what was purged.
-    expect((await bridge.app.inject({ method: 'GET', url: `/v1/records/${old}` })).json()).toMatchObject({ status: 'purged', deliveries: [] });
-    const report = (await bridge.app.inject({ method: 'POST', url: '/v1/subject-access-reports', payload: { bsn: oldBsn } })).json<{ records: unknown[]; disclosures: unknown[] }>();
+    expect((await bridge.inject({ method: 'GET', url: `/v1/records/${old}` })).json()).toMatchObject({ status: 'purged', deliveries: [] });
+    const report = (await bridge.inject({ method: 'POST', url: '/v1/subject-access-reports', payload: { bsn: oldBsn } }, 'privacy')).json<{ records: unknown[]; disclosures: unknown[] }>();
     expect(report).toMatchObject({ records: [], disclosures: [] });
 
     // Running it again purges nothing more.

@@ -19,7 +19,7 @@ describe('the service log', () => {
     const bsns = [syntheticBsn(90), syntheticBsn(91), syntheticBsn(92), '999990018'];
     const juvenileBirth = daysFromToday(-15 * 366);
     const health = 'Bekend bij de GGZ-crisisdienst.';
-    const post = (body: unknown, headers: Record<string, string> = {}) => bridge.app.inject({ method: 'POST', url: '/v1/advices', payload: body as object, headers });
+    const post = (body: unknown, headers: Record<string, string> = {}) => bridge.inject({ method: 'POST', url: '/v1/advices', payload: body as object, headers });
     const statuses: number[] = [];
 
     const accepted = await post(validAdvice({ adviceId: 'PII-1', bsn: bsns[0] }), { traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' });
@@ -38,8 +38,8 @@ describe('the service log', () => {
     expect(statuses).toEqual([202, 202, 409, 202, 400, 422, 422, 422]);
 
     expect(await waitForDelivery(bridge.services.pool)).toBe(0);
-    await bridge.app.inject({ method: 'GET', url: accepted.json<{ statusUrl: string }>().statusUrl });
-    for (const bsn of bsns) await bridge.app.inject({ method: 'POST', url: '/v1/subject-access-reports', payload: { bsn } });
+    await bridge.inject({ method: 'GET', url: accepted.json<{ statusUrl: string }>().statusUrl });
+    for (const bsn of bsns) await bridge.inject({ method: 'POST', url: '/v1/subject-access-reports', payload: { bsn } }, 'privacy');
     await bridge.services.pool.query(`UPDATE records SET received_at = now() - interval '600 days'`);
     for (const job of ['retention', 'audit-verify', 'outbox-cleanup']) expect((await bridge.services.scheduler.runNow(job)).status).toBe('succeeded');
 

@@ -18,7 +18,7 @@ afterAll(async () => {
   await bridge?.close();
 });
 
-const post = (body: unknown, headers: Record<string, string> = {}) => bridge.app.inject({ method: 'POST', url: '/v1/advices', payload: body as object, headers });
+const post = (body: unknown, headers: Record<string, string> = {}) => bridge.inject({ method: 'POST', url: '/v1/advices', payload: body as object, headers });
 
 function auditVerify(): { status: number | null; stdout: string } {
   const r = spawnSync(process.execPath, ['src/cli/main.ts', 'audit-verify'], { cwd: ROOT, env: { PATH: process.env['PATH'], DATABASE_URL: bridge.config.databaseUrl }, encoding: 'utf8', timeout: 60_000 });
@@ -36,7 +36,7 @@ describe('processing log', () => {
     expect(rows.map((r) => `${r.operation}:${r.recipient ?? ''}`).sort()).toEqual(['disclosed:om-zsm', 'disclosed:reclassering', 'disclosed:slachtofferhulp', 'received:']);
     for (const r of rows) {
       expect(r).toMatchObject({
-        status: 'ok', trace_id: traceId, actor: 'unauthenticated', record_kind: 'advice', legal_basis: 'nl.wgs.art-2.3', purpose: 'zsm-afdoeningsadvies',
+        status: 'ok', trace_id: traceId, actor: 'client:test-gcos', record_kind: 'advice', legal_basis: 'nl.wgs.art-2.3', purpose: 'zsm-afdoeningsadvies',
         processing_activity: 'urn:nld:gcos-zsm-bridge:verwerkingsactiviteit:zsm-advies',
       });
       expect(r.subject_id).toMatch(/^k1\.[A-Za-z0-9_-]{22}$/);
