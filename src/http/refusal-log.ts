@@ -1,9 +1,9 @@
 // The security log: one structured line per refused request (BIO2: action, object, result, origin, actor, time).
 // Codes, route patterns and client ids only; never the URL as sent, a body, or a credential.
 //
-// A refused submission must also reach the processing log (Logboek Dataverwerkingen). Source binding is checked
-// inside the ingest pipeline, so the pipeline's refusal handling records it there once the processing log exists;
-// until then this line is the record.
+// A refused submission also reaches the processing log (Logboek Dataverwerkingen): source binding is checked
+// inside the ingest pipeline, whose refusal handling writes a `refused` entry with the client as actor. 401, 403
+// by role, 429 and URL refusals never reach the pipeline and process no personal data: this line records them.
 import type { FastifyRequest } from 'fastify';
 import type { BridgeError, ProblemCode } from '../errors.ts';
 

@@ -3,7 +3,7 @@
 import fc from 'fast-check';
 import { readSchema } from '../../src/ingest/schemas.ts';
 import { GCOS_OIN, OTHER_VH_OIN } from '../support/clients.ts';
-import { FIXTURE_PERSONAL_DATA, syntheticBsn, validAdvice } from '../support/fixtures.ts';
+import { FIXTURE_PERSONAL_DATA, syntheticBsn, validAdvice, validCaseEvent, ZSM_OIN } from '../support/fixtures.ts';
 import { fromSchema } from './schema-arbitrary.ts';
 
 /** Personal data the bodies carry; the campaign checks that none of it reaches a log line. */
@@ -52,8 +52,14 @@ const mutated = fc.tuple(valid, fc.array(fc.tuple(fc.constantFrom(...advicePaths
   });
 
 const subject = fc.record({ bsn, name: fc.constant({ givenNames: CANARY_TEXT[1], surname: CANARY_TEXT[3] }), dateOfBirth: fc.constant(CANARY_TEXT[2]) });
-const fromTheSchema = fc.tuple(fromSchema(readSchema('advice.v1.json')), subject, fc.boolean())
-  .map(([record, s, withCanary]) => (withCanary && record && typeof record === 'object' ? { ...(record as Json), subject: s } : record));
+// Mostly issued by a test client's own Veiligheidshuis, so that source binding (checked first) lets most of
+// them through to the schema, the rules, the quality criteria and the policy.
+const fromTheSchema = fc.tuple(fromSchema(readSchema('advice.v1.json')), subject, fc.boolean(), fc.option(oin, { freq: 5 }))
+  .map(([record, s, withCanary, issuerOin]) => {
+    if (!record || typeof record !== 'object') return record;
+    const r: Json = { ...(record as Json), ...(withCanary ? { subject: s } : {}) };
+    return issuerOin === null ? r : { ...r, issuer: { ...(r['issuer'] as Json), oin: issuerOin } };
+  });
 
 const nested = fc.tuple(fc.integer({ min: 1, max: 120_000 }), fc.constantFrom('[', '{"a":'), fc.boolean()).map(([depth, open, inField]) => {
   const close = open === '[' ? ']' : '}';
@@ -81,6 +87,14 @@ const encoded = fc.tuple(valid, fc.constantFrom('utf16le', 'latin1', 'bom', 'nul
   return Buffer.from(text).subarray(0, Buffer.byteLength(text) - 3);
 });
 
+// ZSM case events: valid ones (some in another system's name), and ones built from their schema.
+const caseEvent = fc.tuple(fc.constantFrom('suspect-entered-zsm', 'advice-requested', 'advice-consulted', 'decision-taken', 'case-closed' as const), bsn, fc.constantFrom(ZSM_OIN, ZSM_OIN, OTHER_VH_OIN))
+  .map(([type, b, source]) => {
+    const e = validCaseEvent(type, { bsn: b });
+    return { ...e, source: { ...(e['source'] as Json), oin: source } };
+  });
+const caseEventFromSchema = fromSchema(readSchema('case-event.v1.json'));
+
 const json = (a: fc.Arbitrary<unknown>) => a.map((v) => JSON.stringify(v) ?? 'null');
 
 export const bodies: fc.Arbitrary<Body> = fc.oneof(
@@ -88,6 +102,8 @@ export const bodies: fc.Arbitrary<Body> = fc.oneof(
   { weight: 5, arbitrary: json(mutated).map((payload) => ({ kind: 'mutated', payload })) },
   { weight: 3, arbitrary: json(fromTheSchema).map((payload) => ({ kind: 'from-schema', payload })) },
   { weight: 2, arbitrary: json(fc.jsonValue()).map((payload) => ({ kind: 'any-json', payload })) },
+  { weight: 2, arbitrary: json(caseEvent).map((payload) => ({ kind: 'case-event', payload })) },
+  { weight: 1, arbitrary: json(caseEventFromSchema).map((payload) => ({ kind: 'case-event-from-schema', payload })) },
   { weight: 1, arbitrary: nested.map((payload) => ({ kind: 'deep', payload })) },
   { weight: 1, arbitrary: huge.map((payload) => ({ kind: 'huge', payload })) },
   { weight: 2, arbitrary: polluted.map((payload) => ({ kind: 'prototype-key', payload })) },

@@ -52,7 +52,7 @@ function authArbitrary(tokens: Record<TestClientName, string>): fc.Arbitrary<{ k
     return t.slice(0, i) + (t[i] === t[i]!.toUpperCase() ? t[i].toLowerCase() : t[i]!.toUpperCase()) + t.slice(i + 1);
   };
   return fc.oneof(
-    { weight: 12, arbitrary: fc.constantFrom<TestClientName>('gcos', 'gcos', 'gcos', ...names).map((n) => ({ kind: `token:${n}`, header: `Bearer ${tokens[n]}` })) },
+    { weight: 12, arbitrary: fc.constantFrom<TestClientName>('gcos', 'gcos', 'gcos', 'zsm', ...names).map((n) => ({ kind: `token:${n}`, header: `Bearer ${tokens[n]}` })) },
     { weight: 2, arbitrary: fc.constant({ kind: 'none', header: undefined }) },
     { weight: 1, arbitrary: fc.tuple(token, fc.nat()).map(([t, n]) => ({ kind: 'prefix', header: `Bearer ${t.slice(0, n % t.length)}` })) },
     { weight: 1, arbitrary: fc.tuple(token, fc.nat()).map(([t, n]) => ({ kind: 'case', header: `Bearer ${flip(t, n)}` })) },
@@ -66,7 +66,7 @@ function authArbitrary(tokens: Record<TestClientName, string>): fc.Arbitrary<{ k
 export function fuzzRequests(ctx: FuzzContext): fc.Arbitrary<FuzzRequest> {
   const declared = fc.constantFrom(...ctx.routes).chain((r) =>
     fc.tuple(fc.array(param, { minLength: 2, maxLength: 2 }), query).map(([[a, b], q]) => ({ method: r.method, url: r.url.replace(/:[A-Za-z]+/, a!).replace(/:[A-Za-z]+/, b!) + q })));
-  const submit = query.map((q) => ({ method: 'POST', url: `/v1/advices${q}` }));
+  const submit = fc.tuple(fc.constantFrom('/v1/advices', '/v1/advices', '/v1/advices', '/v1/case-events'), query).map(([path, q]) => ({ method: 'POST', url: `${path}${q}` }));
   const other = fc.tuple(fc.constantFrom('GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD'), fc.oneof(fc.constantFrom(...ctx.routes.map((r) => r.url)), fc.webPath()))
     .map(([method, url]) => ({ method, url: url.startsWith('/') ? url : `/${url}` }));
   const target = fc.oneof({ weight: 10, arbitrary: submit }, { weight: 4, arbitrary: declared }, { weight: 1, arbitrary: other });
