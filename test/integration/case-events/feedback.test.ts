@@ -23,6 +23,12 @@ const post = async (url: string, body: unknown) => {
 
 interface Chain { status: string; chain: { step: string; recordId: string; detail?: string }[] }
 
+const chainOf = async (statusUrl: string): Promise<Chain> => {
+  const res = await bridge.inject({ method: 'GET', url: statusUrl });
+  expect(res.statusCode, res.body).toBe(200);
+  return res.json<Chain>();
+};
+
 describe('request, advice, decision', () => {
   it('links them, delivers the decision to the advising Veiligheidshuis, and shows the chain on the advice', async () => {
     const bsn = syntheticBsn(120);
@@ -52,7 +58,7 @@ describe('request, advice, decision', () => {
     const requestRecipients = await bridge.services.pool.query<{ recipient: string }>('SELECT recipient FROM outbox WHERE record_id = $1', [request.id]);
     expect(requestRecipients.rows.map((r) => r.recipient)).toEqual(['vh-vr13']);
 
-    const status = (await bridge.inject({ method: 'GET', url: advice.statusUrl })).json<Chain>();
+    const status = await chainOf(advice.statusUrl);
     expect(status.chain.map((c) => `${c.step}:${c.recordId}`)).toEqual([
       `requested:${request.id}`, `advice-accepted:${advice.id}`, `advice-delivered:${advice.id}`, `decided:${decision.id}`,
     ]);
@@ -73,7 +79,7 @@ describe('request, advice, decision', () => {
     const decidedEvent = validCaseEvent('decision-taken', { bsn, zsmCaseReference: caseRef });
     decidedEvent['occurredAt'] = new Date().toISOString();
     const decided = await post('/v1/case-events', decidedEvent);
-    const status = (await bridge.inject({ method: 'GET', url: advice.statusUrl })).json<Chain>();
+    const status = await chainOf(advice.statusUrl);
     expect(status.chain.filter((c) => c.step === 'consulted' || c.step === 'decided').map((c) => `${c.step}:${c.recordId}`)).toEqual([`consulted:${consulted.id}`, `decided:${decided.id}`]);
   });
 });
