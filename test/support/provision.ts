@@ -20,17 +20,29 @@ function dockerAnswers(): boolean {
   return r.status === 0 && r.stdout.trim().length > 0;
 }
 
-async function pgAnswers(url: string): Promise<boolean> {
+/** Undefined when the server answers a query, else what went wrong (so a failed run says why). */
+async function pgRefusal(url: string): Promise<string | undefined> {
   const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3_000 });
   try {
     await c.connect();
     await c.query('SELECT 1');
-    return true;
-  } catch {
-    return false;
+    return undefined;
+  } catch (err) {
+    return err instanceof Error ? err.message : String(err);
   } finally {
     await c.end().catch(() => undefined);
   }
+}
+
+/** A server that is starting up or briefly out of connection slots gets a few seconds before the run gives up. */
+async function pgRefusalAfterRetries(url: string, attempts = 10): Promise<string | undefined> {
+  let refusal: string | undefined;
+  for (let i = 0; i < attempts; i++) {
+    refusal = await pgRefusal(url);
+    if (refusal === undefined) return undefined;
+    await new Promise((r) => setTimeout(r, 1_000));
+  }
+  return refusal;
 }
 
 /** A PostgreSQL server on which the tests may create and drop databases. */
@@ -43,8 +55,11 @@ export async function provisionPostgres(): Promise<Provisioned> {
     return { url: c.getConnectionUri(), how: 'testcontainers postgres:16-alpine', stop: async () => void (await c.stop()) };
   }
   const local = process.env['TEST_LOCAL_PG_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  if (await pgAnswers(local)) return { url: local, how: `local server ${new URL(local).host}`, stop: async () => undefined };
-  throw new Error('No PostgreSQL for the integration tests: set DATABASE_URL, run a Docker engine, or start the local server on 127.0.0.1:5432');
+  const refusal = await pgRefusalAfterRetries(local);
+  if (refusal === undefined) return { url: local, how: `local server ${new URL(local).host}`, stop: async () => undefined };
+  throw new Error(
+    `No PostgreSQL for the integration tests (${new URL(local).host} said: ${refusal}): set DATABASE_URL, run a Docker engine, or start the local server on 127.0.0.1:5432`,
+  );
 }
 
 /** A Kafka broker the tests may create and delete topics on. */
