@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { createAuthenticator } from './auth/authenticate.ts';
 import { installAccessControl } from './http/access.ts';
+import { adviceBatchRoutes } from './http/advice-batches.ts';
 import { adviceRoutes } from './http/advices.ts';
 import { caseEventRoutes } from './http/case-events.ts';
 import { knownPersonRoutes } from './http/known-person-lookups.ts';
@@ -54,6 +55,7 @@ async function app(fastify: FastifyInstance, { services: s }: AppOptions): Promi
   await healthRoutes(fastify, { pool: s.pool, admin: s.admin, readyMaxOutboxAgeSeconds: c.readyMaxOutboxAgeSeconds });
   await metricsRoutes(fastify, { pool: s.pool, metrics: s.metrics, metricsPublic: c.metricsPublic });
   await adviceRoutes(fastify, pipeline);
+  await adviceBatchRoutes(fastify, pipeline, { maxItems: c.batchMaxItems, bodyLimitBytes: c.batchBodyLimitBytes });
   await caseEventRoutes(fastify, pipeline);
   await knownPersonRoutes(fastify, { pool: s.pool, plan: s.plan, pseudonymiser: s.pseudonymiser, metrics: s.metrics });
   await quarantineRoutes(fastify, { ...pipeline, deadLetterTopic: s.deadLetterTopic });

@@ -44,6 +44,8 @@ export const VARIABLES: Record<string, VarSpec> = {
   PORT: { section: 'http', schema: int(0, 65_535, 8080), description: 'HTTP port' },
   HOST: { section: 'http', schema: { type: 'string', minLength: 1, maxLength: 255, default: '0.0.0.0' }, description: 'HTTP bind address' },
   BODY_LIMIT_BYTES: { section: 'http', schema: int(1024, 10 * 1024 * 1024, 262_144), description: 'largest accepted request body' },
+  BATCH_MAX_ITEMS: { section: 'http', schema: int(1, 1_000, 100), description: 'most advices in one POST /v1/advice-batches' },
+  BATCH_BODY_LIMIT_BYTES: { section: 'http', schema: int(1024, 64 * 1024 * 1024, 4 * 1024 * 1024), description: 'largest accepted body of POST /v1/advice-batches' },
   SHUTDOWN_TIMEOUT_MS: { section: 'http', schema: int(100, 120_000, 10_000), description: 'grace period for in-flight work at shutdown' },
   REQUEST_TIMEOUT_MS: { section: 'http', schema: int(1_000, 600_000, 30_000), description: 'longest time to receive a whole request (slow clients are cut off)' },
   TLS_CERT: { section: 'http', ...file('PEM certificate (chain) file: with TLS_KEY the bridge serves HTTPS') },
@@ -107,6 +109,8 @@ export interface Config {
   port: number;
   host: string;
   bodyLimitBytes: number;
+  batchMaxItems: number;
+  batchBodyLimitBytes: number;
   shutdownTimeoutMs: number;
   readyMaxOutboxAgeSeconds: number;
   requestTimeoutMs: number;

@@ -23,11 +23,37 @@ export async function appendProcessingLog(client: Queryable, entries: readonly L
     /* sql */ `SELECT chain_seq, hash FROM processing_log WHERE chain = $1 ORDER BY chain_seq DESC LIMIT 1`,
     [chain],
   );
-  let seq = Number(rows[0]?.chain_seq ?? 0);
-  let prevHash: Buffer = rows[0]?.hash ?? GENESIS;
-  const params: unknown[] = [];
-  const tuples: string[] = [];
-  for (const e of entries) {
+  await insertRows(client, chainRows(entries, chain, Number(rows[0]?.chain_seq ?? 0), rows[0]?.hash ?? GENESIS));
+}
+
+/** The entries of many records (a batch), each group on its own chain, in a few statements. Chains are locked in
+ * ascending order, so two batches never wait for each other in a circle; entries keep their order per chain. */
+export async function appendProcessingLogMany(client: Queryable, groups: readonly { chainKey: string; entries: readonly LogEntry[] }[]): Promise<void> {
+  const byChain = new Map<number, LogEntry[]>();
+  for (const g of groups) {
+    const chain = chainOf(g.chainKey);
+    byChain.set(chain, [...(byChain.get(chain) ?? []), ...g.entries]);
+  }
+  const chains = [...byChain.keys()].sort((a, b) => a - b);
+  if (chains.length === 0) return;
+  // A function scan yields the array's elements in order, so the locks are taken in ascending order.
+  await client.query('SELECT pg_advisory_xact_lock($1, c) FROM unnest($2::int[]) AS c', [CHAIN_LOCK_NAMESPACE, chains]);
+  // The head of each chain by its index, one chain at a time (a DISTINCT ON would read the whole index).
+  const { rows } = await client.query<{ chain: number; chain_seq: string | null; hash: Buffer | null }>(
+    /* sql */ `SELECT c.chain, h.chain_seq, h.hash FROM unnest($1::smallint[]) AS c(chain)
+     LEFT JOIN LATERAL (SELECT chain_seq, hash FROM processing_log p WHERE p.chain = c.chain ORDER BY chain_seq DESC LIMIT 1) h ON true`,
+    [chains],
+  );
+  const heads = new Map(rows.map((r) => [r.chain, r]));
+  const all = chains.flatMap((chain) => chainRows(byChain.get(chain)!, chain, Number(heads.get(chain)?.chain_seq ?? 0), heads.get(chain)?.hash ?? GENESIS));
+  await insertRows(client, all);
+}
+
+/** Column values of entries appended to a chain after the given head, each linked to the one before. */
+function chainRows(entries: readonly LogEntry[], chain: number, headSeq: number, headHash: Buffer): unknown[][] {
+  let seq = headSeq;
+  let prevHash = headHash;
+  return entries.map((e) => {
     const salt = e.subjectId ? newSalt() : null;
     const stored: Omit<StoredEntry, 'id' | 'hash'> = {
       ...e, entryId: randomUUID(), chain, chainSeq: ++seq, subjectSalt: salt,
@@ -39,11 +65,24 @@ export async function appendProcessingLog(client: Queryable, entries: readonly L
       e.recordId, e.recordKind, e.recipient, e.fields, e.legalBasis, e.purpose, e.processingActivity, e.startedAt, e.endedAt,
       e.detail === null ? null : JSON.stringify(e.detail), prevHash, hash,
     ];
-    tuples.push(`(${values.map((_, i) => `$${params.length + i + 1}`).join(', ')})`);
-    params.push(...values);
     prevHash = hash;
+    return values;
+  });
+}
+
+// PostgreSQL takes at most 65,535 parameters in one statement.
+const ROWS_PER_INSERT = Math.floor(60_000 / COLUMNS.length);
+
+async function insertRows(client: Queryable, rows: readonly unknown[][]): Promise<void> {
+  for (let start = 0; start < rows.length; start += ROWS_PER_INSERT) {
+    const params: unknown[] = [];
+    const tuples = rows.slice(start, start + ROWS_PER_INSERT).map((values) => {
+      const tuple = `(${values.map((_, i) => `$${params.length + i + 1}`).join(', ')})`;
+      params.push(...values);
+      return tuple;
+    });
+    await client.query(/* sql */ `INSERT INTO processing_log (${COLUMNS.join(', ')}) VALUES ${tuples.join(', ')}`, params);
   }
-  await client.query(/* sql */ `INSERT INTO processing_log (${COLUMNS.join(', ')}) VALUES ${tuples.join(', ')}`, params);
 }
 
 interface Row {

@@ -98,3 +98,38 @@ export async function recordsOfSubject(client: Queryable, subjectKeys: readonly 
   );
   return rows.map((r) => ({ id: r.id, kind: r.kind, source: r.source, externalId: r.external_id, version: r.version, status: r.status, receivedAt: r.received_at, body: r.body }));
 }
+
+const KEY = (r: { kind: string; source: string; externalId: string; version: number }) => `${r.kind}\u0000${r.source}\u0000${r.externalId}\u0000${r.version}`;
+
+/** Many records in one statement (a batch), outcomes in the order given. A key given twice in one call inserts
+ * once; the later one sees the first as existing, exactly as a re-sent record would. */
+export async function insertRecords(client: Queryable, rows: readonly NewRecord[]): Promise<InsertOutcome[]> {
+  if (rows.length === 0) return [];
+  const col = <V>(f: (r: NewRecord) => V) => rows.map(f);
+  const ins = await client.query<{ id: string }>(
+    /* sql */ `INSERT INTO records (id, kind, source, external_id, version, content_hash, subject_key, body, receipt, trace_id, valid_until)
+     SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::int[], $6::bytea[], $7::text[], $8::jsonb[], $9::jsonb[], $10::text[], $11::date[])
+     ON CONFLICT (kind, source, external_id, version) DO NOTHING RETURNING id`,
+    [col((r) => r.id), col((r) => r.kind), col((r) => r.source), col((r) => r.externalId), col((r) => r.version), col((r) => r.contentHash),
+      col((r) => r.subjectKey), col((r) => JSON.stringify(r.body)), col((r) => JSON.stringify(r.receipt)), col((r) => r.traceId), col((r) => r.validUntil)],
+  );
+  const inserted = new Set(ins.rows.map((r) => r.id));
+  const others = rows.filter((r) => !inserted.has(r.id));
+  const existing = new Map<string, { id: string; contentHash: Buffer; receipt: unknown }>();
+  if (others.length > 0) {
+    // Sees this transaction's own rows too: that is how a key repeated within the batch is found.
+    const { rows: found } = await client.query<{ id: string; kind: string; source: string; external_id: string; version: number; content_hash: Buffer; receipt: unknown }>(
+      /* sql */ `SELECT r.id, r.kind, r.source, r.external_id, r.version, r.content_hash, r.receipt FROM records r
+       JOIN unnest($1::text[], $2::text[], $3::text[], $4::int[]) AS k(kind, source, external_id, version)
+         USING (kind, source, external_id, version)`,
+      [others.map((r) => r.kind), others.map((r) => r.source), others.map((r) => r.externalId), others.map((r) => r.version)],
+    );
+    for (const f of found) existing.set(KEY({ kind: f.kind, source: f.source, externalId: f.external_id, version: f.version }), { id: f.id, contentHash: f.content_hash, receipt: f.receipt });
+  }
+  return rows.map((r): InsertOutcome => {
+    if (inserted.has(r.id)) return { inserted: true };
+    const found = existing.get(KEY(r));
+    if (!found) throw new Error('record vanished between conflict and read'); // only a concurrent purge could do this
+    return { inserted: false, existing: found };
+  });
+}
