@@ -1,0 +1,40 @@
+// A recipient's consumer (kafkajs, its own group) on the OM's advice topic: it notes for every message the record
+// id, the acceptance time the message carries (ce_time) and when it arrived.
+import { randomBytes } from 'node:crypto';
+import { Kafka, logLevel, type Consumer } from 'kafkajs';
+
+export interface Arrival {
+  recordId: string;
+  /** ce_time: when the bridge accepted the record (wall clock, ms). */
+  acceptedAt: number;
+  /** Wall clock and performance.now() at arrival. */
+  wall: number;
+  at: number;
+}
+
+export interface E2eConsumer {
+  arrivals: Map<string, Arrival>;
+  close(): Promise<void>;
+}
+
+export async function startConsumer(brokers: string, topic: string): Promise<E2eConsumer> {
+  const kafka = new Kafka({ clientId: 'bench-consumer', brokers: brokers.split(','), logLevel: logLevel.NOTHING });
+  const consumer: Consumer = kafka.consumer({ groupId: `bench-${randomBytes(4).toString('hex')}`, maxWaitTimeInMs: 100 });
+  const arrivals = new Map<string, Arrival>();
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: false });
+  const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
+  await consumer.run({
+    eachMessage: async ({ message }) => {
+      const wall = Date.now();
+      const at = performance.now();
+      const recordId = (JSON.parse(message.value?.toString() ?? '{}') as { recordId?: string }).recordId;
+      const ceTime = message.headers?.['ce_time']?.toString();
+      if (recordId && ceTime && !arrivals.has(recordId)) arrivals.set(recordId, { recordId, acceptedAt: Date.parse(ceTime), wall, at });
+    },
+  });
+  await joined;
+  // Fetch offsets are set once the group has joined; a short pause lets the first fetch start.
+  await new Promise((r) => setTimeout(r, 500));
+  return { arrivals, close: () => consumer.disconnect() };
+}

@@ -1,0 +1,86 @@
+// One scenario (an empty database, a million stored records, or a deep outbox backlog): B2 on its database, then
+// the bridge at fixed rates, at half its sustainable rate, at saturation (single and batch), and draining a backlog.
+import pg from 'pg';
+import { topicName } from '../src/kafka/topics.ts';
+import { postgresBaseline, readTemplate, type PostgresBaseline } from './baselines/postgres.ts';
+import { capacity, relayDrain, type Capacity } from './capacity.ts';
+import { startConsumer } from './consumer.ts';
+import { seedBacklog, seedStoredRecords } from './growth.ts';
+import type { Target } from './http-load.ts';
+import type { Options } from './options.ts';
+import { memoryMb } from './proc.ts';
+import { dropDatabase, freshDatabase, startBridge, type BridgeProcess, type Stack } from './stack.ts';
+import { rateStep, sustainable, waitDrained, type StepResult } from './steps.ts';
+
+export type ScenarioName = 'empty' | 'million' | 'backlog';
+
+export interface ScenarioResult {
+  name: ScenarioName;
+  seedSeconds: number;
+  b2: { single: PostgresBaseline; oneCaller: PostgresBaseline; multi: PostgresBaseline };
+  steps: StepResult[];
+  sustainableRate: number | undefined;
+  half: StepResult | undefined;
+  single: Capacity;
+  batch: Capacity;
+  drain: { messagesPerSecond: number; seconds: number; left: number };
+  peakMb: number;
+}
+
+export interface Running {
+  bridge: BridgeProcess;
+  pool: pg.Pool;
+  target: Target;
+}
+
+const log = (s: string) => process.stderr.write(`[bench] ${s}\n`);
+
+/** Runs a scenario; `during` runs with the bridge still up and idle (B1 and B3 use it in the first scenario). */
+export async function runScenario(stack: Stack, name: ScenarioName, o: Options, during?: (r: Running) => Promise<void>): Promise<ScenarioResult> {
+  log(`${name}: database`);
+  const db = await freshDatabase(stack, name);
+  const seeded = performance.now();
+  if (name === 'million') await seedStoredRecords(db, o.million);
+  if (name === 'backlog') await seedBacklog(db, o.backlog, stack.topicPrefix);
+  const seedSeconds = (performance.now() - seeded) / 1_000;
+  const bridge = await startBridge(stack, db, { cpuProfileDir: name === 'empty' ? o.cpuProfileDir : undefined });
+  const pool = new pg.Pool({ connectionString: db, max: 2 });
+  const consumer = await startConsumer(stack.brokers, topicName(stack.topicPrefix, 'advice', 'om-zsm'));
+  const target: Target = { url: bridge.url, path: '/v1/advices', token: stack.token };
+  try {
+    log(`${name}: warm-up`);
+    await capacity({ target, runId: stack.runId, callers: 2, seconds: o.warmupSeconds });
+    if (name !== 'backlog') await waitDrained(pool, 60_000);
+    log(`${name}: B2 (node-postgres, the same rows)`);
+    const template = await readTemplate(pool);
+    const b2 = {
+      single: await postgresBaseline(db, template, { callers: o.callers, seconds: o.capacitySeconds, batchSize: 1 }),
+      oneCaller: await postgresBaseline(db, template, { callers: 1, seconds: Math.min(3, o.capacitySeconds), batchSize: 1 }),
+      multi: await postgresBaseline(db, template, { callers: o.batchCallers, seconds: o.capacitySeconds, batchSize: o.batchSize }),
+    };
+    const steps: StepResult[] = [];
+    for (const rate of o.rates) {
+      log(`${name}: ${rate}/s for ${o.stepSeconds} s`);
+      steps.push(await rateStep({ target, pool, pid: bridge.pid, consumer, runId: stack.runId, rate, seconds: o.stepSeconds }));
+    }
+    const sustainableRate = sustainable(steps);
+    const halfRate = Math.max(1, Math.round((sustainableRate ?? Math.min(...o.rates)) / 2));
+    log(`${name}: half the sustainable rate, ${halfRate}/s`);
+    const half = await rateStep({ target, pool, pid: bridge.pid, consumer, runId: stack.runId, rate: halfRate, seconds: o.stepSeconds });
+    log(`${name}: saturation, ${o.callers} callers`);
+    const single = await capacity({ target, pid: bridge.pid, runId: stack.runId, callers: o.callers, seconds: o.capacitySeconds });
+    await waitDrained(pool, 120_000);
+    log(`${name}: batches of ${o.batchSize}, ${o.batchCallers} callers`);
+    const batch = await capacity({ target: { ...target, path: '/v1/advice-batches' }, pid: bridge.pid, runId: stack.runId, callers: o.batchCallers, seconds: o.capacitySeconds, batchSize: o.batchSize });
+    await waitDrained(pool, 300_000);
+    log(`${name}: relay draining ${o.drain} messages`);
+    const drain = await relayDrain(pool, o.drain);
+    await during?.({ bridge, pool, target });
+    return { name, seedSeconds, b2, steps, sustainableRate, half, single, batch, drain, peakMb: memoryMb(bridge.pid).peakMb };
+  } finally {
+    await consumer.close().catch(() => undefined);
+    await pool.end();
+    await bridge.stop();
+    if (!o.keepDatabases) await dropDatabase(stack, db);
+  }
+}

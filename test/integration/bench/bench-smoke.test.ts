@@ -1,0 +1,59 @@
+// `npm run bench` at toy rates for a few seconds: it must produce every figure and ratio from real measurements
+// (real PostgreSQL, the real broker, the bridge as a child process). No figure is judged: only that it exists.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import type { BenchResult } from '../../../bench/report.ts';
+
+const RUN = fileURLToPath(new URL('../../../bench/run.ts', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'bench-smoke-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function bench(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [RUN, ...args], {
+    env: { PATH: process.env['PATH'], KAFKA_BROKERS: inject('kafkaBrokers'), BENCH_PG_URL: inject('pgServerUrl') },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, stdout, stderr })));
+}
+
+const positive = (n: number) => expect(Number.isFinite(n) && n > 0, `expected a positive number, got ${n}`).toBe(true);
+
+describe('npm run bench (smoke)', () => {
+  it('prints and records every figure, baseline and ratio of one run', async () => {
+    const json = join(dir, 'bench.json');
+    const r = await bench(['--rates', '4', '--step-seconds', '1.5', '--capacity-seconds', '1', '--warmup-seconds', '1', '--drain', '200', '--batch-size', '5', '--no-growth', '--json', json]);
+    expect(r.code, r.stderr.slice(-2_000)).toBe(0);
+    for (const label of ['B1 kafkajs', 'B1 @platformatic/kafka', 'B3 bare Fastify', 'scenario: empty', 'ingest / B2', 'relay / B1 kafkajs', 'e2e p50 / (B2 commit + B1 ack)', 'batch ingest / B2 multi-row']) {
+      expect(r.stdout).toContain(label);
+    }
+    const result = JSON.parse(readFileSync(json, 'utf8')) as BenchResult;
+    expect(result.b1.map((b) => b.client)).toEqual(['kafkajs 2.2.4', '@platformatic/kafka']);
+    for (const b of result.b1) {
+      positive(b.messagesPerSecond);
+      positive(b.ack.p50);
+    }
+    positive(result.b3!.recordsPerSecond);
+    const [s] = result.scenarios;
+    expect(s!.name).toBe('empty');
+    const step = s!.steps[0]!;
+    expect(step.errors).toEqual({});
+    positive(step.acceptedPerSecond);
+    positive(step.http.p50);
+    expect(step.e2e.n).toBe(step.http.n); // every accepted advice reached the consumer
+    positive(step.e2e.p50);
+    positive(step.relayPerSecond);
+    positive(step.cpuPer1000);
+    positive(step.peakMb);
+    for (const v of [s!.single.recordsPerSecond, s!.batch.recordsPerSecond, s!.drain.messagesPerSecond, s!.b2.single.recordsPerSecond, s!.b2.multi.recordsPerSecond, s!.b2.oneCaller.commit.p50]) positive(v);
+    for (const v of Object.values(s!.ratios) as number[]) positive(v);
+    expect(result.machine.nproc).toBeGreaterThan(0);
+  }, 240_000);
+});
