@@ -6,10 +6,9 @@ import { BridgeError } from '../errors.ts';
 import { NO_INCIDENTS } from '../quality/enrichment.ts';
 import { countQuality } from '../quality/metrics.ts';
 import { insertLink } from '../store/links-repo.ts';
-import { insertOutboxRows } from '../store/outbox-repo.ts';
+import { insertDeliveries } from '../store/deliveries-repo.ts';
 import type { Queryable } from '../store/pool.ts';
 import { appendProcessingLogMany } from '../store/processing-log-repo.ts';
-import { insertRecipients } from '../store/recipients-repo.ts';
 import { insertRecords } from '../store/records-repo.ts';
 import { withTransaction } from '../store/transaction.ts';
 import { enrichPrepared } from './enrich.ts';
@@ -77,9 +76,7 @@ export async function persistBatch(client: Queryable, prepared: readonly Prepare
   const outcomes = await insertRecords(client, prepared.map((p) => p.row));
   const fresh = prepared.filter((_, i) => outcomes[i]!.inserted);
   for (const p of fresh) for (const link of p.links ?? []) await insertLink(client, p.row.id, link.to, link.relation);
-  const outbox = fresh.flatMap((p) => p.outbox);
-  await insertOutboxRows(client, outbox);
-  await insertRecipients(client, outbox.map((o) => ({ recordId: o.recordId!, recipient: o.recipient, topic: o.topic, messageKey: o.messageKey })));
+  await insertDeliveries(client, fresh.flatMap((p) => p.outbox));
   // Last: the log's chains stay locked until commit.
   const endedAt = new Date();
   await appendProcessingLogMany(client, fresh.map((p) => ({ chainKey: p.log.chainKey, entries: p.log.entries.map((e) => ({ ...e, endedAt })) })));

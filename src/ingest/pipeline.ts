@@ -23,10 +23,10 @@ import type { Severities } from '../quality/severity.ts';
 import { reportForView } from '../quality/view.ts';
 import { bridgeSource, cloudEventHeaders } from '../relay/cloudevents.ts';
 import { slotOf } from '../relay/slots.ts';
-import { insertOutboxRows, type NewOutboxRow } from '../store/outbox-repo.ts';
+import { insertDeliveries } from '../store/deliveries-repo.ts';
+import type { NewOutboxRow } from '../store/outbox-repo.ts';
 import { isDatabaseUnavailable, type Pool, type Queryable } from '../store/pool.ts';
 import { appendProcessingLog } from '../store/processing-log-repo.ts';
-import { insertRecipients } from '../store/recipients-repo.ts';
 import { insertRecord, type NewRecord } from '../store/records-repo.ts';
 import { withTransaction } from '../store/transaction.ts';
 import { contentHash } from './canonical.ts';
@@ -172,9 +172,9 @@ export async function persistPrepared(client: Queryable, p: PreparedRecord): Pro
     return { receipt: outcome.existing.receipt as Receipt, replayed: true };
   }
   for (const link of p.links ?? []) await insertLink(client, p.row.id, link.to, link.relation);
-  await insertOutboxRows(client, p.outbox);
-  // Who got the record, kept beyond the outbox's retention: the expiry job tells each of them (decision 0051).
-  await insertRecipients(client, p.outbox.map((o) => ({ recordId: p.row.id, recipient: o.recipient, topic: o.topic, messageKey: o.messageKey })));
+  // The outbox rows, and who got the record (kept beyond the outbox's retention: the expiry job tells each of
+  // them, decision 0051), in one statement.
+  await insertDeliveries(client, p.outbox);
   // Last: the log's chain stays locked until commit.
   const endedAt = new Date();
   await appendProcessingLog(client, p.log.entries.map((e) => ({ ...e, endedAt })), p.log.chainKey);

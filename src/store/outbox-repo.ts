@@ -19,25 +19,26 @@ export interface NewOutboxRow {
 }
 
 // PostgreSQL takes at most 65,535 parameters in one statement; a batch of records can bring thousands of rows.
-const ROWS_PER_INSERT = 5_000;
+export const ROWS_PER_INSERT = 5_000;
 
 export async function insertOutboxRows(client: Queryable, rows: NewOutboxRow[]): Promise<void> {
   if (rows.length === 0) return;
   for (let start = 0; start < rows.length; start += ROWS_PER_INSERT) {
     const params: unknown[] = [];
-    const tuples = rows.slice(start, start + ROWS_PER_INSERT).map((r) => {
-      const base = params.length;
-      params.push(r.recordId, r.quarantineId ?? null, r.eventId, r.eventType, r.recipient, r.topic, r.messageKey, r.slot, JSON.stringify(r.headers), r.payload);
-      return `(${Array.from({ length: 10 }, (_, i) => `$${base + i + 1}`).join(', ')})`;
-    });
-    await client.query(
-      /* sql */ `INSERT INTO outbox (record_id, quarantine_id, event_id, event_type, recipient, topic, message_key, slot, headers, payload)
-       VALUES ${tuples.join(', ')}`,
-      params,
-    );
+    await client.query(/* sql */ `INSERT INTO outbox ${outboxValues(rows.slice(start, start + ROWS_PER_INSERT), params)}`, params);
   }
   // Delivered to listeners at commit, not before: the relay never wakes for rows it cannot see yet.
   await client.query(/* sql */ `SELECT pg_notify($1, '')`, [OUTBOX_CHANNEL]);
+}
+
+/** The column list and VALUES of outbox rows, their parameters appended to `params`. */
+export function outboxValues(rows: readonly NewOutboxRow[], params: unknown[]): string {
+  const tuples = rows.map((r) => {
+    const base = params.length;
+    params.push(r.recordId, r.quarantineId ?? null, r.eventId, r.eventType, r.recipient, r.topic, r.messageKey, r.slot, JSON.stringify(r.headers), r.payload);
+    return `(${Array.from({ length: 10 }, (_, i) => `$${base + i + 1}`).join(', ')})`;
+  });
+  return `(record_id, quarantine_id, event_id, event_type, recipient, topic, message_key, slot, headers, payload) VALUES ${tuples.join(', ')}`;
 }
 
 export interface ClaimedRow {
