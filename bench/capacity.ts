@@ -61,3 +61,14 @@ export async function relayDrain(pool: pg.Pool, count: number): Promise<{ messag
   const seconds = Math.max(0.001, ((span.rows[0]!.last?.getTime() ?? committed.getTime()) - committed.getTime()) / 1_000);
   return { messagesPerSecond: Number(span.rows[0]!.n) / seconds, seconds, left };
 }
+
+/** Times a relay that starts on a full outbox: from its first to its last delivery, over every row it delivered. */
+export async function catchUp(pool: pg.Pool, since: Date): Promise<{ messagesPerSecond: number; seconds: number; left: number }> {
+  const left = await waitDrained(pool, 900_000);
+  const span = await pool.query<{ n: string; seconds: number | null }>(
+    `SELECT count(*) AS n, EXTRACT(EPOCH FROM max(delivered_at) - min(delivered_at))::float8 AS seconds FROM outbox WHERE delivered_at >= $1`,
+    [since],
+  );
+  const seconds = span.rows[0]!.seconds ?? 0;
+  return { messagesPerSecond: Number(span.rows[0]!.n) / Math.max(seconds, 0.001), seconds, left };
+}

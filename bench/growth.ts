@@ -28,7 +28,7 @@ export async function seedStoredRecords(databaseUrl: string, count: number): Pro
       SELECT ('00000000-0000-4000-8000-' || lpad(to_hex(g), 12, '0'))::uuid, 'advice', '00000001823288444000', 'SEED-' || g, 1,
         sha256(int4send(g)), 'k1.seed' || lpad((g % 200000)::text, 15, '0'),
         jsonb_build_object('adviceId', 'SEED-' || g, 'zsmCaseReference', '10/' || lpad((g % 900000)::text, 6, '0') || '-25', 'validUntil', (current_date + 30)::text),
-        jsonb_build_object('id', g, 'status', 'accepted'), md5(g::text), now() - make_interval(secs => g), current_date + 30
+        jsonb_build_object('id', g, 'status', 'accepted'), 'accepted', md5(g::text), now() - make_interval(secs => g), current_date + 30
       FROM generate_series(1, $1::int) g`, [count]],
     [/* sql */ `INSERT INTO outbox (record_id, event_id, event_type, recipient, topic, message_key, slot, headers, payload, created_at, attempts, delivered_at)
       SELECT ('00000000-0000-4000-8000-' || lpad(to_hex(g), 12, '0'))::uuid, gen_random_uuid(), 'nl.justitieketen.zsm.advice.accepted', 'om-zsm',

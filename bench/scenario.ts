@@ -3,14 +3,14 @@
 import pg from 'pg';
 import { topicName } from '../src/kafka/topics.ts';
 import { postgresBaseline, readTemplate, type PostgresBaseline } from './baselines/postgres.ts';
-import { capacity, relayDrain, type Capacity } from './capacity.ts';
+import { capacity, catchUp, relayDrain, type Capacity } from './capacity.ts';
 import { startConsumer } from './consumer.ts';
 import { seedBacklog, seedStoredRecords } from './growth.ts';
 import type { Target } from './http-load.ts';
 import type { Options } from './options.ts';
 import { memoryMb } from './proc.ts';
 import { dropDatabase, freshDatabase, startBridge, type BridgeProcess, type Stack } from './stack.ts';
-import { rateStep, sustainable, waitDrained, type StepResult } from './steps.ts';
+import { pending, rateStep, sustainable, waitDrained, type StepResult } from './steps.ts';
 
 export type ScenarioName = 'empty' | 'million' | 'backlog';
 
@@ -43,14 +43,18 @@ export async function runScenario(stack: Stack, name: ScenarioName, o: Options, 
   if (name === 'million') await seedStoredRecords(db, o.million);
   if (name === 'backlog') await seedBacklog(db, o.backlog, stack.topicPrefix);
   const seedSeconds = (performance.now() - seeded) / 1_000;
-  const bridge = await startBridge(stack, db, { cpuProfileDir: name === 'empty' ? o.cpuProfileDir : undefined });
+  // A deep backlog builds up while Kafka is away: the backlog scenario takes its load with the relay off (the
+  // HTTP figures with the backlog in the table), then restarts with the relay on and times the catch-up.
+  const relay = name !== 'backlog';
+  let bridge = await startBridge(stack, db, { cpuProfileDir: name === 'empty' ? o.cpuProfileDir : undefined, env: relay ? {} : { RELAY_ENABLED: 'false' } });
   const pool = new pg.Pool({ connectionString: db, max: 2 });
+  pool.on('error', () => undefined); // an idle connection cut when the database is dropped
   const consumer = await startConsumer(stack.brokers, topicName(stack.topicPrefix, 'advice', 'om-zsm'));
-  const target: Target = { url: bridge.url, path: '/v1/advices', token: stack.token };
+  let target: Target = { url: bridge.url, path: '/v1/advices', token: stack.token };
   try {
     log(`${name}: warm-up`);
     await capacity({ target, runId: stack.runId, callers: 2, seconds: o.warmupSeconds });
-    if (name !== 'backlog') await waitDrained(pool, 60_000);
+    if (relay) await waitDrained(pool, 60_000);
     log(`${name}: B2 (node-postgres, the same rows)`);
     const template = await readTemplate(pool);
     const b2 = {
@@ -60,21 +64,37 @@ export async function runScenario(stack: Stack, name: ScenarioName, o: Options, 
     };
     const steps: StepResult[] = [];
     for (const rate of o.rates) {
-      log(`${name}: ${rate}/s for ${o.stepSeconds} s`);
-      steps.push(await rateStep({ target, pool, pid: bridge.pid, consumer, runId: stack.runId, rate, seconds: o.stepSeconds }));
+      log(`${name}: ${rate}/s for ${o.stepSeconds} s${relay ? '' : ' (relay off)'}`);
+      steps.push(await rateStep({ target, pool, pid: bridge.pid, consumer, runId: stack.runId, rate, seconds: o.stepSeconds, relay }));
     }
     const sustainableRate = sustainable(steps);
     const halfRate = Math.max(1, Math.round((sustainableRate ?? Math.min(...o.rates)) / 2));
-    log(`${name}: half the sustainable rate, ${halfRate}/s`);
-    const half = await rateStep({ target, pool, pid: bridge.pid, consumer, runId: stack.runId, rate: halfRate, seconds: o.stepSeconds });
+    let half: StepResult | undefined;
+    if (relay) {
+      log(`${name}: half the sustainable rate, ${halfRate}/s`);
+      half = await rateStep({ target, pool, pid: bridge.pid, consumer, runId: stack.runId, rate: halfRate, seconds: o.stepSeconds });
+    }
     log(`${name}: saturation, ${o.callers} callers`);
     const single = await capacity({ target, pid: bridge.pid, runId: stack.runId, callers: o.callers, seconds: o.capacitySeconds });
-    await waitDrained(pool, 120_000);
+    if (relay) await waitDrained(pool, 120_000);
     log(`${name}: batches of ${o.batchSize}, ${o.batchCallers} callers`);
     const batch = await capacity({ target: { ...target, path: '/v1/advice-batches' }, pid: bridge.pid, runId: stack.runId, callers: o.batchCallers, seconds: o.capacitySeconds, batchSize: o.batchSize });
-    await waitDrained(pool, 300_000);
-    log(`${name}: relay draining ${o.drain} messages`);
-    const drain = await relayDrain(pool, o.drain);
+    let drain;
+    if (relay) {
+      await waitDrained(pool, 300_000);
+      log(`${name}: relay draining ${o.drain} messages`);
+      drain = await relayDrain(pool, o.drain);
+    } else {
+      await bridge.stop();
+      const backlog = await pending(pool);
+      log(`${name}: relay on again, catching up ${backlog} messages`);
+      const since = (await pool.query<{ at: Date }>('SELECT clock_timestamp() AS at')).rows[0]!.at;
+      bridge = await startBridge(stack, db);
+      target = { ...target, url: bridge.url };
+      drain = await catchUp(pool, since);
+      log(`${name}: half the sustainable rate, ${halfRate}/s, after the catch-up`);
+      half = await rateStep({ target, pool, pid: bridge.pid, consumer, runId: stack.runId, rate: halfRate, seconds: o.stepSeconds });
+    }
     await during?.({ bridge, pool, target });
     return { name, seedSeconds, b2, steps, sustainableRate, half, single, batch, drain, peakMb: memoryMb(bridge.pid).peakMb };
   } finally {

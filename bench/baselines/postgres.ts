@@ -25,8 +25,8 @@ interface LogRow {
 
 /** The rows of one advice the bridge accepted. */
 export async function readTemplate(pool: pg.Pool): Promise<Template> {
-  const r = (await pool.query<RecordRow>(`SELECT id, kind, source, version, content_hash, body::text AS body, receipt::text AS receipt, trace_id, valid_until::text AS valid_until FROM records WHERE kind = 'advice' ORDER BY received_at LIMIT 1`)).rows[0];
-  if (!r) throw new Error('no accepted advice to copy');
+  const r = (await pool.query<RecordRow>(`SELECT id, kind, source, version, content_hash, body::text AS body, receipt::text AS receipt, trace_id, valid_until::text AS valid_until FROM records WHERE kind = 'advice' AND external_id LIKE 'BENCH-%' ORDER BY received_at DESC LIMIT 1`)).rows[0];
+  if (!r) throw new Error('no advice accepted by the bench to copy');
   const outbox = (await pool.query<OutboxRow>(`SELECT event_type, recipient, topic, message_key, headers::text AS headers, payload FROM outbox WHERE record_id = $1 ORDER BY id`, [r.id])).rows;
   const log = (await pool.query<LogRow>(`SELECT operation, status, trace_id, actor, subject_id, record_kind, recipient, fields, legal_basis, purpose, processing_activity, detail::text AS detail FROM processing_log WHERE record_id = $1 ORDER BY id`, [r.id])).rows;
   return {
@@ -107,6 +107,7 @@ export interface PostgresBaseline {
 /** `callers` connections writing transactions of `batchSize` records back to back for `seconds`. */
 export async function postgresBaseline(databaseUrl: string, t: Template, opts: { callers: number; seconds: number; batchSize: number }): Promise<PostgresBaseline> {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: opts.callers });
+  pool.on('error', () => undefined); // an idle connection cut when the scenario's database is dropped
   const latencies: number[] = [];
   let records = 0;
   try {
