@@ -87,6 +87,16 @@ describe('POST /v1/advice-batches', () => {
     expect(messages).toHaveLength(3); // the earlier single advice and the two new ones: nothing of the refused
   });
 
+  it('takes concurrent batches about the same people without deadlock, and the processing log still verifies', async () => {
+    const batchOf = (tag: string) => Array.from({ length: 8 }, (_, i) => validAdvice({ adviceId: `VH-BATCH-${tag}-${i}`, bsn: syntheticBsn(60 + (i % 4)) }));
+    const answers = await Promise.all(['A', 'B', 'C'].map((tag) => postBatch(batchOf(tag))));
+    for (const res of answers) {
+      expect(res.statusCode).toBe(200);
+      expect(res.json()).toMatchObject({ accepted: 8, refused: 0 });
+    }
+    expect(await verifyProcessingLog(bridge.services.pool)).toMatchObject({ intact: true, broken: [] });
+  });
+
   it('refuses an empty batch and one over BATCH_MAX_ITEMS as 400 problems, without judging any advice', async () => {
     const empty = await postBatch([]);
     expect(empty.statusCode).toBe(400);
