@@ -47,7 +47,7 @@ export function formatReport(r: BenchResult): string {
   for (const b of r.b1) out.push(`B1 ${b.client}: ${fmt(b.messagesPerSecond, 0)} msg/s in batches; one message acked p50 ${fmt(b.ack.p50)} ms, p99 ${fmt(b.ack.p99)} ms`);
   if (r.b3) out.push(`B3 bare Fastify: ${fmt(r.b3.recordsPerSecond, 0)} req/s; latency p50 ${fmt(r.b3.latency.p50)} ms, p99 ${fmt(r.b3.latency.p99)} ms; ${fmt(r.b3.cpuPer1000, 2)} CPU s per 1,000`);
   for (const s of r.scenarios) {
-    out.push('', `== scenario: ${s.name}${s.seedSeconds > 0.5 ? ` (seeded in ${fmt(s.seedSeconds, 0)} s)` : ''} ==`);
+    out.push('', `== scenario: ${s.name}${s.seedSeconds > 0.5 ? ` (seeded in ${fmt(s.seedSeconds, 0)} s)` : ''}; load average ${fmt(s.loadAverage[0], 1)} at start, ${fmt(s.loadAverage[1], 1)} at end ==`);
     out.push('rate/s  accepted/s  http p50/p95/p99 ms      errors  relay msg/s  e2e 202->receipt p50/p99 ms  (from ce_time p50)  CPU s/1k  peak MB');
     for (const st of [...s.steps, ...(s.half ? [{ ...st0(s.half), label: `${s.half.rate} (half)` }] : [])]) {
       const label = 'label' in st ? st.label : String(st.rate);

@@ -1,5 +1,6 @@
 // One scenario (an empty database, a million stored records, or a deep outbox backlog): B2 on its database, then
 // the bridge at fixed rates, at half its sustainable rate, at saturation (single and batch), and draining a backlog.
+import { loadavg } from 'node:os';
 import pg from 'pg';
 import { topicName } from '../src/kafka/topics.ts';
 import { postgresBaseline, readTemplate, type PostgresBaseline } from './baselines/postgres.ts';
@@ -25,6 +26,8 @@ export interface ScenarioResult {
   batch: Capacity;
   drain: { messagesPerSecond: number; seconds: number; left: number };
   peakMb: number;
+  /** The machine's 1-minute load average at the scenario's start and end: others' work shows here. */
+  loadAverage: [number, number];
 }
 
 export interface Running {
@@ -37,6 +40,7 @@ const log = (s: string) => process.stderr.write(`[bench] ${s}\n`);
 
 /** Runs a scenario; `during` runs with the bridge still up and idle (B1 and B3 use it in the first scenario). */
 export async function runScenario(stack: Stack, name: ScenarioName, o: Options, during?: (r: Running) => Promise<void>): Promise<ScenarioResult> {
+  const loadAtStart = loadavg()[0]!;
   log(`${name}: database`);
   const db = await freshDatabase(stack, name);
   const seeded = performance.now();
@@ -96,7 +100,7 @@ export async function runScenario(stack: Stack, name: ScenarioName, o: Options, 
       half = await rateStep({ target, pool, pid: bridge.pid, consumer, runId: stack.runId, rate: halfRate, seconds: o.stepSeconds });
     }
     await during?.({ bridge, pool, target });
-    return { name, seedSeconds, b2, steps, sustainableRate, half, single, batch, drain, peakMb: memoryMb(bridge.pid).peakMb };
+    return { name, seedSeconds, b2, steps, sustainableRate, half, single, batch, drain, peakMb: memoryMb(bridge.pid).peakMb, loadAverage: [loadAtStart, loadavg()[0]!] };
   } finally {
     await consumer.close().catch(() => undefined);
     await pool.end();
