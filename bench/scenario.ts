@@ -44,8 +44,13 @@ export async function runScenario(stack: Stack, name: ScenarioName, o: Options, 
   log(`${name}: database`);
   const db = await freshDatabase(stack, name);
   const seeded = performance.now();
-  if (name === 'million') await seedStoredRecords(db, o.million);
-  if (name === 'backlog') await seedBacklog(db, o.backlog, stack.topicPrefix);
+  try {
+    if (name === 'million') await seedStoredRecords(db, o.million);
+    if (name === 'backlog') await seedBacklog(db, o.backlog, stack.topicPrefix);
+  } catch (err) {
+    if (!o.keepDatabases) await dropDatabase(stack, db);
+    throw err;
+  }
   const seedSeconds = (performance.now() - seeded) / 1_000;
   // A deep backlog builds up while Kafka is away: the backlog scenario takes its load with the relay off (the
   // HTTP figures with the backlog in the table), then restarts with the relay on and times the catch-up.
