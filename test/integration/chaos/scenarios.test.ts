@@ -1,0 +1,36 @@
+// The short version of every fault scenario (chaos/), on a cluster the harness owns: its own PostgreSQL, its own
+// broker behind its own TCP proxy, and two bridge replicas as processes. `npm run chaos` runs the long campaign.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Cluster } from '../../../chaos/cluster.ts';
+import { runScenario, type ScenarioResult } from '../../../chaos/scenario.ts';
+import { SCENARIOS } from '../../../chaos/scenarios.ts';
+
+const SIZE = { records: 240, clients: 6, subjectsPerClient: 3, holdMs: 3_000, paceMs: 50 };
+
+let cluster: Cluster;
+beforeAll(async () => {
+  cluster = await Cluster.start({ replicas: 2 });
+}, 240_000);
+afterAll(async () => {
+  await cluster?.destroy();
+}, 60_000);
+
+function expectHeld(r: ScenarioResult): void {
+  process.stdout.write(`${r.line}\n`);
+  expect(r.acked).toBeGreaterThanOrEqual(SIZE.records);
+  expect(r.lostRecords).toBe(0);
+  expect(r.lost).toBe(0);
+  expect(r.foreignDuplicates).toBe(0);
+  expect(r.inversions).toBe(0);
+  expect(r.load.statuses[500] ?? 0).toBe(0);
+  expect(r.crashes).toBe(0);
+}
+
+describe('under faults, with two replicas and steady load', () => {
+  SCENARIOS.forEach((scenario, i) => {
+    it(`${scenario.name}: nothing acknowledged is lost, no order inverted`, async () => {
+      const r = await runScenario(cluster, scenario, SIZE, i * SIZE.clients * SIZE.subjectsPerClient);
+      expectHeld(r);
+    }, 240_000);
+  });
+});
