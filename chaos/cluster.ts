@@ -30,6 +30,7 @@ export class Cluster {
   proxy!: TcpProxy;
   token = '';
   private dir = '';
+  private env: NodeJS.ProcessEnv = {};
   private removeClients: () => void = () => undefined;
 
   get databaseUrl(): string {
@@ -93,9 +94,18 @@ export class Cluster {
       SHUTDOWN_TIMEOUT_MS: '20000',
       ...options.env,
     };
+    this.env = env;
     for (let i = 0; i < options.replicas; i++) this.replicas.push(await Replica.create(`r${i}`, env, this.dir));
     // One after the other: on two cores, starting them together only makes each start slower.
     for (const r of this.replicas) await r.start();
+  }
+
+  /** One more replica, with settings of its own (the overload run turns shedding on). */
+  async addReplica(name: string, env: Record<string, string>): Promise<Replica> {
+    const r = await Replica.create(name, { ...this.env, ...env }, this.dir);
+    this.replicas.push(r);
+    await r.start();
+    return r;
   }
 
   private async startDatabase(): Promise<void> {

@@ -25,6 +25,8 @@ export interface FaultReport {
 
 export interface Scenario {
   name: string;
+  /** The fault itself cuts requests off (a replica killed); otherwise a cut-off request is a defect. */
+  allowsCutOff?: boolean;
   fault(ctx: FaultContext): Promise<FaultReport>;
 }
 

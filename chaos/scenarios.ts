@@ -1,17 +1,101 @@
-// The faults, each applied while the load runs. Each heals what it broke, so scenarios can run one after the
+// The faults, each applied while the load runs. Each heals what it broke, so the scenarios run one after the
 // other on the same cluster.
 import type { FaultContext, FaultReport, Scenario } from './scenario.ts';
+import { measureTakeover, relayBackendOf, waitUntilMidBatch } from './takeover.ts';
 import { sleep } from './processes.ts';
+
+/** Waits for some acknowledgements first, so the fault hits a running system. */
+const warmUp = (ctx: FaultContext) => ctx.acked(ctx.load.acks.length + 20);
 
 const brokerKill: Scenario = {
   name: 'broker-kill',
-  async fault({ cluster, load, holdMs, acked }: FaultContext): Promise<FaultReport> {
-    await acked(Math.ceil((load.acks.length || 1) + 10));
-    await cluster.broker.stop('SIGKILL');
-    await sleep(holdMs);
-    await cluster.broker.start();
+  async fault(ctx) {
+    await warmUp(ctx);
+    await ctx.cluster.broker.stop('SIGKILL');
+    await sleep(ctx.holdMs);
+    await ctx.cluster.broker.start();
     return {};
   },
 };
 
-export const SCENARIOS: Scenario[] = [brokerKill];
+const brokerFreeze: Scenario = {
+  name: 'broker-freeze',
+  async fault(ctx) {
+    await warmUp(ctx);
+    ctx.cluster.broker.freeze();
+    await sleep(ctx.holdMs);
+    ctx.cluster.broker.thaw();
+    return {};
+  },
+};
+
+const databaseRestart: Scenario = {
+  name: 'database-restart',
+  async fault(ctx) {
+    await warmUp(ctx);
+    await ctx.cluster.postgres.restart(ctx.holdMs / 2);
+    return {};
+  },
+};
+
+const replicaKillMidBatch: Scenario = {
+  name: 'replica-kill-mid-batch',
+  allowsCutOff: true, // requests in flight at the killed replica get no answer; the clients send them again
+  async fault(ctx): Promise<FaultReport> {
+    const { cluster } = ctx;
+    await warmUp(ctx);
+    const victim = cluster.replicas[0]!;
+    // Slow the broker's answers, so a batch is in flight for a while and the kill lands inside one.
+    cluster.proxy.setMode('delay', 300);
+    try {
+      const backend = await relayBackendOf(cluster, victim.pid!);
+      const midBatch = await waitUntilMidBatch(cluster, backend, 15_000);
+      const takeover = await measureTakeover(cluster, backend);
+      const killedAt = Date.now();
+      await victim.stop('SIGKILL');
+      const takeoverMs = await takeover.done(killedAt);
+      return { takeoverMs, midBatch, note: `${takeover.slots} slots` };
+    } finally {
+      cluster.proxy.setMode('pass');
+      await victim.start();
+    }
+  },
+};
+
+const proxyFaults: Scenario = {
+  name: 'proxy-faults',
+  async fault(ctx) {
+    const { proxy } = ctx.cluster;
+    const step = Math.max(500, ctx.holdMs / 4);
+    await warmUp(ctx);
+    proxy.setMode('delay', 400);
+    await sleep(step);
+    proxy.setMode('black-hole');
+    await sleep(step);
+    proxy.setMode('pass');
+    await sleep(step / 2);
+    proxy.setMode('reset');
+    await sleep(step / 2);
+    proxy.setMode('pass');
+    await sleep(step / 2);
+    proxy.setMode('drop');
+    await sleep(step);
+    proxy.setMode('pass');
+    return {};
+  },
+};
+
+const replicaGracefulStop: Scenario = {
+  name: 'replica-sigterm',
+  async fault(ctx) {
+    await warmUp(ctx);
+    const victim = ctx.cluster.replicas[1]!;
+    await victim.stop('SIGTERM');
+    const exit = victim.exits.at(-1);
+    await sleep(ctx.holdMs / 2);
+    await victim.start();
+    return { note: `exit code ${exit?.code ?? exit?.signal}` };
+  },
+};
+
+export const SCENARIOS: Scenario[] = [brokerKill, brokerFreeze, databaseRestart, replicaKillMidBatch, proxyFaults, replicaGracefulStop];

@@ -3,7 +3,9 @@
 //   delay       every chunk is held back `delayMs` before it is forwarded (latency, order kept)
 //   drop        open connections are closed (FIN) and new ones closed at once: the broker "goes away"
 //   reset       open connections are reset (RST) and new ones reset at once
-//   black-hole  connections stay open but nothing is forwarded either way, new ones too: a silent partition
+//   black-hole  connections stay open but nothing is forwarded either way, new ones too: a silent partition.
+//               When it heals, the connections that lost bytes are reset, as TCP would after its retransmissions
+//               gave up (a stream with a hole in it must not reach the broker).
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 
 export type ProxyMode = 'pass' | 'delay' | 'drop' | 'reset' | 'black-hole';
@@ -11,6 +13,8 @@ export type ProxyMode = 'pass' | 'delay' | 'drop' | 'reset' | 'black-hole';
 interface Pair {
   client: Socket;
   upstream: Socket;
+  /** Bytes were swallowed: the stream has a hole and cannot be used again. */
+  holed: boolean;
 }
 
 export class TcpProxy {
@@ -48,16 +52,17 @@ export class TcpProxy {
     this.delayMs = delayMs;
     if (mode === 'drop') for (const p of [...this.pairs]) this.closePair(p, false);
     if (mode === 'reset') for (const p of [...this.pairs]) this.closePair(p, true);
+    if (mode === 'pass' || mode === 'delay') for (const p of [...this.pairs]) if (p.holed) this.closePair(p, true);
   }
 
   private accept(client: Socket): void {
     if (this.mode === 'drop') return void client.end();
     if (this.mode === 'reset') return void client.resetAndDestroy();
     const upstream = createConnection(this.target);
-    const pair = { client, upstream };
+    const pair: Pair = { client, upstream, holed: false };
     this.pairs.add(pair);
-    this.forward(client, upstream);
-    this.forward(upstream, client);
+    this.forward(pair, client, upstream);
+    this.forward(pair, upstream, client);
     // Either side failing ends the pair; the other side sees what a broken network shows it.
     for (const s of [client, upstream]) {
       s.on('error', () => this.closePair(pair, true));
@@ -65,7 +70,7 @@ export class TcpProxy {
     }
   }
 
-  private forward(from: Socket, to: Socket): void {
+  private forward(pair: Pair, from: Socket, to: Socket): void {
     // One queue per direction: a chunk held back in delay mode must never be overtaken by a later one, also
     // after the mode is switched back to pass, or the Kafka protocol stream would be corrupted.
     const held: { at: number; chunk: Buffer }[] = [];
@@ -79,7 +84,10 @@ export class TcpProxy {
       if (held.length > 0) timer = setTimeout(drain, held[0]!.at - Date.now());
     };
     from.on('data', (chunk: Buffer) => {
-      if (this.mode === 'black-hole' || this.mode === 'drop' || this.mode === 'reset') return; // swallowed
+      if (this.mode === 'black-hole' || this.mode === 'drop' || this.mode === 'reset') {
+        pair.holed = true; // swallowed
+        return;
+      }
       const delay = this.mode === 'delay' ? this.delayMs : 0;
       if (delay === 0 && held.length === 0) {
         if (to.writable) to.write(chunk);

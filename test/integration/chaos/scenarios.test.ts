@@ -15,7 +15,7 @@ afterAll(async () => {
   await cluster?.destroy();
 }, 60_000);
 
-function expectHeld(r: ScenarioResult): void {
+function expectHeld(r: ScenarioResult, allowsCutOff: boolean): void {
   process.stdout.write(`${r.line}\n`);
   expect(r.acked).toBeGreaterThanOrEqual(SIZE.records);
   expect(r.lostRecords).toBe(0);
@@ -24,13 +24,15 @@ function expectHeld(r: ScenarioResult): void {
   expect(r.inversions).toBe(0);
   expect(r.load.statuses[500] ?? 0).toBe(0);
   expect(r.crashes).toBe(0);
+  if (!allowsCutOff) expect(r.load.cutOff).toBe(0);
+  if (r.fault.midBatch !== undefined) expect(r.fault.midBatch).toBe(true);
 }
 
 describe('under faults, with two replicas and steady load', () => {
   SCENARIOS.forEach((scenario, i) => {
     it(`${scenario.name}: nothing acknowledged is lost, no order inverted`, async () => {
       const r = await runScenario(cluster, scenario, SIZE, i * SIZE.clients * SIZE.subjectsPerClient);
-      expectHeld(r);
+      expectHeld(r, scenario.allowsCutOff === true);
     }, 240_000);
   });
 });
