@@ -11,7 +11,7 @@ import { createPool } from '../src/store/pool.ts';
 import { writeTestClients } from '../test/support/clients.ts';
 import { OwnedBroker } from './owned-broker.ts';
 import { OwnedPostgres } from './owned-postgres.ts';
-import { freePort, killEverything, ownFolder, releaseFolder, sleep } from './processes.ts';
+import { freePort, keepFolder, killEverything, ownFolder, releaseFolder, sleep } from './processes.ts';
 import { Replica } from './replica.ts';
 import { TcpProxy } from './tcp-proxy.ts';
 
@@ -156,13 +156,31 @@ export class Cluster {
     return this.replicas.reduce((n, r) => n + r.unexpectedExits(), 0);
   }
 
+  /** The last lines of every replica that crashed, for the failure message. */
+  crashLogs(): string {
+    return this.replicas.filter((r) => r.unexpectedExits() > 0).map((r) => `${r.name}:\n${r.tail(30)}`).join('\n');
+  }
+
   async destroy(): Promise<void> {
-    for (const r of this.replicas) await r.stop('SIGKILL').catch(() => undefined);
-    await this.proxy?.close().catch(() => undefined);
-    await this.broker?.destroy().catch(() => undefined);
-    await this.postgres?.destroy().catch(() => undefined);
+    // Each step bounded: a clean-up that hangs must not keep the test run (or its processes) alive.
+    const step = async (name: string, fn: () => Promise<unknown>) => {
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<void>((r) => (timer = setTimeout(() => {
+        process.stderr.write(`chaos: clean-up step ${name} took over 15 s; going on\n`);
+        r();
+      }, 15_000)));
+      await Promise.race([fn().catch(() => undefined), late]);
+      clearTimeout(timer);
+    };
+    for (const r of this.replicas) await step(`replica ${r.name}`, () => r.stop('SIGKILL'));
+    await step('proxy', async () => this.proxy?.close());
+    await step('broker', async () => this.broker?.destroy());
+    await step('postgres', async () => this.postgres?.destroy());
     this.removeClients();
-    if (this.dir && process.env['CHAOS_KEEP_LOGS'] === undefined) releaseFolder(this.dir);
+    if (this.dir && process.env['CHAOS_KEEP_LOGS'] !== undefined) {
+      keepFolder(this.dir);
+      process.stderr.write(`chaos: replica logs kept in ${this.dir}\n`);
+    } else if (this.dir) releaseFolder(this.dir);
     killEverything();
   }
 }

@@ -70,24 +70,25 @@ export class OwnedPostgres {
     throw new Error('owned PostgreSQL did not start in time');
   }
 
-  /** SIGINT is PostgreSQL's fast shutdown (sessions are ended, as in a restart); SIGKILL a crash of the postmaster. */
-  async stop(signal: 'SIGINT' | 'SIGKILL' = 'SIGINT'): Promise<void> {
+  /** SIGINT is PostgreSQL's fast shutdown: sessions are ended, as in a restart. Should it hang, SIGQUIT. */
+  async stop(): Promise<void> {
     const child = this.child;
     if (!child) return;
     this.child = undefined;
-    child.kill(signal);
+    child.kill('SIGINT');
+    const quit = setTimeout(() => child.kill('SIGQUIT'), 15_000);
     await exited(child);
-    if (signal === 'SIGKILL') await sleep(500); // let the orphaned backends notice and exit
+    clearTimeout(quit);
   }
 
   async restart(downMs = 0): Promise<void> {
-    await this.stop('SIGINT');
+    await this.stop();
     if (downMs > 0) await sleep(downMs);
     await this.start();
   }
 
   async destroy(): Promise<void> {
-    await this.stop('SIGINT').catch(() => undefined);
+    await this.stop().catch(() => undefined);
     releaseFolder(this.dir);
   }
 }

@@ -35,7 +35,21 @@ export function ownFolder(path: string): string {
 
 export function releaseFolder(path: string): void {
   folders.delete(path);
-  rmSync(path, { recursive: true, force: true });
+  removeQuietly(path);
+}
+
+/** Keeps a folder on disk after the run (CHAOS_KEEP_LOGS), out of the clean-up. */
+export function keepFolder(path: string): void {
+  folders.delete(path);
+}
+
+function removeQuietly(path: string): void {
+  try {
+    // A process killed a moment ago may still be closing files in it: retry briefly, never throw from clean-up.
+    rmSync(path, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
+  } catch (err) {
+    process.stderr.write(`chaos: could not remove ${path}: ${(err as Error).message}\n`);
+  }
 }
 
 /** SIGKILLs what still runs (a frozen process too) and removes the folders. */
@@ -50,7 +64,7 @@ export function killEverything(): void {
     }
   }
   children.clear();
-  for (const f of folders) rmSync(f, { recursive: true, force: true });
+  for (const f of folders) removeQuietly(f);
   folders.clear();
 }
 

@@ -57,6 +57,8 @@ export async function runScenario(cluster: Cluster, scenario: Scenario, size: Sc
   const acked = async (n: number, timeoutMs = 120_000) => {
     const t0 = Date.now();
     while (load.acks.length < n) {
+      // A crashed replica is the finding: say so at once instead of waiting out the timeout.
+      if (cluster.crashes() > crashesBefore) throw new Error(`${scenario.name}: a replica crashed:\n${cluster.crashLogs()}`);
       if (Date.now() - t0 > timeoutMs) throw new Error(`${scenario.name}: only ${load.acks.length} of ${n} advices acknowledged in ${timeoutMs} ms`);
       await sleep(50);
     }
@@ -64,7 +66,7 @@ export async function runScenario(cluster: Cluster, scenario: Scenario, size: Sc
   let fault: FaultReport;
   try {
     fault = await scenario.fault({ cluster, load, holdMs: size.holdMs, acked });
-    await Promise.race([load.reached, sleep(300_000)]);
+    await acked(size.records, 300_000);
   } finally {
     await load.stop();
   }

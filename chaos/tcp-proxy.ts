@@ -21,6 +21,7 @@ export class TcpProxy {
   readonly port: number;
   private readonly server: Server;
   private readonly pairs = new Set<Pair>();
+  private readonly sockets = new Set<Socket>(); // every accepted socket, also those refused in drop mode
   private mode: ProxyMode = 'pass';
   private delayMs = 0;
 
@@ -56,6 +57,8 @@ export class TcpProxy {
   }
 
   private accept(client: Socket): void {
+    this.sockets.add(client);
+    client.once('close', () => this.sockets.delete(client));
     if (this.mode === 'drop') return void client.end();
     if (this.mode === 'reset') return void client.resetAndDestroy();
     const upstream = createConnection(this.target);
@@ -108,7 +111,9 @@ export class TcpProxy {
   }
 
   async close(): Promise<void> {
+    const closed = new Promise<void>((r) => this.server.close(() => r()));
     for (const p of [...this.pairs]) this.closePair(p, true);
-    await new Promise<void>((r) => this.server.close(() => r()));
+    for (const s of this.sockets) s.destroy();
+    await closed;
   }
 }

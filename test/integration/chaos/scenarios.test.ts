@@ -2,6 +2,7 @@
 // broker behind its own TCP proxy, and two bridge replicas as processes. `npm run chaos` runs the long campaign.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Cluster } from '../../../chaos/cluster.ts';
+import { runOverload } from '../../../chaos/overload.ts';
 import { runScenario, type ScenarioResult } from '../../../chaos/scenario.ts';
 import { SCENARIOS } from '../../../chaos/scenarios.ts';
 
@@ -13,7 +14,7 @@ beforeAll(async () => {
 }, 240_000);
 afterAll(async () => {
   await cluster?.destroy();
-}, 60_000);
+}, 120_000);
 
 function expectHeld(r: ScenarioResult, allowsCutOff: boolean): void {
   process.stdout.write(`${r.line}\n`);
@@ -35,4 +36,18 @@ describe('under faults, with two replicas and steady load', () => {
       expectHeld(r, scenario.allowsCutOff === true);
     }, 240_000);
   });
+});
+
+describe('at about twice the sustainable rate', () => {
+  it('sheds with 429/503 and Retry-After, keeps answering readiness, does not crash, keeps its memory bounded, loses nothing', async () => {
+    const r = await runOverload(cluster, { seconds: 8, measureSeconds: 3 });
+    process.stdout.write(`${r.line}\n`);
+    expect(r.shed).toBeGreaterThan(0);
+    expect(r.shedWithoutRetryAfter).toBe(0);
+    expect(Object.keys(r.statuses).map(Number).filter((s) => ![202, 429, 503].includes(s))).toEqual([]);
+    expect(r.readinessMissed).toBe(0);
+    expect(r.crashes).toBe(0);
+    expect(r.lost).toBe(0);
+    expect(r.rssMaxMb).toBeLessThan(768);
+  }, 180_000);
 });
