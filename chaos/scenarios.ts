@@ -71,7 +71,9 @@ const proxyFaults: Scenario = {
     proxy.setMode('delay', 400);
     await sleep(step);
     proxy.setMode('black-hole');
-    await sleep(step);
+    // Longer than the relay's send deadline (RELAY_SEND_TIMEOUT_MS, 5 s here): the outcome of the batch in flight
+    // is unknown, and the relay must send it again after the partition heals.
+    await sleep(Math.max(6_000, step));
     proxy.setMode('pass');
     await sleep(step / 2);
     proxy.setMode('reset');
