@@ -20,7 +20,10 @@ export interface FaultReport {
   takeoverMs?: number;
   /** Whether the replica was really killed in the middle of a relay batch. */
   midBatch?: boolean;
-  note?: string;
+  /** How many slots the killed replica held. */
+  victimSlots?: number;
+  /** Exit code of a replica stopped with SIGTERM: 0 is a clean shutdown. */
+  sigtermExit?: number | null;
 }
 
 export interface Scenario {
@@ -88,6 +91,8 @@ function summaryLine(name: string, r: CheckResult, l: LoadCounts, f: FaultReport
   ];
   if (f.takeoverMs !== undefined) parts.push(`takeover_ms=${f.takeoverMs}`);
   if (f.midBatch !== undefined) parts.push(`mid_batch=${f.midBatch}`);
+  if (f.victimSlots !== undefined) parts.push(`victim_slots=${f.victimSlots}`);
+  if (f.sigtermExit !== undefined) parts.push(`sigterm_exit=${f.sigtermExit}`);
   parts.push(`seconds=${(ms / 1000).toFixed(1)}`);
   return parts.join(' ');
 }

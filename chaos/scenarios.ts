@@ -54,7 +54,7 @@ const replicaKillMidBatch: Scenario = {
       const killedAt = Date.now();
       await victim.stop('SIGKILL');
       const takeoverMs = await takeover.done(killedAt);
-      return { takeoverMs, midBatch, note: `${takeover.slots} slots` };
+      return { takeoverMs, midBatch, victimSlots: takeover.slots };
     } finally {
       cluster.proxy.setMode('pass');
       await victim.start();
@@ -93,10 +93,10 @@ const replicaGracefulStop: Scenario = {
     await warmUp(ctx);
     const victim = ctx.cluster.replicas[1]!;
     await victim.stop('SIGTERM');
-    const exit = victim.exits.at(-1);
+    const sigtermExit = victim.exits.at(-1)?.code ?? null;
     await sleep(ctx.holdMs / 2);
     await victim.start();
-    return { note: `exit code ${exit?.code ?? exit?.signal}` };
+    return { sigtermExit };
   },
 };
 

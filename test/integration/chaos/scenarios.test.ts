@@ -27,6 +27,7 @@ function expectHeld(r: ScenarioResult, allowsCutOff: boolean): void {
   expect(r.crashes).toBe(0);
   if (!allowsCutOff) expect(r.load.cutOff).toBe(0);
   if (r.fault.midBatch !== undefined) expect(r.fault.midBatch).toBe(true);
+  if (r.fault.sigtermExit !== undefined) expect(r.fault.sigtermExit).toBe(0); // a clean shutdown, not the forced exit
 }
 
 describe('under faults, with two replicas and steady load', () => {
