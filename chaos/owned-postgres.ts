@@ -2,13 +2,26 @@
 // both as the postgres OS user (initdb refuses root), so the harness can stop and restart it without touching the
 // shared server on 5432.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chownSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { exited, freePort, own, ownFolder, releaseFolder, sleep } from './processes.ts';
 
-const BIN = process.env['PG_BIN'] ?? '/usr/lib/postgresql/15/bin';
+/** PG_BIN, else the newest Debian-packaged server (/usr/lib/postgresql/<major>/bin), else `pg_config --bindir`. */
+function serverBinaries(): string {
+  const given = process.env['PG_BIN'];
+  if (given) return given;
+  const root = '/usr/lib/postgresql';
+  const majors = existsSync(root) ? readdirSync(root).filter((v) => existsSync(`${root}/${v}/bin/initdb`)).sort((a, b) => Number(b) - Number(a)) : [];
+  if (majors[0]) return `${root}/${majors[0]}/bin`;
+  const dir = spawnSync('pg_config', ['--bindir'], { encoding: 'utf8' }).stdout?.trim();
+  if (dir && existsSync(`${dir}/initdb`)) return dir;
+  throw new Error('no PostgreSQL server binaries (initdb, postgres) found: set PG_BIN');
+}
+
+let bin: string | undefined;
+const BIN = () => (bin ??= serverBinaries());
 
 function osUser(name: string): { uid: number; gid: number } {
   const uid = Number(spawnSync('id', ['-u', name], { encoding: 'utf8' }).stdout.trim());
@@ -38,7 +51,7 @@ export class OwnedPostgres {
       chownSync(dir, db.user.uid, db.user.gid);
       chownSync(join(dir, 'data'), db.user.uid, db.user.gid);
     }
-    const r = spawnSync(`${BIN}/initdb`, ['-D', join(dir, 'data'), '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8'], { ...db.user, encoding: 'utf8' });
+    const r = spawnSync(`${BIN()}/initdb`, ['-D', join(dir, 'data'), '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8'], { ...db.user, encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`initdb failed: ${r.stderr}`);
     return db;
   }
@@ -52,7 +65,7 @@ export class OwnedPostgres {
     if (this.child) return;
     // fsync off: the harness kills processes, not the machine, and the page cache survives a process kill.
     const args = ['-D', join(this.dir, 'data'), '-p', String(this.port), '-k', this.dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'max_connections=200', '-c', 'shared_buffers=64MB'];
-    this.child = own(spawn(`${BIN}/postgres`, args, { ...this.user, stdio: ['ignore', 'ignore', 'ignore'] }));
+    this.child = own(spawn(`${BIN()}/postgres`, args, { ...this.user, stdio: ['ignore', 'ignore', 'ignore'] }));
     const started = Date.now();
     while (Date.now() - started < timeoutMs) {
       if (this.child.exitCode !== null) throw new Error(`owned PostgreSQL exited with ${this.child.exitCode}`);
