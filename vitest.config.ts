@@ -1,6 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
-// Two projects: unit tests need nothing; integration tests get real PostgreSQL and Kafka from the global set-up.
+// Three projects: unit tests need nothing; integration tests get real PostgreSQL and Kafka from the global set-up;
+// the chaos scenarios bring their own services and run last.
 export default defineConfig({
   test: {
     pool: 'forks',
@@ -25,9 +26,21 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
+          exclude: ['test/integration/chaos/**'],
           globalSetup: ['test/support/global-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
+        },
+      },
+      {
+        // The fault scenarios own their PostgreSQL, broker and replicas and load both cores for about two minutes:
+        // they run after the other projects, so they cannot push a timing-bound test elsewhere over its timeout.
+        test: {
+          name: 'chaos',
+          include: ['test/integration/chaos/**/*.test.ts'],
+          sequence: { groupOrder: 1 },
+          testTimeout: 240_000,
+          hookTimeout: 240_000,
         },
       },
     ],

@@ -7,13 +7,15 @@
 #   scripts/kafka.sh status    exit 0 when the port answers
 #   scripts/kafka.sh run       run in the foreground (for harnesses that need to kill or freeze the process)
 #
-# Settings (environment): KAFKA_PORT (9092), KAFKA_CONTROLLER_PORT (KAFKA_PORT+1), KAFKA_STATE_DIR
-# (.local/kafka-<port>: data, logs, pid), KAFKA_LIBS (.local/kafka-libs), KAFKA_HEAP (512m), KAFKA_START_TIMEOUT (90).
+# Settings (environment): KAFKA_PORT (9092), KAFKA_CONTROLLER_PORT (KAFKA_PORT+1), KAFKA_ADVERTISED_PORT (KAFKA_PORT;
+# another port when clients reach the broker through a proxy), KAFKA_STATE_DIR (.local/kafka-<port>: data, logs,
+# pid), KAFKA_LIBS (.local/kafka-libs), KAFKA_HEAP (512m), KAFKA_START_TIMEOUT (90).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 PORT="${KAFKA_PORT:-9092}"
 CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-$((PORT + 1))}"
+ADVERTISED_PORT="${KAFKA_ADVERTISED_PORT:-$PORT}"
 STATE="${KAFKA_STATE_DIR:-$ROOT/.local/kafka-$PORT}"
 LIBS="${KAFKA_LIBS:-$ROOT/.local/kafka-libs}"
 HEAP="${KAFKA_HEAP:-512m}"
@@ -44,7 +46,7 @@ process.roles=broker,controller
 node.id=1
 controller.quorum.voters=1@127.0.0.1:$CONTROLLER_PORT
 listeners=PLAINTEXT://127.0.0.1:$PORT,CONTROLLER://127.0.0.1:$CONTROLLER_PORT
-advertised.listeners=PLAINTEXT://127.0.0.1:$PORT
+advertised.listeners=PLAINTEXT://127.0.0.1:$ADVERTISED_PORT
 controller.listener.names=CONTROLLER
 inter.broker.listener.name=PLAINTEXT
 listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT

@@ -54,14 +54,15 @@ export function createServices(config: Config, logger: Logger): Services {
   const kafka = createKafka(config, logger);
   const metrics = createMetrics();
   const producer = createDeliveryProducer(kafka, logger);
+  const runner = `${hostname()}:${process.pid}`;
   const relay = createRelay(producer, metrics, logger, {
     databaseUrl: config.databaseUrl,
     batchSize: config.relayBatchSize,
     sendTimeoutMs: config.relaySendTimeoutMs,
     pollIntervalMs: config.relayPollIntervalMs,
     maxBackoffMs: config.relayMaxBackoffMs,
+    replicaId: runner,
   });
-  const runner = `${hostname()}:${process.pid}`;
   const incidents = caseEventIncidents(pool);
   const inboundTopic = `${config.kafkaTopicPrefix}${config.inboundTopic}`;
   const deadLetterTopic = topicName(config.kafkaTopicPrefix, 'case-event', 'dead-letter');

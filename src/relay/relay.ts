@@ -1,12 +1,14 @@
 // The outbox relay, as small steps: hold slots -> claim -> send -> mark -> wait. It runs on one dedicated
 // connection that holds the slots' advisory locks, so a replica that loses its connection loses its slots
-// and its open claim in the same instant, and another replica takes over.
+// and its open claim in the same instant, and another replica takes over. Live replicas share the slots evenly
+// (decision 0080): a replica above its share gives slots back between batches, one below takes free ones.
 import { describeKafkaError, isRetriableKafkaError } from '../kafka/errors.ts';
 import type { DeliveryProducer, OutgoingMessage } from '../kafka/producer.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import { claimPending, markDelivered, markFailed, OUTBOX_CHANNEL, type ClaimedRow } from '../store/outbox-repo.ts';
 import { createSessionClient, type SessionClient } from '../store/pool.ts';
+import { countRelays, fairShare, joinRelays } from './slot-share.ts';
 import { SLOT_COUNT } from './slots.ts';
 
 const SLOT_LOCK_NAMESPACE = 7_361_002; // first key of the two-key advisory locks that guard slots
@@ -14,7 +16,7 @@ const SLOT_LOCK_NAMESPACE = 7_361_002; // first key of the two-key advisory lock
 // record batch, and a partition's batch is never larger than its topic's share. A cap on the whole send (512 KiB
 // before) let a claim of 500 real advices (about 3.5 KB each) go out in four rounds; the bench showed it.
 const MAX_TOPIC_BYTES = 768 * 1024;
-const SLOT_RESCAN_MS = 2_000;
+const SLOT_RESCAN_MS = 1_000; // bounds how long a dead replica's slots stay unrelayed (plus the time to notice it)
 
 export interface RelayOptions {
   databaseUrl: string;
@@ -24,6 +26,8 @@ export interface RelayOptions {
   maxBackoffMs: number;
   /** Slots this replica may hold; all by default. Lets tests and operators split the work. */
   slots?: number[];
+  /** Who this replica is (host:pid), in the session's application_name: pg_stat_activity shows who holds a slot. */
+  replicaId?: string;
 }
 
 export interface Relay {
@@ -46,7 +50,7 @@ export function createRelay(producer: DeliveryProducer, metrics: Metrics, logger
 
   async function openSession(): Promise<SessionClient> {
     if (client) return client;
-    const c = createSessionClient(options.databaseUrl, 'gcos-zsm-bridge-relay');
+    const c = createSessionClient(options.databaseUrl, `gcos-zsm-bridge-relay${options.replicaId ? ` ${options.replicaId}` : ''}`.slice(0, 63));
     c.on('error', (err) => log.warn({ err: { message: err.message } }, 'relay connection lost; slots released'));
     c.on('end', () => {
       if (client === c) dropSession();
@@ -54,6 +58,7 @@ export function createRelay(producer: DeliveryProducer, metrics: Metrics, logger
     c.on('notification', () => wake?.());
     await c.connect();
     await c.query(`LISTEN ${OUTBOX_CHANNEL}`);
+    await joinRelays(c);
     client = c;
     lastSlotScan = 0;
     return c;
@@ -71,14 +76,24 @@ export function createRelay(producer: DeliveryProducer, metrics: Metrics, logger
   async function acquireSlots(c: SessionClient): Promise<void> {
     if (Date.now() - lastSlotScan < SLOT_RESCAN_MS) return;
     lastSlotScan = Date.now();
-    const free = wanted.filter((s) => !owned.has(s));
-    if (free.length === 0) return;
-    const { rows } = await c.query<{ slot: number }>(
-      /* sql */ `SELECT s AS slot FROM unnest($1::int[]) AS s WHERE pg_try_advisory_lock($2, s)`,
-      [free, SLOT_LOCK_NAMESPACE],
-    );
-    for (const r of rows) owned.add(r.slot);
-    if (rows.length > 0) log.info({ acquired: rows.length, owned: owned.size }, 'relay slots acquired');
+    const share = Math.min(wanted.length, fairShare(SLOT_COUNT, await countRelays(c)));
+    if (owned.size > share) {
+      // Between batches: every claim of these slots is committed, so the next holder starts from the oldest
+      // pending row, after everything this replica sent. Order per subject holds across the hand-over.
+      const giveBack = [...owned].sort((a, b) => b - a).slice(0, owned.size - share);
+      await c.query(/* sql */ `SELECT pg_advisory_unlock($2, s) FROM unnest($1::int[]) AS s`, [giveBack, SLOT_LOCK_NAMESPACE]);
+      for (const s of giveBack) owned.delete(s);
+      log.info({ released: giveBack.length, owned: owned.size }, 'relay slots given back to share them');
+    } else if (owned.size < share) {
+      const free = wanted.filter((s) => !owned.has(s));
+      // One statement, so at most `share - owned` locks are taken: the LIMIT stops the scan once enough succeed.
+      const { rows } = await c.query<{ slot: number }>(
+        /* sql */ `SELECT s AS slot FROM unnest($1::int[]) AS s WHERE pg_try_advisory_lock($2, s) LIMIT $3`,
+        [free, SLOT_LOCK_NAMESPACE, share - owned.size],
+      );
+      for (const r of rows) owned.add(r.slot);
+      if (rows.length > 0) log.info({ acquired: rows.length, owned: owned.size }, 'relay slots acquired');
+    }
     metrics.relayOwnedSlots.set(owned.size);
   }
 

@@ -24,6 +24,12 @@ export function createPool(settings: PoolSettings, logger: Logger, applicationNa
   });
   // An idle client losing its connection (database restart) emits here; without a listener the process dies.
   pool.on('error', (err) => logger.warn({ err: { message: err.message, code: (err as { code?: string }).code } }, 'idle PostgreSQL connection lost'));
+  // A checked-out client has no pool listener (pg-pool removes it at checkout), yet pg emits 'error' on the
+  // client when its socket dies, even while a query runs: unhandled, that kills the process on a database
+  // restart. The query in flight still fails (and answers 503); the pool drops the broken client at release.
+  pool.on('connect', (client) => {
+    client.on('error', (err: Error & { code?: string }) => logger.warn({ err: { message: err.message, code: err.code } }, 'PostgreSQL connection lost while in use'));
+  });
   return pool;
 }
 

@@ -1,0 +1,186 @@
+// The system under test, all owned by the harness: PostgreSQL, a Kafka broker behind the TCP proxy, and bridge
+// replicas (src/server.ts) on one database and broker. One destroy() ends every process and removes every folder.
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { createLogger } from '../src/logger.ts';
+import { migrate } from '../src/store/migrate.ts';
+import { createPool } from '../src/store/pool.ts';
+import { writeTestClients } from '../test/support/clients.ts';
+import { OwnedBroker } from './owned-broker.ts';
+import { OwnedPostgres } from './owned-postgres.ts';
+import { freePort, keepFolder, killEverything, ownFolder, releaseFolder, sleep } from './processes.ts';
+import { Replica } from './replica.ts';
+import { TcpProxy } from './tcp-proxy.ts';
+
+export interface ClusterOptions {
+  replicas: number;
+  /** Extra environment for every replica (shedding, rate limits for the overload scenario). */
+  env?: Record<string, string>;
+}
+
+export class Cluster {
+  readonly runId = `c${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
+  readonly topicPrefix = `chaos-${this.runId}.`;
+  replicas: Replica[] = [];
+  postgres!: OwnedPostgres;
+  broker!: OwnedBroker;
+  proxy!: TcpProxy;
+  token = '';
+  private dir = '';
+  private env: NodeJS.ProcessEnv = {};
+  private removeClients: () => void = () => undefined;
+
+  get databaseUrl(): string {
+    return this.postgres.url('bridge');
+  }
+
+  /** What clients of the broker use: the proxy. */
+  get brokers(): string {
+    return `127.0.0.1:${this.proxy.port}`;
+  }
+
+  /** Replicas that run now, as load-balancer targets. */
+  targets(): string[] {
+    return this.replicas.filter((r) => r.running).map((r) => r.base);
+  }
+
+  static async start(options: ClusterOptions): Promise<Cluster> {
+    const c = new Cluster();
+    try {
+      await c.boot(options);
+      return c;
+    } catch (err) {
+      await c.destroy();
+      throw err;
+    }
+  }
+
+  private async boot(options: ClusterOptions): Promise<void> {
+    this.dir = ownFolder(mkdtempSync(join(tmpdir(), 'chaos-run-')));
+    this.postgres = await OwnedPostgres.create();
+    const proxyPort = await freePort();
+    this.broker = await OwnedBroker.create(proxyPort);
+    this.proxy = await TcpProxy.listen({ host: '127.0.0.1', port: this.broker.port }, proxyPort);
+    await Promise.all([this.startDatabase(), this.broker.start()]);
+    const clients = await writeTestClients();
+    this.removeClients = clients.remove;
+    this.token = clients.tokens.gcos;
+    const env: NodeJS.ProcessEnv = {
+      PATH: process.env['PATH'],
+      DATABASE_URL: this.databaseUrl,
+      KAFKA_BROKERS: this.brokers,
+      KAFKA_TOPIC_PREFIX: this.topicPrefix,
+      KAFKA_TOPIC_PARTITIONS: '3',
+      BRIDGE_OIN: '00000009999999999000',
+      PSEUDONYM_KEY: 'chaos-only-pseudonym-secret-0123456789abcdef',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'info',
+      CLIENTS_FILE: clients.path,
+      METRICS_PUBLIC: 'true',
+      // The scenarios are about faults, not abuse limits: off here, on in the overload scenario.
+      RATE_LIMIT_PER_MINUTE: '0',
+      SHED_EVENT_LOOP_DELAY_MS: '0',
+      SHED_DB_WAITING: '0',
+      JOBS_ENABLED: 'false',
+      INBOUND_ENABLED: 'false',
+      PG_POOL_MAX: '5',
+      PG_CONNECT_TIMEOUT_MS: '1000',
+      RELAY_POLL_INTERVAL_MS: '250',
+      RELAY_SEND_TIMEOUT_MS: '5000',
+      RELAY_MAX_BACKOFF_MS: '2000',
+      SHUTDOWN_TIMEOUT_MS: '20000',
+      ...options.env,
+    };
+    this.env = env;
+    for (let i = 0; i < options.replicas; i++) this.replicas.push(await Replica.create(`r${i}`, env, this.dir));
+    // One after the other: on two cores, starting them together only makes each start slower.
+    for (const r of this.replicas) await r.start();
+  }
+
+  /** One more replica, with settings of its own (the overload run turns shedding on). */
+  async addReplica(name: string, env: Record<string, string>): Promise<Replica> {
+    const r = await Replica.create(name, { ...this.env, ...env }, this.dir);
+    this.replicas.push(r);
+    await r.start();
+    return r;
+  }
+
+  private async startDatabase(): Promise<void> {
+    await this.postgres.start();
+    await this.query('CREATE DATABASE bridge', [], this.postgres.url());
+    const pool = createPool({ databaseUrl: this.databaseUrl }, createLogger('warn'));
+    try {
+      await migrate(pool, createLogger('warn'));
+    } finally {
+      await pool.end();
+    }
+  }
+
+  /** One query on a connection of its own (the database may have been restarted since the last one). */
+  async query<R extends pg.QueryResultRow>(sql: string, params: unknown[] = [], url = this.databaseUrl): Promise<R[]> {
+    const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3_000 });
+    await c.connect();
+    try {
+      return (await c.query<R>(sql, params)).rows;
+    } finally {
+      await c.end().catch(() => undefined);
+    }
+  }
+
+  async pendingMessages(): Promise<number> {
+    const [r] = await this.query<{ n: string }>(/* sql */ `SELECT count(*) AS n FROM outbox WHERE delivered_at IS NULL`);
+    return Number(r?.n ?? 0);
+  }
+
+  /** Waits until the relay has delivered everything (throws after the timeout, naming what is left). */
+  async drained(timeoutMs = 90_000): Promise<void> {
+    const started = Date.now();
+    let pending = -1;
+    while (Date.now() - started < timeoutMs) {
+      try {
+        pending = await this.pendingMessages();
+        if (pending === 0) return;
+      } catch {
+        // the database may be coming back
+      }
+      await sleep(250);
+    }
+    throw new Error(`the outbox still holds ${pending} undelivered messages after ${timeoutMs} ms`);
+  }
+
+  /** Replicas that exited without being told to: crashes. */
+  crashes(): number {
+    return this.replicas.reduce((n, r) => n + r.unexpectedExits(), 0);
+  }
+
+  /** The last lines of every replica that crashed, for the failure message. */
+  crashLogs(): string {
+    return this.replicas.filter((r) => r.unexpectedExits() > 0).map((r) => `${r.name}:\n${r.tail(30)}`).join('\n');
+  }
+
+  async destroy(): Promise<void> {
+    // Each step bounded: a clean-up that hangs must not keep the test run (or its processes) alive.
+    const step = async (name: string, fn: () => Promise<unknown>) => {
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<void>((r) => (timer = setTimeout(() => {
+        process.stderr.write(`chaos: clean-up step ${name} took over 15 s; going on\n`);
+        r();
+      }, 15_000)));
+      await Promise.race([fn().catch(() => undefined), late]);
+      clearTimeout(timer);
+    };
+    for (const r of this.replicas) await step(`replica ${r.name}`, () => r.stop('SIGKILL'));
+    await step('proxy', async () => this.proxy?.close());
+    await step('broker', async () => this.broker?.destroy());
+    await step('postgres', async () => this.postgres?.destroy());
+    this.removeClients();
+    if (this.dir && process.env['CHAOS_KEEP_LOGS'] !== undefined) {
+      keepFolder(this.dir);
+      process.stderr.write(`chaos: replica logs kept in ${this.dir}\n`);
+    } else if (this.dir) releaseFolder(this.dir);
+    killEverything();
+  }
+}

@@ -1,0 +1,83 @@
+// A Kafka broker of the harness's own (scripts/kafka.sh run, KRaft, one node) on free ports with its state in a
+// temporary folder, as a child process the harness can SIGKILL, SIGSTOP and SIGCONT. It advertises the proxy's
+// port, so every client (bridge replicas and the checker) reaches it through the harness's TCP proxy.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { exited, freePort, own, ownFolder, releaseFolder, sleep } from './processes.ts';
+
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+const STARTED = /Kafka Server started/g;
+
+export class OwnedBroker {
+  readonly port: number;
+  readonly controllerPort: number;
+  readonly advertisedPort: number;
+  readonly stateDir: string;
+  private child: ChildProcess | undefined;
+
+  private constructor(port: number, controllerPort: number, advertisedPort: number, stateDir: string) {
+    this.port = port;
+    this.controllerPort = controllerPort;
+    this.advertisedPort = advertisedPort;
+    this.stateDir = stateDir;
+  }
+
+  static async create(advertisedPort: number): Promise<OwnedBroker> {
+    const fetched = spawnSync('bash', [`${ROOT}scripts/kafka.sh`, 'fetch'], { stdio: ['ignore', 'ignore', 'inherit'], timeout: 300_000 });
+    if (fetched.status !== 0) throw new Error('scripts/kafka.sh fetch failed (needs Java 17+ and Maven)');
+    return new OwnedBroker(await freePort(), await freePort(), advertisedPort, ownFolder(mkdtempSync(join(tmpdir(), 'chaos-kafka-'))));
+  }
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  private startedCount(): number {
+    const log = join(this.stateDir, 'logs', 'server.log');
+    return existsSync(log) ? (readFileSync(log, 'utf8').match(STARTED) ?? []).length : 0;
+  }
+
+  async start(timeoutMs = 120_000): Promise<void> {
+    if (this.child) return;
+    const before = this.startedCount(); // the log is appended across restarts
+    const env = {
+      ...process.env, KAFKA_PORT: String(this.port), KAFKA_CONTROLLER_PORT: String(this.controllerPort),
+      KAFKA_ADVERTISED_PORT: String(this.advertisedPort), KAFKA_STATE_DIR: this.stateDir, KAFKA_HEAP: process.env['CHAOS_KAFKA_HEAP'] ?? '384m',
+    };
+    const child = own(spawn('bash', [`${ROOT}scripts/kafka.sh`, 'run'], { env, stdio: ['ignore', 'ignore', 'ignore'] }));
+    this.child = child;
+    const started = Date.now();
+    while (Date.now() - started < timeoutMs) {
+      if (child.exitCode !== null) throw new Error(`owned broker exited with ${child.exitCode}`);
+      if (this.startedCount() > before) return;
+      await sleep(250);
+    }
+    throw new Error('owned broker did not start in time');
+  }
+
+  /** SIGKILL: a crash, nothing flushed beyond the page cache. SIGTERM: a clean shutdown. */
+  async stop(signal: 'SIGTERM' | 'SIGKILL' = 'SIGKILL'): Promise<void> {
+    const child = this.child;
+    if (!child) return;
+    this.child = undefined;
+    child.kill('SIGCONT'); // a frozen broker cannot act on SIGTERM
+    child.kill(signal);
+    await exited(child);
+  }
+
+  freeze(): void {
+    this.child?.kill('SIGSTOP');
+  }
+
+  thaw(): void {
+    this.child?.kill('SIGCONT');
+  }
+
+  async destroy(): Promise<void> {
+    await this.stop('SIGKILL');
+    releaseFolder(this.stateDir);
+  }
+}

@@ -1,0 +1,107 @@
+// A PostgreSQL server of the harness's own: initdb into a temporary folder and `postgres` in the foreground,
+// both as the postgres OS user (initdb refuses root), so the harness can stop and restart it without touching the
+// shared server on 5432.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { exited, freePort, own, ownFolder, releaseFolder, sleep } from './processes.ts';
+
+/** PG_BIN, else the newest Debian-packaged server (/usr/lib/postgresql/<major>/bin), else `pg_config --bindir`. */
+function serverBinaries(): string {
+  const given = process.env['PG_BIN'];
+  if (given) return given;
+  const root = '/usr/lib/postgresql';
+  const majors = existsSync(root) ? readdirSync(root).filter((v) => existsSync(`${root}/${v}/bin/initdb`)).sort((a, b) => Number(b) - Number(a)) : [];
+  if (majors[0]) return `${root}/${majors[0]}/bin`;
+  const dir = spawnSync('pg_config', ['--bindir'], { encoding: 'utf8' }).stdout?.trim();
+  if (dir && existsSync(`${dir}/initdb`)) return dir;
+  throw new Error('no PostgreSQL server binaries (initdb, postgres) found: set PG_BIN');
+}
+
+let bin: string | undefined;
+const BIN = () => (bin ??= serverBinaries());
+
+function osUser(name: string): { uid: number; gid: number } {
+  const uid = Number(spawnSync('id', ['-u', name], { encoding: 'utf8' }).stdout.trim());
+  const gid = Number(spawnSync('id', ['-g', name], { encoding: 'utf8' }).stdout.trim());
+  if (!Number.isInteger(uid) || !Number.isInteger(gid)) throw new Error(`no OS user ${name} to run PostgreSQL as`);
+  return { uid, gid };
+}
+
+export class OwnedPostgres {
+  readonly port: number;
+  readonly dir: string;
+  private child: ChildProcess | undefined;
+  private readonly user: { uid: number; gid: number } | undefined;
+
+  private constructor(port: number, dir: string) {
+    this.port = port;
+    this.dir = dir;
+    // As root the server must run as postgres; as any other user it runs as that user.
+    this.user = process.getuid?.() === 0 ? osUser('postgres') : undefined;
+  }
+
+  static async create(): Promise<OwnedPostgres> {
+    const dir = ownFolder(mkdtempSync(join(tmpdir(), 'chaos-pg-')));
+    const db = new OwnedPostgres(await freePort(), dir);
+    mkdirSync(join(dir, 'data'), { mode: 0o700 });
+    if (db.user) {
+      chownSync(dir, db.user.uid, db.user.gid);
+      chownSync(join(dir, 'data'), db.user.uid, db.user.gid);
+    }
+    const r = spawnSync(`${BIN()}/initdb`, ['-D', join(dir, 'data'), '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8'], { ...db.user, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`initdb failed: ${r.stderr}`);
+    return db;
+  }
+
+  /** Server URL of the postgres database (for CREATE DATABASE). */
+  url(database = 'postgres'): string {
+    return `postgres://postgres@127.0.0.1:${this.port}/${database}`;
+  }
+
+  async start(timeoutMs = 30_000): Promise<void> {
+    if (this.child) return;
+    // fsync off: the harness kills processes, not the machine, and the page cache survives a process kill.
+    const args = ['-D', join(this.dir, 'data'), '-p', String(this.port), '-k', this.dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'max_connections=200', '-c', 'shared_buffers=64MB'];
+    this.child = own(spawn(`${BIN()}/postgres`, args, { ...this.user, stdio: ['ignore', 'ignore', 'ignore'] }));
+    const started = Date.now();
+    while (Date.now() - started < timeoutMs) {
+      if (this.child.exitCode !== null) throw new Error(`owned PostgreSQL exited with ${this.child.exitCode}`);
+      const c = new pg.Client({ connectionString: this.url(), connectionTimeoutMillis: 1_000 });
+      try {
+        await c.connect();
+        await c.query('SELECT 1');
+        return;
+      } catch {
+        await sleep(200);
+      } finally {
+        await c.end().catch(() => undefined);
+      }
+    }
+    throw new Error('owned PostgreSQL did not start in time');
+  }
+
+  /** SIGINT is PostgreSQL's fast shutdown: sessions are ended, as in a restart. Should it hang, SIGQUIT. */
+  async stop(): Promise<void> {
+    const child = this.child;
+    if (!child) return;
+    this.child = undefined;
+    child.kill('SIGINT');
+    const quit = setTimeout(() => child.kill('SIGQUIT'), 15_000);
+    await exited(child);
+    clearTimeout(quit);
+  }
+
+  async restart(downMs = 0): Promise<void> {
+    await this.stop();
+    if (downMs > 0) await sleep(downMs);
+    await this.start();
+  }
+
+  async destroy(): Promise<void> {
+    await this.stop().catch(() => undefined);
+    releaseFolder(this.dir);
+  }
+}

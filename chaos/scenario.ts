@@ -1,0 +1,98 @@
+// Runs one scenario: steady load, the fault while the load runs, the load until its records are acknowledged,
+// then the relay drained and every topic read and checked. Returns the counts and prints one summary line.
+import { check, promisedMessages, type CheckResult } from './checker.ts';
+import type { Cluster } from './cluster.ts';
+import { Load, statusSummary, type LoadCounts } from './load.ts';
+import { sleep } from './processes.ts';
+import { readAllTopics } from './read-topics.ts';
+
+export interface FaultContext {
+  cluster: Cluster;
+  load: Load;
+  /** How long a fault lasts (short in the test suite, longer in a campaign). */
+  holdMs: number;
+  /** Resolves once this many advices of the scenario are acknowledged. */
+  acked(n: number, timeoutMs?: number): Promise<void>;
+}
+
+export interface FaultReport {
+  /** Time until the surviving replicas held every slot of a dead one. */
+  takeoverMs?: number;
+  /** Whether the replica was really killed in the middle of a relay batch. */
+  midBatch?: boolean;
+  /** How many slots the killed replica held. */
+  victimSlots?: number;
+  /** Exit code of a replica stopped with SIGTERM: 0 is a clean shutdown. */
+  sigtermExit?: number | null;
+}
+
+export interface Scenario {
+  name: string;
+  /** The fault itself cuts requests off (a replica killed); otherwise a cut-off request is a defect. */
+  allowsCutOff?: boolean;
+  fault(ctx: FaultContext): Promise<FaultReport>;
+}
+
+export interface ScenarioSize {
+  records: number;
+  clients: number;
+  subjectsPerClient: number;
+  holdMs: number;
+  paceMs?: number;
+}
+
+export interface ScenarioResult extends CheckResult {
+  name: string;
+  load: LoadCounts;
+  fault: FaultReport;
+  crashes: number;
+  durationMs: number;
+  line: string;
+}
+
+export async function runScenario(cluster: Cluster, scenario: Scenario, size: ScenarioSize, firstSubject = 0): Promise<ScenarioResult> {
+  const started = Date.now();
+  const crashesBefore = cluster.crashes();
+  const load = new Load({
+    targets: () => cluster.targets(), token: cluster.token, clients: size.clients, subjectsPerClient: size.subjectsPerClient,
+    tag: `${cluster.runId}-${scenario.name}`, firstSubject, records: size.records, ...(size.paceMs !== undefined && { paceMs: size.paceMs }),
+  }).start();
+  const acked = async (n: number, timeoutMs = 120_000) => {
+    const t0 = Date.now();
+    while (load.acks.length < n) {
+      // A crashed replica is the finding: say so at once instead of waiting out the timeout.
+      if (cluster.crashes() > crashesBefore) throw new Error(`${scenario.name}: a replica crashed:\n${cluster.crashLogs()}`);
+      if (Date.now() - t0 > timeoutMs) throw new Error(`${scenario.name}: only ${load.acks.length} of ${n} advices acknowledged in ${timeoutMs} ms`);
+      await sleep(50);
+    }
+  };
+  let fault: FaultReport;
+  try {
+    fault = await scenario.fault({ cluster, load, holdMs: size.holdMs, acked });
+    await acked(size.records, 300_000);
+  } finally {
+    await load.stop();
+  }
+  await cluster.drained();
+  const promised = await promisedMessages(cluster.databaseUrl, load.acks.map((a) => a.recordId));
+  const read = await readAllTopics(cluster.brokers, cluster.topicPrefix);
+  const result = check(load.acks, promised, read);
+  const crashes = cluster.crashes() - crashesBefore;
+  const durationMs = Date.now() - started;
+  const line = summaryLine(scenario.name, result, load.counts, fault, crashes, durationMs);
+  return { name: scenario.name, ...result, load: load.counts, fault, crashes, durationMs, line };
+}
+
+function summaryLine(name: string, r: CheckResult, l: LoadCounts, f: FaultReport, crashes: number, ms: number): string {
+  const parts = [
+    `scenario=${name}`, `acked=${r.acked}`, `messages=${r.expected}`, `lost=${r.lost + r.lostRecords}`, `duplicates=${r.duplicates}`,
+    `foreign_duplicates=${r.foreignDuplicates}`, `inversions=${r.inversions}`, `http=[${statusSummary(l)}]`,
+    `cut_off=${l.cutOff}`, `refused=${l.refused}`, `stale_keepalive=${l.staleKeepAlive}`, `timeouts=${l.timeouts}`, `crashes=${crashes}`,
+  ];
+  if (f.takeoverMs !== undefined) parts.push(`takeover_ms=${f.takeoverMs}`);
+  if (f.midBatch !== undefined) parts.push(`mid_batch=${f.midBatch}`);
+  if (f.victimSlots !== undefined) parts.push(`victim_slots=${f.victimSlots}`);
+  if (f.sigtermExit !== undefined) parts.push(`sigterm_exit=${f.sigtermExit}`);
+  parts.push(`seconds=${(ms / 1000).toFixed(1)}`);
+  return parts.join(' ');
+}
