@@ -6,6 +6,9 @@ import type { FastifyInstance } from 'fastify';
 import { BridgeError } from '../errors.ts';
 
 const NINE_DIGITS = /(?<![0-9])[0-9]{9}(?![0-9])/;
+// A record's own id is a random UUID, and about one in thirty holds nine digits in a row between two letters
+// (a status URL refused by chance); a UUID is an identifier we hand out, never a BSN, so it is left out.
+const UUIDS = /(?<![0-9a-f])[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?![0-9a-f])/gi;
 
 function decoded(url: string): string {
   try {
@@ -15,9 +18,9 @@ function decoded(url: string): string {
   }
 }
 
-/** True when the URL, raw or percent-decoded, holds a run of nine digits. */
+/** True when the URL, raw or percent-decoded, holds a run of nine digits outside a UUID. */
 export function holdsBsnLikeNumber(url: string): boolean {
-  return NINE_DIGITS.test(url) || NINE_DIGITS.test(decoded(url));
+  return NINE_DIGITS.test(url.replace(UUIDS, '-')) || NINE_DIGITS.test(decoded(url).replace(UUIDS, '-'));
 }
 
 export function installUrlHygiene(app: FastifyInstance): void {

@@ -12,6 +12,12 @@ describe('BSN-like numbers in URLs', () => {
     }
   });
 
+  it('leaves a UUID alone even when it holds nine digits in a row, but not a BSN beside it', () => {
+    expect(holdsBsnLikeNumber('/v1/records/0f3c2a1e-7b4d-4c1a-9e2f-a123456789bc')).toBe(false);
+    expect(holdsBsnLikeNumber('/v1/records/0f3c2a1e-7b4d-4c1a-9e2f-a123456789bc/999990019')).toBe(true);
+    expect(holdsBsnLikeNumber('/v1/records/999990019-7b4d-4c1a-9e2f-a123456789bc')).toBe(true);
+  });
+
   it('names the path in a problem only without its query and when it holds no BSN', () => {
     expect(safeInstance('/v1/records/abc?x=1')).toBe('/v1/records/abc');
     expect(safeInstance('/v1/persons/999990019')).toBeUndefined();
