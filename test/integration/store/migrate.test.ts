@@ -31,6 +31,12 @@ describe('migrations', () => {
     expect(rows.map((r) => r.version)).toEqual(readMigrations().map((m) => m.version));
   });
 
+  it('leave the outbox vacuumed after a fixed number of dead rows, not a fifth of the table (migration 091)', async () => {
+    await migrate(pool, logger);
+    const { rows } = await pool.query<{ reloptions: string[] | null }>(`SELECT reloptions FROM pg_class WHERE oid = 'outbox'::regclass`);
+    expect(rows[0]?.reloptions).toEqual(expect.arrayContaining(['autovacuum_vacuum_scale_factor=0', 'autovacuum_vacuum_threshold=5000']));
+  });
+
   it('run safely from several replicas at once', async () => {
     const results = await Promise.all([migrate(pool, logger), migrate(pool, logger), migrate(pool, logger)]);
     expect(results.flatMap((r) => r.applied)).toEqual([]);
