@@ -1,6 +1,7 @@
 // A Kafka broker of the harness's own (scripts/kafka.sh run, KRaft, one node) on free ports with its state in a
-// temporary folder, as a child process the harness can SIGKILL, SIGSTOP and SIGCONT. It advertises the proxy's
-// port, so every client (bridge replicas and the checker) reaches it through the harness's TCP proxy.
+// temporary folder, as a child process the harness can SIGKILL, SIGSTOP and SIGCONT. In the harness it advertises
+// the proxy's port, so every client (bridge replicas and the checker) reaches it through the TCP proxy; a test
+// that only needs a broker it may stop (test/integration/relay/broker-outage.test.ts) lets it advertise its own.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,10 +26,16 @@ export class OwnedBroker {
     this.stateDir = stateDir;
   }
 
-  static async create(advertisedPort: number): Promise<OwnedBroker> {
+  static async create(advertisedPort?: number): Promise<OwnedBroker> {
     const fetched = spawnSync('bash', [`${ROOT}scripts/kafka.sh`, 'fetch'], { stdio: ['ignore', 'ignore', 'inherit'], timeout: 300_000 });
     if (fetched.status !== 0) throw new Error('scripts/kafka.sh fetch failed (needs Java 17+ and Maven)');
-    return new OwnedBroker(await freePort(), await freePort(), advertisedPort, ownFolder(mkdtempSync(join(tmpdir(), 'chaos-kafka-'))));
+    const port = await freePort();
+    return new OwnedBroker(port, await freePort(), advertisedPort ?? port, ownFolder(mkdtempSync(join(tmpdir(), 'chaos-kafka-'))));
+  }
+
+  /** What clients connect to: the advertised address. */
+  get brokers(): string {
+    return `127.0.0.1:${this.advertisedPort}`;
   }
 
   get pid(): number | undefined {

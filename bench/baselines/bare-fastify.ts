@@ -1,7 +1,7 @@
 // Starts and stops B3 (bare-fastify-server.ts) as a child process, as the bridge runs.
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { freePort } from '../stack.ts';
+import { freePort } from '../../chaos/processes.ts';
 
 const SERVER = fileURLToPath(new URL('./bare-fastify-server.ts', import.meta.url));
 

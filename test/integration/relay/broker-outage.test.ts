@@ -1,17 +1,17 @@
 // With Kafka down, ingest keeps accepting; readiness names Kafka; when the broker returns, everything flows,
 // in order per subject, and readiness recovers without restarting the service.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OwnedBroker } from '../../../chaos/owned-broker.ts';
 import { startBridge, type TestBridge } from '../../support/bridge.ts';
 import { waitForDelivery } from '../../support/db.ts';
 import { OM_ZSM, syntheticBsn, validAdvice } from '../../support/fixtures.ts';
 import { readTopic } from '../../support/kafka-consumer.ts';
-import { PrivateBroker } from '../../support/private-broker.ts';
 
-let broker: PrivateBroker;
+let broker: OwnedBroker;
 let bridge: TestBridge;
 
 beforeAll(async () => {
-  broker = await PrivateBroker.create();
+  broker = await OwnedBroker.create();
   await broker.start();
   bridge = await startBridge({ env: { KAFKA_BROKERS: broker.brokers } });
 });
