@@ -14,7 +14,7 @@ import { withTransaction } from '../store/transaction.ts';
 import { enrichPrepared } from './enrich.ts';
 import type { RecordKind } from './kinds/kind.ts';
 import {
-  linkPrepared, prepareRecord, recordRefusal, unavailableOr, type IngestInput, type IngestResult, type PipelineDeps, type PreparedRecord,
+  linkPrepared, prepareRecord, recordRefusal, settleInsert, unavailableOr, type IngestInput, type IngestResult, type PipelineDeps, type PreparedRecord,
 } from './pipeline.ts';
 
 export type BatchOutcome = { index: number; result: IngestResult } | { index: number; refused: BridgeError };
@@ -83,12 +83,5 @@ export async function persistBatch(client: Queryable, prepared: readonly Prepare
   // Last: the log's chains stay locked until commit.
   const endedAt = new Date();
   await appendProcessingLogMany(client, fresh.map((p) => ({ chainKey: p.log.chainKey, entries: p.log.entries.map((e) => ({ ...e, endedAt })) })));
-  return prepared.map((p, i) => {
-    const o = outcomes[i]!;
-    if (o.inserted) return { receipt: p.receipt, replayed: false };
-    if (!o.existing.contentHash.equals(p.row.contentHash)) {
-      return new BridgeError('BRIDGE_CONFLICT', `${p.kind.name} ${p.row.externalId} version ${p.row.version} was already accepted with different content; send a higher version`);
-    }
-    return { receipt: o.existing.receipt as IngestResult['receipt'], replayed: true };
-  });
+  return prepared.map((p, i) => settleInsert(p, outcomes[i]!));
 }

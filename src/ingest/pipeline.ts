@@ -27,7 +27,7 @@ import { insertDeliveries } from '../store/deliveries-repo.ts';
 import type { NewOutboxRow } from '../store/outbox-repo.ts';
 import { isDatabaseUnavailable, type Pool, type Queryable } from '../store/pool.ts';
 import { appendProcessingLog } from '../store/processing-log-repo.ts';
-import { insertRecord, type NewRecord } from '../store/records-repo.ts';
+import { insertRecord, type InsertOutcome, type NewRecord } from '../store/records-repo.ts';
 import { withTransaction } from '../store/transaction.ts';
 import { contentHash } from './canonical.ts';
 import { planLinks, type PendingLink } from '../feedback/link.ts';
@@ -162,14 +162,23 @@ function stepContext(deps: PipelineDeps, kind: string, input: IngestInput, trace
   return { traceId, actor: input.actor ?? 'unauthenticated', kind, processingActivity: deps.plan.processingActivity(kind), startedAt };
 }
 
+/** What a record's insert means for its sender: new, a replay (the stored receipt), or a conflict (same key,
+ * other content). One rule for a single record and for each record of a batch. */
+export function settleInsert(p: PreparedRecord, outcome: InsertOutcome): IngestResult | BridgeError {
+  if (outcome.inserted) return { receipt: p.receipt, replayed: false };
+  if (!outcome.existing.contentHash.equals(p.row.contentHash)) {
+    return new BridgeError('BRIDGE_CONFLICT', `${p.kind.name} ${p.row.externalId} version ${p.row.version} was already accepted with different content; send a higher version`);
+  }
+  return { receipt: outcome.existing.receipt as Receipt, replayed: true };
+}
+
 /** Writes a prepared record inside the caller's transaction: a replay returns the stored receipt, a conflict throws. */
 export async function persistPrepared(client: Queryable, p: PreparedRecord): Promise<IngestResult> {
   const outcome = await insertRecord(client, p.row);
   if (!outcome.inserted) {
-    if (!outcome.existing.contentHash.equals(p.row.contentHash)) {
-      throw new BridgeError('BRIDGE_CONFLICT', `${p.kind.name} ${p.row.externalId} version ${p.row.version} was already accepted with different content; send a higher version`);
-    }
-    return { receipt: outcome.existing.receipt as Receipt, replayed: true };
+    const settled = settleInsert(p, outcome);
+    if (settled instanceof BridgeError) throw settled;
+    return settled;
   }
   for (const link of p.links ?? []) await insertLink(client, p.row.id, link.to, link.relation);
   // The outbox rows, and who got the record (kept beyond the outbox's retention: the expiry job tells each of

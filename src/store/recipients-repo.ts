@@ -1,5 +1,5 @@
 // record_recipients: who received each record, on which topic, under which key. Written with the record's
-// outbox rows and kept after those are removed (OUTBOX_RETENTION_HOURS), so that later events about the record
+// outbox rows (store/deliveries-repo.ts) and kept after those are removed (OUTBOX_RETENTION_HOURS), so that later events about the record
 // (an advice expiring) reach exactly the recipients that got it.
 import type { Queryable } from './pool.ts';
 
@@ -9,15 +9,6 @@ export interface Recipient {
   topic: string;
   /** The subject's pseudonym this recipient already has as the message key. */
   messageKey: string;
-}
-
-export async function insertRecipients(client: Queryable, rows: Recipient[]): Promise<void> {
-  if (rows.length === 0) return;
-  await client.query(
-    /* sql */ `INSERT INTO record_recipients (record_id, recipient, topic, message_key)
-     SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[]) ON CONFLICT DO NOTHING`,
-    [rows.map((r) => r.recordId), rows.map((r) => r.recipient), rows.map((r) => r.topic), rows.map((r) => r.messageKey)],
-  );
 }
 
 export interface ExpiryNotice extends Recipient {
