@@ -1,32 +1,17 @@
 // Request bodies: the example advice with today's dates, a fresh advice id per request and one of a few
 // thousand synthetic subjects (BSNs 9999xxxxx that pass the eleven-test: never a real person's).
-import { readFileSync } from 'node:fs';
-import { addYears, todayInAmsterdam } from '../src/ingest/dates.ts';
 import { isValidBsn } from '../src/privacy/bsn.ts';
+import { validAdvice } from '../test/support/fixtures.ts';
 
 type Json = Record<string, unknown>;
-const EXAMPLE = JSON.parse(readFileSync(new URL('../schemas/examples/advice.valid.json', import.meta.url), 'utf8')) as Json;
 
+// The same numbers, in the same order, as the tests' syntheticBsn(0..4999), listed in one pass (syntheticBsn
+// scans from the start on every call).
 const SUBJECTS: string[] = [];
 for (let c = 999_900_000; c <= 999_999_999 && SUBJECTS.length < 5_000; c++) if (isValidBsn(String(c))) SUBJECTS.push(String(c));
 
-function daysFromToday(days: number): string {
-  const d = new Date(`${todayInAmsterdam()}T12:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
-}
-
-const TEMPLATE = ((): Json => {
-  const a = structuredClone(EXAMPLE) as Json & { domesticViolence: { incidents: Json[] } };
-  const adviceDate = daysFromToday(-3);
-  a['adviceDate'] = adviceDate;
-  a['validUntil'] = addYears(adviceDate, 1) > daysFromToday(180) ? daysFromToday(180) : addYears(adviceDate, 1);
-  a.domesticViolence.incidents = [
-    { date: daysFromToday(-120), kind: 'psychisch-geweld', subjectRole: 'pleger' },
-    { date: daysFromToday(-5), kind: 'fysiek-geweld', subjectRole: 'pleger', summary: 'Melding politie na ruzie thuis.' },
-  ];
-  return a;
-})();
+// The tests' valid advice (today's dates, an incident history), made once: only the id and subject vary.
+const TEMPLATE = validAdvice();
 
 let counter = 0;
 
