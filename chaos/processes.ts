@@ -2,6 +2,7 @@
 // signal or the process's exit) ends them all, even when a scenario fails half-way.
 import type { ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 
 const children = new Set<ChildProcess>();
 const folders = new Set<string>();
@@ -68,8 +69,8 @@ export function killEverything(): void {
   folders.clear();
 }
 
+/** A port the kernel just had free on 127.0.0.1 (for owned services, replicas and the bench's servers). */
 export async function freePort(): Promise<number> {
-  const { createServer } = await import('node:net');
   return new Promise((resolve, reject) => {
     const s = createServer();
     s.once('error', reject);
