@@ -1,6 +1,7 @@
 // The outbox relay, as small steps: hold slots -> claim -> send -> mark -> wait. It runs on one dedicated
-// connection that holds the slots' advisory locks, so a replica that loses its connection loses its slots
-// and its open claim in the same instant, and another replica takes over. Live replicas share the slots evenly
+// connection that holds the slots' advisory locks; only the holder of a slot reads or marks its rows, so claims
+// need no row locks and no transaction (decision 0092). A replica that loses its connection loses its slots in
+// the same instant, and another replica takes over, sending again what was sent but not yet marked. Live replicas share the slots evenly
 // (decision 0080): a replica above its share gives slots back between batches, one below takes free ones.
 import { describeKafkaError, isRetriableKafkaError } from '../kafka/errors.ts';
 import type { DeliveryProducer, OutgoingMessage } from '../kafka/producer.ts';
@@ -47,6 +48,7 @@ export function createRelay(producer: DeliveryProducer, metrics: Metrics, logger
   let wake: (() => void) | undefined;
   let lastSlotScan = 0;
   let backoffMs = 0;
+  let notified = false; // a NOTIFY arrived since the last claim began: do not sleep, claim again
 
   async function openSession(): Promise<SessionClient> {
     if (client) return client;
@@ -55,8 +57,14 @@ export function createRelay(producer: DeliveryProducer, metrics: Metrics, logger
     c.on('end', () => {
       if (client === c) dropSession();
     });
-    c.on('notification', () => wake?.());
+    c.on('notification', () => {
+      notified = true;
+      wake?.();
+    });
     await c.connect();
+    // A mark lost in a database crash only means a resend (at least once, same ce_id), so the relay's own writes
+    // need not wait for the WAL flush; an ingest's commit still does (its 202 promises the record is stored).
+    await c.query('SET synchronous_commit = off');
     await c.query(`LISTEN ${OUTBOX_CHANNEL}`);
     await joinRelays(c);
     client = c;
@@ -78,7 +86,7 @@ export function createRelay(producer: DeliveryProducer, metrics: Metrics, logger
     lastSlotScan = Date.now();
     const share = Math.min(wanted.length, fairShare(SLOT_COUNT, await countRelays(c)));
     if (owned.size > share) {
-      // Between batches: every claim of these slots is committed, so the next holder starts from the oldest
+      // Between batches: every batch of these slots is marked, so the next holder starts from the oldest
       // pending row, after everything this replica sent. Order per subject holds across the hand-over.
       const giveBack = [...owned].sort((a, b) => b - a).slice(0, owned.size - share);
       await c.query(/* sql */ `SELECT pg_advisory_unlock($2, s) FROM unnest($1::int[]) AS s`, [giveBack, SLOT_LOCK_NAMESPACE]);
@@ -97,37 +105,43 @@ export function createRelay(producer: DeliveryProducer, metrics: Metrics, logger
     metrics.relayOwnedSlots.set(owned.size);
   }
 
-  /** One claim-send-mark round; returns how many messages were delivered. */
-  async function relayOnce(c: SessionClient): Promise<number> {
+  /** Claims, sends and marks until nothing is pending (or a slot re-check is due); returns how many messages
+   * were delivered. Sends go one after another, each only after the broker acknowledged the one before, so the
+   * order per subject is that of a strictly sequential relay; what overlaps is the database: while batch k is on
+   * its way to the broker, one statement marks batch k-1 delivered and claims batch k+1 (leaving out k-1 and k). */
+  async function relayRounds(c: SessionClient): Promise<number> {
     if (owned.size === 0) return 0;
-    await c.query('BEGIN');
-    try {
-      const claimed = await claimPending(c, [...owned], options.batchSize);
-      const batch = withinBytes(claimed);
-      if (batch.length === 0) {
-        await c.query('COMMIT');
-        return 0;
-      }
+    notified = false;
+    let batch = withinBytes(await claimPending(c, [...owned], options.batchSize));
+    // Sent and acknowledged, not yet marked. Should the session fail before they are, whoever holds their slot
+    // next sends them again: at least once, with the same ce_id.
+    let acked: string[] = [];
+    let delivered = 0;
+    while (batch.length > 0) {
       const ids = batch.map((r) => r.id);
       const started = process.hrtime.bigint();
-      try {
-        await producer.send(batch.map(toMessage), options.sendTimeoutMs);
-      } catch (err) {
-        const retriable = isRetriableKafkaError(err);
+      const sending = producer.send(batch.map(toMessage), options.sendTimeoutMs);
+      // Before a slot re-check or a stop, claim nothing more: slots change hands only with every batch marked.
+      const last = stopping || Date.now() - lastSlotScan >= SLOT_RESCAN_MS;
+      const claiming = last
+        ? markDelivered(c, acked).then((): ClaimedRow[] => [])
+        : claimPending(c, [...owned], options.batchSize, { exclude: [...acked, ...ids], delivered: acked });
+      const [sent, next] = await Promise.allSettled([sending, claiming]);
+      if (next.status === 'rejected') throw next.reason; // a database error: reconnect, the rows stay pending
+      if (sent.status === 'rejected') {
+        const retriable = isRetriableKafkaError(sent.reason);
         metrics.relayFailures.inc({ reason: retriable ? 'retriable' : 'fatal' });
-        await markFailed(c, ids, describeKafkaError(err));
-        await c.query('COMMIT');
-        throw new RelaySendError(err, retriable);
+        await markFailed(c, ids, describeKafkaError(sent.reason));
+        throw new RelaySendError(sent.reason, retriable);
       }
       metrics.relayLatency.observe(Number(process.hrtime.bigint() - started) / 1e9);
-      await markDelivered(c, ids);
-      await c.query('COMMIT');
       metrics.relaySent.inc(batch.length);
-      return batch.length;
-    } catch (err) {
-      if (!(err instanceof RelaySendError)) await c.query('ROLLBACK').catch(() => undefined);
-      throw err;
+      delivered += batch.length;
+      acked = ids;
+      batch = withinBytes(next.value);
     }
+    await markDelivered(c, acked);
+    return delivered;
   }
 
   async function loop(): Promise<void> {
@@ -135,7 +149,7 @@ export function createRelay(producer: DeliveryProducer, metrics: Metrics, logger
       try {
         const c = await openSession();
         await acquireSlots(c);
-        const sent = await relayOnce(c);
+        const sent = await relayRounds(c);
         backoffMs = 0;
         if (sent === 0) await waitForWake(options.pollIntervalMs);
       } catch (err) {
@@ -161,6 +175,8 @@ export function createRelay(producer: DeliveryProducer, metrics: Metrics, logger
       }
       // During a backoff only stop() may cut the wait short; a burst of new rows must not defeat the backoff.
       wake = ignoreNotifications ? () => (stopping ? done() : undefined) : done;
+      // A NOTIFY that came while the last claim was under way may be for rows that claim could not see yet.
+      if (!ignoreNotifications && notified) done();
     });
   }
 
