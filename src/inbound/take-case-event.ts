@@ -50,8 +50,8 @@ export async function takeCaseEvent(deps: TakeDeps, msg: InboundMessage): Promis
     return deps.quarantine === false ? { outcome: 'refused', error: err } : quarantine(deps, msg, raw, err.code, err.errors ?? []);
   }
   try {
-    const prepared = await linkPrepared(deps, caseEventKind, input, judged);
-    const result = await withTransaction(deps.pool, (client) => persistPrepared(client, prepared));
+    // As for REST: the links are read in the transaction that stores the event, on its connection.
+    const result = await withTransaction(deps.pool, async (client) => persistPrepared(client, await linkPrepared(deps, caseEventKind, input, judged, client)));
     if (result.replayed) {
       deps.metrics.recordsReplayed.inc({ kind: caseEventKind.name });
       return { outcome: 'duplicate', recordId: result.receipt.id };

@@ -4,11 +4,12 @@
 import type { Advice } from './kinds/advice.ts';
 import { mergeIncidentHistory, type IncidentSource } from '../quality/enrichment.ts';
 import type { PreparedRecord } from './pipeline.ts';
+import type { Queryable } from '../store/pool.ts';
 
-export async function enrichPrepared<T>(p: PreparedRecord<T>, incidents: IncidentSource): Promise<PreparedRecord<T>> {
+export async function enrichPrepared<T>(p: PreparedRecord<T>, incidents: IncidentSource, db?: Queryable): Promise<PreparedRecord<T>> {
   if (p.kind.name !== 'advice' || !(p.record as Advice).domesticViolence.flag) return p;
   const adviceId = (p.record as Advice).adviceId;
-  const found = await incidents.incidentsFor(p.row.subjectKey);
+  const found = await incidents.incidentsFor(p.row.subjectKey, db);
   const outbox = p.outbox.map((row) => {
     const envelope = JSON.parse(row.payload) as { record?: Partial<Advice> };
     const dv = envelope.record?.domesticViolence;

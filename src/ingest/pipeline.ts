@@ -23,16 +23,15 @@ import type { Severities } from '../quality/severity.ts';
 import { reportForView } from '../quality/view.ts';
 import { bridgeSource, cloudEventHeaders } from '../relay/cloudevents.ts';
 import { slotOf } from '../relay/slots.ts';
-import { insertDeliveries } from '../store/deliveries-repo.ts';
 import type { NewOutboxRow } from '../store/outbox-repo.ts';
-import { isDatabaseUnavailable, type Pool, type Queryable } from '../store/pool.ts';
-import { appendProcessingLog } from '../store/processing-log-repo.ts';
-import { insertRecord, type InsertOutcome, type NewRecord } from '../store/records-repo.ts';
+import { insertAccepted } from '../store/accepted-write.ts';
+import { isDatabaseUnavailable, type Pool, type PoolClient, type Queryable } from '../store/pool.ts';
+import { appendProcessingLog, chainEntries } from '../store/processing-log-repo.ts';
+import type { InsertOutcome, NewRecord } from '../store/records-repo.ts';
 import { withTransaction } from '../store/transaction.ts';
 import { contentHash } from './canonical.ts';
 import { planLinks, type PendingLink } from '../feedback/link.ts';
 import type { RegionDirectory } from '../routing/regions.ts';
-import { insertLink } from '../store/links-repo.ts';
 import { enrichPrepared } from './enrich.ts';
 import type { RecordKind } from './kinds/kind.ts';
 import { acceptedEntries, refusalEntry, type StepContext } from './log-entries.ts';
@@ -172,21 +171,18 @@ export function settleInsert(p: PreparedRecord, outcome: InsertOutcome): IngestR
   return { receipt: outcome.existing.receipt as Receipt, replayed: true };
 }
 
-/** Writes a prepared record inside the caller's transaction: a replay returns the stored receipt, a conflict throws. */
+/** Writes a prepared record inside the caller's transaction: a replay returns the stored receipt, a conflict throws.
+ * Two round trips: the chain's lock and head, then every row in one statement (src/store/accepted-write.ts). */
 export async function persistPrepared(client: Queryable, p: PreparedRecord): Promise<IngestResult> {
-  const outcome = await insertRecord(client, p.row);
+  // The step ends here; the chain stays locked until commit.
+  const endedAt = new Date();
+  const log = await chainEntries(client, p.log.entries.map((e) => ({ ...e, endedAt })), p.log.chainKey);
+  const outcome = await insertAccepted(client, { row: p.row, links: p.links ?? [], outbox: p.outbox, log });
   if (!outcome.inserted) {
     const settled = settleInsert(p, outcome);
     if (settled instanceof BridgeError) throw settled;
     return settled;
   }
-  for (const link of p.links ?? []) await insertLink(client, p.row.id, link.to, link.relation);
-  // The outbox rows, and who got the record (kept beyond the outbox's retention: the expiry job tells each of
-  // them, decision 0051), in one statement.
-  await insertDeliveries(client, p.outbox);
-  // Last: the log's chain stays locked until commit.
-  const endedAt = new Date();
-  await appendProcessingLog(client, p.log.entries.map((e) => ({ ...e, endedAt })), p.log.chainKey);
   return { receipt: p.receipt, replayed: false };
 }
 
@@ -218,15 +214,16 @@ export function unavailableOr(err: unknown, deps: PipelineDeps, kind: string): u
 }
 
 /** Finds what a prepared record answers, consults or decides on, and prepares it again when that adds a
- * recipient (a decision also goes to the Veiligheidshuis that gave the advice). Reads the database. */
-export async function linkPrepared<T>(deps: PipelineDeps, kind: RecordKind<T>, input: IngestInput, p: PreparedRecord<T>): Promise<PreparedRecord<T>> {
+ * recipient (a decision also goes to the Veiligheidshuis that gave the advice). Reads the database: on `db`
+ * (the ingest's own transaction) when given, else on a connection of the pool. */
+export async function linkPrepared<T>(deps: PipelineDeps, kind: RecordKind<T>, input: IngestInput, p: PreparedRecord<T>, db?: Queryable): Promise<PreparedRecord<T>> {
   if (!deps.regions) return p;
-  const client = await deps.pool.connect();
+  const client = db ?? await deps.pool.connect();
   let plan;
   try {
     plan = await planLinks(client, deps.regions, kind.name, p.record, p.row.subjectKey);
   } finally {
-    client.release();
+    if (!db) (client as PoolClient).release();
   }
   if (plan.links.length === 0) return p;
   const again = plan.alsoToRegions.length > 0 ? prepareRecord(deps, kind, { ...input, alsoToRegions: plan.alsoToRegions }) : p;
@@ -243,8 +240,11 @@ export async function ingest<T>(deps: PipelineDeps, kind: RecordKind<T>, input: 
     throw err;
   }
   try {
-    const prepared = await enrichPrepared(await linkPrepared(deps, kind, input, judged), deps.incidents ?? NO_INCIDENTS);
-    const result = await withTransaction(deps.pool, (client) => persistPrepared(client, prepared as PreparedRecord));
+    // One connection for the reads and the writes: links and incidents are read in the transaction that stores.
+    const { prepared, result } = await withTransaction(deps.pool, async (client) => {
+      const p = await enrichPrepared(await linkPrepared(deps, kind, input, judged, client), deps.incidents ?? NO_INCIDENTS, client);
+      return { prepared: p, result: await persistPrepared(client, p) };
+    });
     if (result.replayed) deps.metrics.recordsReplayed.inc({ kind: kind.name });
     else {
       deps.metrics.recordsAccepted.inc({ kind: kind.name });

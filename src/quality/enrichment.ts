@@ -2,6 +2,7 @@
 // case events about the same person, each entry marked with where it comes from. The case events arrive with
 // their own issue; until then the source finds nothing and the history is the advice's own.
 import type { Advice } from '../ingest/kinds/advice.ts';
+import type { Queryable } from '../store/pool.ts';
 
 export interface IncidentOrigin {
   /** 'gcos': the advice itself; 'zsm': a ZSM case event. */
@@ -29,7 +30,8 @@ export interface HistoryEntry extends Incident {
 /** Where the bridge looks up incidents it already holds about a person, by the internal pseudonym
  * (records.subject_key). Issue 6 (ZSM case events) provides the real one. */
 export interface IncidentSource {
-  incidentsFor(subjectKey: string): Promise<SourcedIncident[]>;
+  /** On `db` (the caller's transaction) when given. */
+  incidentsFor(subjectKey: string, db?: Queryable): Promise<SourcedIncident[]>;
 }
 
 export const NO_INCIDENTS: IncidentSource = { incidentsFor: async () => [] };

@@ -34,13 +34,14 @@ export async function findAdvice(client: Queryable, issuerOin: string, adviceId:
 
 /** The newest record of a kind about one subject in one ZSM case (the case number alone is not proof of identity). */
 export async function findByCase(client: Queryable, kind: string, caseReference: string, subjectKey: string, eventType?: string): Promise<FoundRecord | undefined> {
-  const { rows } = await client.query<FoundRow>(
-    /* sql */ `SELECT id, source, subject_key, body, received_at FROM records
+  const { rows } = await client.query<FoundRow>({
+    name: 'records-by-case',
+    text: /* sql */ `SELECT id, source, subject_key, body, received_at FROM records
      WHERE body ? 'zsmCaseReference' AND body ->> 'zsmCaseReference' = $1 AND subject_key = $2 AND kind = $3
        AND ($4::text IS NULL OR body ->> 'eventType' = $4)
      ORDER BY version DESC, received_at DESC LIMIT 1`,
-    [caseReference, subjectKey, kind, eventType ?? null],
-  );
+    values: [caseReference, subjectKey, kind, eventType ?? null],
+  });
   return found(rows[0]);
 }
 

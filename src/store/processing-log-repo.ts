@@ -16,14 +16,15 @@ const COLUMNS = [
  * Call it as late as possible in the transaction: the chain stays locked until commit. */
 export async function appendProcessingLog(client: Queryable, entries: readonly LogEntry[], chainKey: string): Promise<void> {
   if (entries.length === 0) return;
+  await insertRows(client, await chainEntries(client, entries, chainKey));
+}
+
+/** Locks the chain of `chainKey` for the caller's transaction and links the entries to its head: the rows to
+ * insert (with processingLogValues, e.g. in one statement with what they describe). */
+export async function chainEntries(client: Queryable, entries: readonly LogEntry[], chainKey: string): Promise<unknown[][]> {
   const chain = chainOf(chainKey);
-  await client.query('SELECT pg_advisory_xact_lock($1, $2)', [CHAIN_LOCK_NAMESPACE, chain]);
-  // A statement after the lock sees every entry committed by the lock's previous holder (read committed).
-  const { rows } = await client.query<{ chain_seq: string; hash: Buffer }>(
-    /* sql */ `SELECT chain_seq, hash FROM processing_log WHERE chain = $1 ORDER BY chain_seq DESC LIMIT 1`,
-    [chain],
-  );
-  await insertRows(client, chainRows(entries, chain, Number(rows[0]?.chain_seq ?? 0), rows[0]?.hash ?? GENESIS));
+  const head = (await lockHeads(client, [chain])).get(chain);
+  return chainRows(entries, chain, head?.seq ?? 0, head?.hash ?? GENESIS);
 }
 
 /** The entries of many records (a batch), each group on its own chain, in a few statements. Chains are locked in
@@ -36,17 +37,21 @@ export async function appendProcessingLogMany(client: Queryable, groups: readonl
   }
   const chains = [...byChain.keys()].sort((a, b) => a - b);
   if (chains.length === 0) return;
-  // A function scan yields the array's elements in order, so the locks are taken in ascending order.
-  await client.query('SELECT pg_advisory_xact_lock($1, c) FROM unnest($2::int[]) AS c', [CHAIN_LOCK_NAMESPACE, chains]);
-  // The head of each chain by its index, one chain at a time (a DISTINCT ON would read the whole index).
-  const { rows } = await client.query<{ chain: number; chain_seq: string | null; hash: Buffer | null }>(
-    /* sql */ `SELECT c.chain, h.chain_seq, h.hash FROM unnest($1::smallint[]) AS c(chain)
-     LEFT JOIN LATERAL (SELECT chain_seq, hash FROM processing_log p WHERE p.chain = c.chain ORDER BY chain_seq DESC LIMIT 1) h ON true`,
-    [chains],
-  );
-  const heads = new Map(rows.map((r) => [r.chain, r]));
-  const all = chains.flatMap((chain) => chainRows(byChain.get(chain)!, chain, Number(heads.get(chain)?.chain_seq ?? 0), heads.get(chain)?.hash ?? GENESIS));
+  const heads = await lockHeads(client, chains);
+  const all = chains.flatMap((chain) => chainRows(byChain.get(chain)!, chain, heads.get(chain)?.seq ?? 0, heads.get(chain)?.hash ?? GENESIS));
   await insertRows(client, all);
+}
+
+/** Locks the chains (in the order given) and reads each one's head after its lock: one round trip, through
+ * migration 092's function. A chain without entries has no head. */
+async function lockHeads(client: Queryable, chains: readonly number[]): Promise<Map<number, { seq: number; hash: Buffer }>> {
+  // A function scan yields the array's elements in order, so the locks are taken in that order.
+  const { rows } = await client.query<{ chain: number; chain_seq: string | null; hash: Buffer | null }>({
+    name: 'processing-log-lock-heads',
+    text: /* sql */ `SELECT c.chain, h.chain_seq, h.hash FROM unnest($2::smallint[]) AS c(chain), LATERAL processing_log_lock_head($1, c.chain) h`,
+    values: [CHAIN_LOCK_NAMESPACE, chains],
+  });
+  return new Map(rows.filter((r) => r.chain_seq !== null).map((r) => [r.chain, { seq: Number(r.chain_seq), hash: r.hash! }]));
 }
 
 /** Column values of entries appended to a chain after the given head, each linked to the one before. */
@@ -76,13 +81,21 @@ const ROWS_PER_INSERT = Math.floor(60_000 / COLUMNS.length);
 async function insertRows(client: Queryable, rows: readonly unknown[][]): Promise<void> {
   for (let start = 0; start < rows.length; start += ROWS_PER_INSERT) {
     const params: unknown[] = [];
-    const tuples = rows.slice(start, start + ROWS_PER_INSERT).map((values) => {
-      const tuple = `(${values.map((_, i) => `$${params.length + i + 1}`).join(', ')})`;
-      params.push(...values);
-      return tuple;
-    });
-    await client.query(/* sql */ `INSERT INTO processing_log (${COLUMNS.join(', ')}) VALUES ${tuples.join(', ')}`, params);
+    await client.query(/* sql */ `INSERT INTO processing_log ${processingLogValues(rows.slice(start, start + ROWS_PER_INSERT), params)}`, params);
   }
+}
+
+const TYPES = [
+  'uuid', 'smallint', 'bigint', 'text', 'text', 'text', 'text', 'text', 'bytea', 'bytea',
+  'uuid', 'text', 'text', 'text[]', 'text', 'text', 'text', 'timestamptz', 'timestamptz',
+  'jsonb', 'bytea', 'bytea',
+] as const;
+
+/** `(columns) SELECT * FROM (VALUES ...)` of rows from chainEntries, their parameters appended to `params`; typed,
+ * so that it can follow `INSERT INTO processing_log` also where a WHERE clause must decide whether they go in. */
+export function processingLogValues(rows: readonly unknown[][], params: unknown[], where = ''): string {
+  const tuples = rows.map((values) => `(${values.map((v, i) => (params.push(v), `$${params.length}::${TYPES[i]}`)).join(', ')})`);
+  return `(${COLUMNS.join(', ')}) SELECT * FROM (VALUES ${tuples.join(', ')}) AS v${where ? ` WHERE ${where}` : ''}`;
 }
 
 interface Row {

@@ -31,13 +31,18 @@ export async function insertRecord(client: Queryable, r: NewRecord): Promise<Ins
     [r.id, r.kind, r.source, r.externalId, r.version, r.contentHash, r.subjectKey, JSON.stringify(r.body), JSON.stringify(r.receipt), r.traceId, r.validUntil],
   );
   if (ins.rowCount === 1) return { inserted: true };
+  return { inserted: false, existing: await existingRecord(client, r) };
+}
+
+/** The stored record with this one's key, after an insert found the key taken. */
+export async function existingRecord(client: Queryable, r: NewRecord): Promise<{ id: string; contentHash: Buffer; receipt: unknown }> {
   const { rows } = await client.query<{ id: string; content_hash: Buffer; receipt: unknown }>(
     /* sql */ `SELECT id, content_hash, receipt FROM records WHERE kind = $1 AND source = $2 AND external_id = $3 AND version = $4`,
     [r.kind, r.source, r.externalId, r.version],
   );
   const row = rows[0];
   if (!row) throw new Error('record vanished between conflict and read'); // only a concurrent purge could do this
-  return { inserted: false, existing: { id: row.id, contentHash: row.content_hash, receipt: row.receipt } };
+  return { id: row.id, contentHash: row.content_hash, receipt: row.receipt };
 }
 
 export interface RecordState {

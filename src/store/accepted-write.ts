@@ -1,0 +1,52 @@
+// An accepted record and everything that goes with it, in ONE statement: the record, its links, its outbox rows,
+// its recipients, its processing-log entries and the NOTIFY that wakes the relay. Each round trip to PostgreSQL
+// costs a write to its socket and a wake-up of its backend; the bench's CPU profile showed them as the largest
+// cost of an ingest (docs/performance.md). Written one by one these were six round trips, now one.
+// Everything hangs on the record's insert: when its key is taken (a replay, or a conflict), `rec` is empty and no
+// other row goes in; the stored record is then read, as insertRecord does.
+import type { PendingLink } from '../feedback/link.ts';
+import { OUTBOX_CHANNEL, type NewOutboxRow } from './outbox-repo.ts';
+import type { Queryable } from './pool.ts';
+import { processingLogValues } from './processing-log-repo.ts';
+import { existingRecord, type InsertOutcome, type NewRecord } from './records-repo.ts';
+
+export interface AcceptedRows {
+  row: NewRecord;
+  links: readonly PendingLink[];
+  outbox: readonly NewOutboxRow[];
+  /** Processing-log rows from chainEntries (the chain is locked already). */
+  log: readonly unknown[][];
+}
+
+const OUTBOX_TYPES = ['uuid', 'text', 'text', 'text', 'text', 'smallint', 'jsonb', 'text'] as const; // event_id .. payload
+
+export async function insertAccepted(client: Queryable, a: AcceptedRows): Promise<InsertOutcome> {
+  const r = a.row;
+  const params: unknown[] = [
+    r.id, r.kind, r.source, r.externalId, r.version, r.contentHash, r.subjectKey, JSON.stringify(r.body), JSON.stringify(r.receipt), r.traceId, r.validUntil,
+    OUTBOX_CHANNEL, a.links.map((l) => l.to), a.links.map((l) => l.relation),
+    a.outbox.map((o) => o.recipient), a.outbox.map((o) => o.topic), a.outbox.map((o) => o.messageKey),
+  ];
+  const outboxTuples = a.outbox.map((o) => {
+    const values = [o.eventId, o.eventType, o.recipient, o.topic, o.messageKey, o.slot, JSON.stringify(o.headers), o.payload];
+    return `(${values.map((v, i) => (params.push(v), `$${params.length}::${OUTBOX_TYPES[i]}`)).join(', ')})`;
+  });
+  const statements = [
+    /* sql */ `rec AS (INSERT INTO records (id, kind, source, external_id, version, content_hash, subject_key, body, receipt, trace_id, valid_until)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (kind, source, external_id, version) DO NOTHING RETURNING id)`,
+    /* sql */ `lnk AS (INSERT INTO record_links (from_record, to_record, relation)
+       SELECT rec.id, l.to_record, l.relation FROM rec, unnest($13::uuid[], $14::text[]) AS l(to_record, relation) ON CONFLICT DO NOTHING)`,
+    /* sql */ `rcp AS (INSERT INTO record_recipients (record_id, recipient, topic, message_key)
+       SELECT rec.id, d.* FROM rec, unnest($15::text[], $16::text[], $17::text[]) AS d ON CONFLICT DO NOTHING)`,
+  ];
+  if (outboxTuples.length > 0) {
+    // In the order given (a nested loop over the one row of rec), so outbox ids follow the deliveries' order.
+    statements.push(/* sql */ `obx AS (INSERT INTO outbox (record_id, event_id, event_type, recipient, topic, message_key, slot, headers, payload)
+       SELECT rec.id, o.* FROM rec, (VALUES ${outboxTuples.join(', ')}) AS o)`);
+  }
+  if (a.log.length > 0) statements.push(`lg AS (INSERT INTO processing_log ${processingLogValues(a.log, params, 'EXISTS (SELECT 1 FROM rec)')})`);
+  // The NOTIFY is delivered at commit, and only when something was stored.
+  const { rows } = await client.query<{ id: string }>(`WITH ${statements.join(',\n')}\nSELECT rec.id, pg_notify($12, '') FROM rec`, params);
+  if (rows.length === 1) return { inserted: true };
+  return { inserted: false, existing: await existingRecord(client, r) };
+}
