@@ -19,15 +19,19 @@ export async function relayBackendOf(cluster: Cluster, replicaPid: number, timeo
   throw new Error(`no relay session of replica pid ${replicaPid}`);
 }
 
-/** Waits until the session has a claim open (a batch is being sent); false when none came in time. */
+/** Waits until the session has a batch in flight: it claimed (its last statement is the claim, decision 0092),
+ * has been waiting on the broker for 50 ms since, and its slots hold pending rows. A relay waiting for work has
+ * marked its last batch (its last statement is the mark) or found nothing pending. False when none came in time. */
 export async function waitUntilMidBatch(cluster: Cluster, backend: number, timeoutMs: number): Promise<boolean> {
   const started = Date.now();
   while (Date.now() - started < timeoutMs) {
-    const [row] = await cluster.query<{ state: string; slots: number }>(
-      /* sql */ `SELECT a.state, (SELECT count(*)::int FROM pg_locks l WHERE l.pid = a.pid AND l.locktype = 'advisory' AND l.classid = $2) AS slots
+    const [row] = await cluster.query<{ sending: boolean }>(
+      /* sql */ `SELECT a.state = 'idle' AND a.query LIKE 'WITH marked AS%' AND a.state_change < clock_timestamp() - interval '50 ms'
+              AND EXISTS (SELECT 1 FROM outbox o WHERE o.delivered_at IS NULL AND o.slot IN (
+                SELECT l.objid::int FROM pg_locks l WHERE l.pid = a.pid AND l.locktype = 'advisory' AND l.classid = $2 AND l.granted)) AS sending
        FROM pg_stat_activity a WHERE a.pid = $1`, [backend, SLOT_LOCKS],
     );
-    if (row && row.slots > 0 && row.state === 'idle in transaction') return true;
+    if (row?.sending) return true;
     await sleep(10);
   }
   return false;

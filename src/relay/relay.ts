@@ -65,6 +65,11 @@ export function createRelay(producer: DeliveryProducer, metrics: Metrics, logger
     // A mark lost in a database crash only means a resend (at least once, same ce_id), so the relay's own writes
     // need not wait for the WAL flush; an ingest's commit still does (its 202 promises the record is stored).
     await c.query('SET synchronous_commit = off');
+    // The claim must read outbox_pending_by_id in order (migration 093): an index scan marks the entries of rows
+    // it finds delivered dead as it passes them, a bitmap scan never does, and the planner, which does not know
+    // how many dead entries lie in front of the live ones, takes a bitmap scan and a sort. Measured under load:
+    // 6 to 20 ms per claim for 36 rows behind 10,000 dead entries, until autovacuum came by.
+    await c.query('SET enable_bitmapscan = off');
     await c.query(`LISTEN ${OUTBOX_CHANNEL}`);
     await joinRelays(c);
     client = c;
