@@ -22,7 +22,16 @@ export async function startConsumer(brokers: string, topic: string): Promise<E2e
   const consumer: Consumer = kafka.consumer({ groupId: `bench-${randomBytes(4).toString('hex')}`, maxWaitTimeInMs: 100 });
   const arrivals = new Map<string, Arrival>();
   await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: false });
+  // The bridge creates its topics in the background after it answers ready: wait for the topic to exist.
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await consumer.subscribe({ topic, fromBeginning: false });
+      break;
+    } catch (err) {
+      if ((err as { type?: string }).type !== 'UNKNOWN_TOPIC_OR_PARTITION' || attempt >= 60) throw err;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
   const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
   await consumer.run({
     eachMessage: async ({ message }) => {

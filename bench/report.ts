@@ -1,13 +1,16 @@
 // The printed report: per scenario the rate steps, saturation, relay drain, the baselines and their ratios.
-import type { KafkaBaseline } from './baselines/kafka.ts';
 import type { Capacity } from './capacity.ts';
 import type { HotFunction } from './profile-summary.ts';
 import type { ScenarioResult } from './scenario.ts';
 import { fmt, ratio } from './stats.ts';
 
 export interface Ratios {
+  /** Saturation of the ingest alone (relay held back) over B2: the target. */
   ingestOverB2: number;
   batchOverB2Multi: number;
+  /** The same with the relay sending on the same cores, which B2 does not do (no target). */
+  ingestRelayingOverB2: number;
+  batchRelayingOverB2Multi: number;
   relayOverB1: number;
   relayOverB1Platformatic: number;
   /** (HTTP p50 + 202-to-receipt p50) at half the sustainable rate, over (B2 commit p50 + B1 ack p50). */
@@ -18,7 +21,6 @@ export interface BenchResult {
   machine: { nproc: number; cpu: string; node: string; postgres: string; kafka: string };
   command: string;
   startedAt: string;
-  b1: KafkaBaseline[];
   b3: Capacity | undefined;
   scenarios: (ScenarioResult & { ratios: Ratios })[];
   profile: HotFunction[] | undefined;
@@ -26,12 +28,14 @@ export interface BenchResult {
 
 export const TARGETS = { ingestOverB2: 0.8, relayOverB1: 0.7, e2eOverhead: 2 };
 
-export function ratiosOf(s: ScenarioResult, b1: readonly KafkaBaseline[]): Ratios {
-  const [kjs, plt] = b1;
+export function ratiosOf(s: ScenarioResult): Ratios {
+  const [kjs, plt] = s.b1;
   const base = (s.b2.oneCaller.commit.p50 ?? NaN) + (kjs?.ack.p50 ?? NaN);
   return {
     ingestOverB2: ratio(s.single.recordsPerSecond, s.b2.single.recordsPerSecond),
     batchOverB2Multi: ratio(s.batch.recordsPerSecond, s.b2.multi.recordsPerSecond),
+    ingestRelayingOverB2: ratio(s.relaying?.single.recordsPerSecond ?? NaN, s.b2.single.recordsPerSecond),
+    batchRelayingOverB2Multi: ratio(s.relaying?.batch.recordsPerSecond ?? NaN, s.b2.multi.recordsPerSecond),
     relayOverB1: ratio(s.drain.messagesPerSecond, kjs?.messagesPerSecond ?? NaN),
     relayOverB1Platformatic: ratio(s.drain.messagesPerSecond, plt?.messagesPerSecond ?? NaN),
     e2eOverhead: s.half ? ratio(s.half.http.p50 + s.half.e2e.p50, base) : NaN,
@@ -44,7 +48,6 @@ export function formatReport(r: BenchResult): string {
   const out: string[] = [];
   const m = r.machine;
   out.push(`gcos-zsm-bridge bench, ${r.startedAt}`, `machine: ${m.nproc} CPUs (${m.cpu}); Node ${m.node}; ${m.postgres}; Kafka ${m.kafka}`, `command: ${r.command}`, '');
-  for (const b of r.b1) out.push(`B1 ${b.client}: ${fmt(b.messagesPerSecond, 0)} msg/s in batches; one message acked p50 ${fmt(b.ack.p50)} ms, p99 ${fmt(b.ack.p99)} ms`);
   if (r.b3) out.push(`B3 bare Fastify: ${fmt(r.b3.recordsPerSecond, 0)} req/s; latency p50 ${fmt(r.b3.latency.p50)} ms, p99 ${fmt(r.b3.latency.p99)} ms; ${fmt(r.b3.cpuPer1000, 2)} CPU s per 1,000`);
   for (const s of r.scenarios) {
     out.push('', `== scenario: ${s.name}${s.seedSeconds > 0.5 ? ` (seeded in ${fmt(s.seedSeconds, 0)} s)` : ''}; load average ${fmt(s.loadAverage[0], 1)} at start, ${fmt(s.loadAverage[1], 1)} at end ==`);
@@ -55,16 +58,22 @@ export function formatReport(r: BenchResult): string {
       out.push(`${label.padEnd(7)} ${fmt(st.acceptedPerSecond).padStart(10)}  ${`${fmt(st.http.p50)}/${fmt(st.http.p95)}/${fmt(st.http.p99)}`.padEnd(24)} ${errors.padStart(6)}  ${fmt(st.relayPerSecond, 0).padStart(11)}  ${`${fmt(st.e2e.p50)}/${fmt(st.e2e.p99)}${st.lost ? ` (${st.lost} not seen)` : ''}`.padEnd(28)} ${fmt(st.e2eFromMessage.p50).padStart(18)}  ${fmt(st.cpuPer1000, 2).padStart(8)}  ${fmt(st.peakMb, 0).padStart(7)}`);
     }
     out.push(`sustainable rate (all accepted, >= 95% of offered, p99 < 1 s): ${s.sustainableRate ?? 'none of the steps'}/s`);
-    out.push(`saturation, single advices: ${fmt(s.single.recordsPerSecond)} rec/s (p50 ${fmt(s.single.latency.p50)} ms, p99 ${fmt(s.single.latency.p99)} ms, errors ${s.single.errors}, ${fmt(s.single.cpuPer1000, 2)} CPU s/1k)`);
-    out.push(`saturation, batches:        ${fmt(s.batch.recordsPerSecond)} rec/s (request p50 ${fmt(s.batch.latency.p50)} ms, errors ${s.batch.errors}, ${fmt(s.batch.cpuPer1000, 2)} CPU s/1k)`);
+    const sat = (label: string, c: { single: Capacity; batch: Capacity }) => {
+      out.push(`saturation, single advices${label}: ${fmt(c.single.recordsPerSecond)} rec/s (p50 ${fmt(c.single.latency.p50)} ms, p99 ${fmt(c.single.latency.p99)} ms, errors ${c.single.errors}, ${fmt(c.single.cpuPer1000, 2)} CPU s/1k)`);
+      out.push(`saturation, batches${label}:        ${fmt(c.batch.recordsPerSecond)} rec/s (request p50 ${fmt(c.batch.latency.p50)} ms, errors ${c.batch.errors}, ${fmt(c.batch.cpuPer1000, 2)} CPU s/1k)`);
+    };
+    sat(', ingest alone', s);
+    if (s.relaying) sat(', relay running', s.relaying);
     out.push(`relay drain of a backlog:   ${fmt(s.drain.messagesPerSecond, 0)} msg/s (${fmt(s.drain.seconds)} s${s.drain.left ? `, ${s.drain.left} left` : ''})`);
     out.push(`B2 node-postgres, single:   ${fmt(s.b2.single.recordsPerSecond)} rec/s (commit p50 ${fmt(s.b2.single.commit.p50)} ms); one caller: commit p50 ${fmt(s.b2.oneCaller.commit.p50)} ms`);
+    for (const b of s.b1) out.push(`B1 ${b.client}: ${fmt(b.messagesPerSecond, 0)} msg/s in batches of 500; one message acked p50 ${fmt(b.ack.p50)} ms, p99 ${fmt(b.ack.p99)} ms`);
     out.push(`B2 node-postgres, multi-row: ${fmt(s.b2.multi.recordsPerSecond)} rec/s (commit p50 ${fmt(s.b2.multi.commit.p50)} ms)`);
     out.push(`peak memory of the bridge (VmHWM): ${fmt(s.peakMb, 0)} MB`);
     const q = s.ratios;
     out.push('ratios:');
-    out.push(`  ingest / B2                 ${fmt(q.ingestOverB2, 2)}  (target >= ${TARGETS.ingestOverB2}: ${met(q.ingestOverB2 >= TARGETS.ingestOverB2)})`);
+    out.push(`  ingest alone / B2           ${fmt(q.ingestOverB2, 2)}  (target >= ${TARGETS.ingestOverB2}: ${met(q.ingestOverB2 >= TARGETS.ingestOverB2)})`);
     out.push(`  batch ingest / B2 multi-row ${fmt(q.batchOverB2Multi, 2)}`);
+    if (s.relaying) out.push(`  with the relay running (B2 sends nothing): ingest / B2 ${fmt(q.ingestRelayingOverB2, 2)}, batch / B2 multi-row ${fmt(q.batchRelayingOverB2Multi, 2)}`);
     out.push(`  relay / B1 kafkajs          ${fmt(q.relayOverB1, 2)}  (target >= ${TARGETS.relayOverB1}: ${met(q.relayOverB1 >= TARGETS.relayOverB1)});  relay / B1 @platformatic/kafka ${fmt(q.relayOverB1Platformatic, 2)}`);
     out.push(`  e2e p50 / (B2 commit + B1 ack) at half rate ${fmt(q.e2eOverhead, 2)}  (target <= ${TARGETS.e2eOverhead}: ${met(q.e2eOverhead <= TARGETS.e2eOverhead)})`);
   }

@@ -8,8 +8,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { Kafka, logLevel } from 'kafkajs';
 import { startBareFastify } from './baselines/bare-fastify.ts';
-import { kafkaBaselines, type KafkaBaseline } from './baselines/kafka.ts';
-import { capacity, realMessages, type Capacity } from './capacity.ts';
+import { capacity, type Capacity } from './capacity.ts';
 import { parseOptions } from './options.ts';
 import { newestProfile, summariseProfile } from './profile-summary.ts';
 import { formatReport, ratiosOf, type BenchResult } from './report.ts';
@@ -54,15 +53,12 @@ async function main(): Promise<void> {
   const stack = await prepareStack(pgUrl, brokers());
   if (o.cpuProfileDir) mkdirSync(o.cpuProfileDir, { recursive: true });
   const machine = { nproc: availableParallelism(), cpu: cpus()[0]?.model ?? '?', node: process.version, postgres: await postgresVersion(pgUrl), kafka: '3.9 (scripts/kafka.sh, one KRaft node)' };
-  let b1: KafkaBaseline[] = [];
   let b3: Capacity | undefined;
   const names: ScenarioName[] = o.growth ? ['empty', 'million', 'backlog'] : ['empty'];
   const scenarios = [];
   try {
     for (const name of names) {
-      scenarios.push(await runScenario(stack, name, o, name !== 'empty' ? undefined : async ({ pool }) => {
-        log('B1: the same messages straight to Kafka (kafkajs, @platformatic/kafka)');
-        b1 = await kafkaBaselines(stack.brokers, await realMessages(pool, o.drain), 500, 200);
+      scenarios.push(await runScenario(stack, name, o, name !== 'empty' ? undefined : async () => {
         log('B3: bare Fastify');
         const bare = await startBareFastify();
         try {
@@ -79,7 +75,7 @@ async function main(): Promise<void> {
   const profileFile = o.cpuProfileDir ? newestProfile(o.cpuProfileDir) : undefined;
   const result: BenchResult = {
     machine, command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(), startedAt: new Date().toISOString(),
-    b1, b3, scenarios: scenarios.map((s) => ({ ...s, ratios: ratiosOf(s, b1) })), profile: profileFile ? summariseProfile(profileFile) : undefined,
+    b3, scenarios: scenarios.map((s) => ({ ...s, ratios: ratiosOf(s) })), profile: profileFile ? summariseProfile(profileFile) : undefined,
   };
   process.stdout.write(`${formatReport(result)}\n`);
   if (o.json) writeFileSync(o.json, JSON.stringify(result, null, 2));

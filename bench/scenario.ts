@@ -4,7 +4,8 @@ import { loadavg } from 'node:os';
 import pg from 'pg';
 import { topicName } from '../src/kafka/topics.ts';
 import { postgresBaseline, readTemplate, type PostgresBaseline } from './baselines/postgres.ts';
-import { capacity, catchUp, relayDrain, type Capacity } from './capacity.ts';
+import { kafkaBaselines, type KafkaBaseline } from './baselines/kafka.ts';
+import { capacity, catchUp, realMessages, relayDrain, type Capacity } from './capacity.ts';
 import { startConsumer } from './consumer.ts';
 import { seedBacklog, seedStoredRecords } from './growth.ts';
 import type { Target } from './http-load.ts';
@@ -22,8 +23,13 @@ export interface ScenarioResult {
   steps: StepResult[];
   sustainableRate: number | undefined;
   half: StepResult | undefined;
+  /** Saturation of the ingest alone (the relay held back, as while Kafka is away): the same work as B2. */
   single: Capacity;
   batch: Capacity;
+  /** The same with the relay sending everything at once on the same cores (empty and million scenarios). */
+  relaying: { single: Capacity; batch: Capacity } | undefined;
+  /** B1 on this scenario's messages, measured right after its relay figures. */
+  b1: KafkaBaseline[];
   drain: { messagesPerSecond: number; seconds: number; left: number };
   peakMb: number;
   /** The machine's 1-minute load average at the scenario's start and end: others' work shows here. */
@@ -83,29 +89,50 @@ export async function runScenario(stack: Stack, name: ScenarioName, o: Options, 
       log(`${name}: half the sustainable rate, ${halfRate}/s`);
       half = await rateStep({ target, pool, pid: bridge.pid, consumer, runId: stack.runId, rate: halfRate, seconds: o.stepSeconds });
     }
-    log(`${name}: saturation, ${o.callers} callers`);
-    const single = await capacity({ target, pid: bridge.pid, runId: stack.runId, callers: o.callers, seconds: o.capacitySeconds });
-    if (relay) await waitDrained(pool, 120_000);
-    log(`${name}: batches of ${o.batchSize}, ${o.batchCallers} callers`);
-    const batch = await capacity({ target: { ...target, path: '/v1/advice-batches' }, pid: bridge.pid, runId: stack.runId, callers: o.batchCallers, seconds: o.capacitySeconds, batchSize: o.batchSize });
+    const saturation = async (how: string) => {
+      log(`${name}: saturation${how}, ${o.callers} callers`);
+      const single = await capacity({ target, pid: bridge.pid, runId: stack.runId, callers: o.callers, seconds: o.capacitySeconds });
+      if (relay) await waitDrained(pool, 120_000);
+      log(`${name}: batches of ${o.batchSize}, ${o.batchCallers} callers${how}`);
+      const batch = await capacity({ target: { ...target, path: '/v1/advice-batches' }, pid: bridge.pid, runId: stack.runId, callers: o.batchCallers, seconds: o.capacitySeconds, batchSize: o.batchSize });
+      return { single, batch };
+    };
+    const restart = async (env: Record<string, string>) => {
+      peakMb = Math.max(peakMb, memoryMb(bridge.pid).peakMb);
+      await bridge.stop();
+      bridge = await startBridge(stack, db, { env });
+      target = { ...target, url: bridge.url };
+    };
+    let peakMb = 0;
+    let relaying: { single: Capacity; batch: Capacity } | undefined;
+    let ingestOnly: { single: Capacity; batch: Capacity };
     let drain;
     if (relay) {
+      relaying = await saturation(' with the relay running');
       await waitDrained(pool, 300_000);
       log(`${name}: relay draining ${o.drain} messages`);
       drain = await relayDrain(pool, o.drain);
+      // The ingest alone, as B2 measures the same rows alone: a bridge with its relay held back (as while Kafka
+      // is away), then the relay back on to send what piled up.
+      await restart({ RELAY_ENABLED: 'false' });
+      ingestOnly = await saturation(' (relay held back)');
+      await restart({});
+      await waitDrained(pool, 300_000);
     } else {
-      await bridge.stop();
+      ingestOnly = await saturation(' (relay off)');
       const backlog = await pending(pool);
-      log(`${name}: relay on again, catching up ${backlog} messages`);
       const since = (await pool.query<{ at: Date }>('SELECT clock_timestamp() AS at')).rows[0]!.at;
-      bridge = await startBridge(stack, db);
-      target = { ...target, url: bridge.url };
+      log(`${name}: relay on again, catching up ${backlog} messages`);
+      await restart({});
       drain = await catchUp(pool, since);
       log(`${name}: half the sustainable rate, ${halfRate}/s, after the catch-up`);
       half = await rateStep({ target, pool, pid: bridge.pid, consumer, runId: stack.runId, rate: halfRate, seconds: o.stepSeconds });
     }
+    log(`${name}: B1 (the same messages straight to Kafka: kafkajs, @platformatic/kafka)`);
+    const b1 = await kafkaBaselines(stack.brokers, await realMessages(pool, o.drain), 500, 200);
     await during?.({ bridge, pool, target });
-    return { name, seedSeconds, b2, steps, sustainableRate, half, single, batch, drain, peakMb: memoryMb(bridge.pid).peakMb, loadAverage: [loadAtStart, loadavg()[0]!] };
+    peakMb = Math.max(peakMb, memoryMb(bridge.pid).peakMb);
+    return { name, seedSeconds, b2, steps, sustainableRate, half, ...ingestOnly, relaying, b1, drain, peakMb, loadAverage: [loadAtStart, loadavg()[0]!] };
   } finally {
     await consumer.close().catch(() => undefined);
     await pool.end();
