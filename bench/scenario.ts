@@ -102,6 +102,8 @@ export async function runScenario(stack: Stack, name: ScenarioName, o: Options, 
       await bridge.stop();
       bridge = await startBridge(stack, db, { env });
       target = { ...target, url: bridge.url };
+      // A new process: warm it up (JIT, connections, prepared statements) as the first one was.
+      await capacity({ target, runId: stack.runId, callers: 2, seconds: o.warmupSeconds });
     };
     let peakMb = 0;
     let relaying: { single: Capacity; batch: Capacity } | undefined;
