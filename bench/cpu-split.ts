@@ -1,0 +1,78 @@
+// `npm run bench:cpu-split`: where the CPU goes per record, by process, at saturation: the bridge, PostgreSQL's
+// backends, the Kafka broker, and this load generator; for the bridge with and without its relay, and for B2.
+// The main bench reports the bridge's own CPU only; on two shared cores the database's share decides as much.
+// Backends that exit during a phase take their CPU time with them (B2's pool is closed at its end), so B2's
+// PostgreSQL figure is a lower bound.
+import { readdirSync, readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { postgresBaseline, readTemplate } from './baselines/postgres.ts';
+import { capacity } from './capacity.ts';
+import { dropDatabase, freshDatabase, prepareStack, startBridge } from './stack.ts';
+
+const TICKS_PER_SECOND = 100;
+
+/** CPU ticks of every process on the machine, summed by group. */
+function ticksByGroup(bridgePid: number): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+    } catch {
+      continue; // exited meanwhile
+    }
+    const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const pid = Number(d);
+    const group = pid === bridgePid ? 'bridge' : pid === process.pid ? 'load generator' : comm.startsWith('postgres') ? 'postgres' : comm === 'java' ? 'kafka' : 'other';
+    m.set(group, (m.get(group) ?? 0) + Number(f[11]) + Number(f[12]));
+  }
+  return m;
+}
+
+async function perRecord(bridgePid: number, run: () => Promise<number>): Promise<{ recordsPerSecond: number; ms: string }> {
+  const before = ticksByGroup(bridgePid);
+  const started = performance.now();
+  const records = await run();
+  const seconds = (performance.now() - started) / 1_000;
+  const after = ticksByGroup(bridgePid);
+  const ms = ['bridge', 'postgres', 'kafka', 'load generator', 'other']
+    .map((g) => `${g} ${((((after.get(g) ?? 0) - (before.get(g) ?? 0)) / TICKS_PER_SECOND) * 1_000 / Math.max(records, 1)).toFixed(2)}`)
+    .join(', ');
+  return { recordsPerSecond: records / seconds, ms };
+}
+
+const { values: v } = parseArgs({ options: { seconds: { type: 'string', default: '10' }, callers: { type: 'string', default: '10' } } });
+const seconds = Number(v.seconds);
+const callers = Number(v.callers);
+const stack = await prepareStack(process.env['BENCH_PG_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres', process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092');
+const db = await freshDatabase(stack, 'cpusplit');
+try {
+  for (const relay of [false, true]) {
+    const bridge = await startBridge(stack, db, { env: relay ? {} : { RELAY_ENABLED: 'false' } });
+    try {
+      const target = { url: bridge.url, path: '/v1/advices', token: stack.token };
+      await capacity({ target, runId: stack.runId, callers: 2, seconds: 3 }); // warm-up
+      const r = await perRecord(bridge.pid, async () => {
+        const c = await capacity({ target, runId: stack.runId, callers, seconds });
+        return Math.round(c.recordsPerSecond * seconds);
+      });
+      process.stdout.write(`bridge, relay ${relay ? 'running' : 'held back'}: ${r.recordsPerSecond.toFixed(0)} rec/s; CPU ms per record: ${r.ms}\n`);
+    } finally {
+      await bridge.stop();
+    }
+  }
+  const pool = new pg.Pool({ connectionString: db, max: 1 });
+  const template = await readTemplate(pool);
+  await pool.end();
+  const r = await perRecord(-1, async () => {
+    const b2 = await postgresBaseline(db, template, { callers, seconds, batchSize: 1 });
+    return Math.round(b2.recordsPerSecond * seconds);
+  });
+  process.stdout.write(`B2: ${r.recordsPerSecond.toFixed(0)} rec/s; CPU ms per record: ${r.ms} (postgres: a lower bound, see above)\n`);
+} finally {
+  await dropDatabase(stack, db);
+  stack.remove();
+}
