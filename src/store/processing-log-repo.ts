@@ -2,7 +2,7 @@
 // A chain's head is read under a transaction-level advisory lock on that chain: two writers on one chain take
 // turns, and the lock falls free at commit or rollback.
 import { randomUUID } from 'node:crypto';
-import { chainOf, commitment, entryHash, GENESIS, newSalt, type LogEntry, type StoredEntry } from '../processing-log/entry.ts';
+import { chainOf, commitment, entryHash, GENESIS, newSalts, type LogEntry, type StoredEntry } from '../processing-log/entry.ts';
 import type { Pool, Queryable } from './pool.ts';
 
 const CHAIN_LOCK_NAMESPACE = 7_361_004;
@@ -58,8 +58,9 @@ async function lockHeads(client: Queryable, chains: readonly number[]): Promise<
 function chainRows(entries: readonly LogEntry[], chain: number, headSeq: number, headHash: Buffer): unknown[][] {
   let seq = headSeq;
   let prevHash = headHash;
-  return entries.map((e) => {
-    const salt = e.subjectId ? newSalt() : null;
+  const salts = newSalts(entries.length);
+  return entries.map((e, i) => {
+    const salt = e.subjectId ? salts[i]! : null;
     const stored: Omit<StoredEntry, 'id' | 'hash'> = {
       ...e, entryId: randomUUID(), chain, chainSeq: ++seq, subjectSalt: salt,
       subjectCommitment: salt && e.subjectId ? commitment(salt, e.subjectId) : null, prevHash,
