@@ -95,6 +95,8 @@ export interface PreparedRecord<T = unknown> {
   record: T;
   row: NewRecord;
   outbox: NewOutboxRow[];
+  /** Each outbox row's view of the record (the payload's `record`), in the same order, for the enrichment. */
+  views: readonly unknown[];
   receipt: Receipt;
   /** Its processing-log entries and the chain they go to. */
   log: { chainKey: string; entries: LogEntry[] };
@@ -154,7 +156,7 @@ export function prepareRecord<T>(deps: PipelineDeps, kind: RecordKind<T>, input:
   };
   const step = stepContext(deps, kind.name, input, trace.traceId, now);
   const entries = acceptedEntries(step, { recordId: id, subjectId: deps.pseudonymiser.pseudonym(bsn, DOMAIN_PROCESSING_LOG), legalBasis, purpose, policyVersion, deliveries });
-  return { kind, record, row, outbox, receipt, log: { chainKey: subjectKey, entries } };
+  return { kind, record, row, outbox, views: deliveries.map((d) => d.view), receipt, log: { chainKey: subjectKey, entries } };
 }
 
 function stepContext(deps: PipelineDeps, kind: string, input: IngestInput, traceId: string, startedAt: Date): StepContext {
