@@ -27,6 +27,8 @@ export function createInboundConsumer(kafka: Kafka, deps: PipelineDeps, logger: 
   const log = logger.child({ component: 'inbound', topic: options.topic });
   let consumer: Consumer | undefined;
   let stopping = false;
+  let starting: Promise<void> | undefined;
+  let wakeStart: (() => void) | undefined;
 
   async function takeWithRetry(message: { value: Buffer | null; offset: string; headers?: Record<string, unknown> }, origin: string, heartbeat: () => Promise<void>) {
     const traceparent = message.headers?.['traceparent']?.toString();
@@ -71,23 +73,34 @@ export function createInboundConsumer(kafka: Kafka, deps: PipelineDeps, logger: 
 
   return {
     /** Keeps trying until the broker answers (the service starts whether or not Kafka is there). */
-    async start() {
+    start() {
       stopping = false;
-      for (let delay = 500; !stopping; delay = Math.min(delay * 2, 15_000)) {
-        try {
-          await run();
-          log.info('inbound consumer running');
-          return;
-        } catch (err) {
-          await consumer?.disconnect().catch(() => undefined);
-          consumer = undefined;
-          log.warn({ err: { message: (err as Error).message }, retryInMs: delay }, 'cannot consume the inbound topic yet');
-          await new Promise((r) => setTimeout(r, delay).unref());
+      starting = (async () => {
+        for (let delay = 500; !stopping; delay = Math.min(delay * 2, 15_000)) {
+          try {
+            await run();
+            log.info('inbound consumer running');
+            return;
+          } catch (err) {
+            await consumer?.disconnect().catch(() => undefined);
+            consumer = undefined;
+            log.warn({ err: { message: (err as Error).message }, retryInMs: delay }, 'cannot consume the inbound topic yet');
+            await new Promise<void>((r) => {
+              wakeStart = r;
+              setTimeout(r, delay).unref();
+            });
+            wakeStart = undefined;
+          }
         }
-      }
+      })();
+      return starting;
     },
     async stop() {
       stopping = true;
+      wakeStart?.();
+      // A start under way (connecting, joining the group) finishes first: kafkajs opens its sockets during connect
+      // and join, and a disconnect in the middle of that left two of them open after shutdown.
+      await starting?.catch(() => undefined);
       await consumer?.disconnect();
       consumer = undefined;
     },
