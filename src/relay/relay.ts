@@ -1,8 +1,9 @@
 // The outbox relay, as small steps: hold slots -> claim -> send -> mark -> wait. It runs on one dedicated
 // connection that holds the slots' advisory locks; only the holder of a slot reads or marks its rows, so claims
 // need no row locks and no transaction (decision 0092). A replica that loses its connection loses its slots in
-// the same instant, and another replica takes over, sending again what was sent but not yet marked. Live replicas share the slots evenly
-// (decision 0080): a replica above its share gives slots back between batches, one below takes free ones.
+// the same instant, and another replica takes over, sending again what was sent but not yet marked. Live
+// replicas share the slots evenly (decision 0080): a replica above its share gives slots back between batches,
+// one below takes free ones.
 import { describeKafkaError, isRetriableKafkaError } from '../kafka/errors.ts';
 import type { DeliveryProducer, OutgoingMessage } from '../kafka/producer.ts';
 import type { Logger } from '../logger.ts';

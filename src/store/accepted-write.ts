@@ -3,7 +3,8 @@
 // costs a write to its socket and a wake-up of its backend; the bench's CPU profile showed them as the largest
 // cost of an ingest (docs/performance.md). Written one by one these were six round trips, now one.
 // Everything hangs on the record's insert: when its key is taken (a replay, or a conflict), `rec` is empty and no
-// other row goes in; the stored record is then read, as insertRecord does.
+// other row goes in; the stored record is then read. ON CONFLICT DO NOTHING waits for a concurrent insert of the
+// same key to commit or roll back, so of two concurrent duplicates exactly one inserts and the other reads it.
 import type { PendingLink } from '../feedback/link.ts';
 import { OUTBOX_CHANNEL, type NewOutboxRow } from './outbox-repo.ts';
 import type { Queryable } from './pool.ts';

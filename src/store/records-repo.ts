@@ -21,19 +21,6 @@ export type InsertOutcome =
   | { inserted: true }
   | { inserted: false; existing: { id: string; contentHash: Buffer; receipt: unknown } };
 
-export async function insertRecord(client: Queryable, r: NewRecord): Promise<InsertOutcome> {
-  // ON CONFLICT DO NOTHING waits for a concurrent insert of the same key to commit or roll back, so of two
-  // concurrent duplicates exactly one inserts and the other sees the winner below.
-  const ins = await client.query(
-    /* sql */ `INSERT INTO records (id, kind, source, external_id, version, content_hash, subject_key, body, receipt, trace_id, valid_until)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-     ON CONFLICT (kind, source, external_id, version) DO NOTHING`,
-    [r.id, r.kind, r.source, r.externalId, r.version, r.contentHash, r.subjectKey, JSON.stringify(r.body), JSON.stringify(r.receipt), r.traceId, r.validUntil],
-  );
-  if (ins.rowCount === 1) return { inserted: true };
-  return { inserted: false, existing: await existingRecord(client, r) };
-}
-
 /** The stored record with this one's key, after an insert found the key taken. */
 export async function existingRecord(client: Queryable, r: NewRecord): Promise<{ id: string; contentHash: Buffer; receipt: unknown }> {
   const { rows } = await client.query<{ id: string; content_hash: Buffer; receipt: unknown }>(
