@@ -3,43 +3,40 @@
 // The main bench reports the bridge's own CPU only; on two shared cores the database's share decides as much.
 // Backends that exit during a phase take their CPU time with them (B2's pool is closed at its end), so B2's
 // PostgreSQL figure is a lower bound.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { postgresBaseline, readTemplate } from './baselines/postgres.ts';
 import { capacity } from './capacity.ts';
+import { processStat } from './proc.ts';
 import { dropDatabase, freshDatabase, prepareStack, startBridge } from './stack.ts';
 
-const TICKS_PER_SECOND = 100;
-
-/** CPU ticks of every process on the machine, summed by group. */
-function ticksByGroup(bridgePid: number): Map<string, number> {
+/** CPU seconds of every process on the machine, summed by group. */
+function cpuByGroup(bridgePid: number): Map<string, number> {
   const m = new Map<string, number>();
   for (const d of readdirSync('/proc')) {
     if (!/^\d+$/.test(d)) continue;
-    let stat: string;
+    const pid = Number(d);
+    let stat;
     try {
-      stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+      stat = processStat(pid);
     } catch {
       continue; // exited meanwhile
     }
-    const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const pid = Number(d);
-    const group = pid === bridgePid ? 'bridge' : pid === process.pid ? 'load generator' : comm.startsWith('postgres') ? 'postgres' : comm === 'java' ? 'kafka' : 'other';
-    m.set(group, (m.get(group) ?? 0) + Number(f[11]) + Number(f[12]));
+    const group = pid === bridgePid ? 'bridge' : pid === process.pid ? 'load generator' : stat.comm.startsWith('postgres') ? 'postgres' : stat.comm === 'java' ? 'kafka' : 'other';
+    m.set(group, (m.get(group) ?? 0) + stat.cpuSeconds);
   }
   return m;
 }
 
 async function perRecord(bridgePid: number, run: () => Promise<number>): Promise<{ recordsPerSecond: number; ms: string }> {
-  const before = ticksByGroup(bridgePid);
+  const before = cpuByGroup(bridgePid);
   const started = performance.now();
   const records = await run();
   const seconds = (performance.now() - started) / 1_000;
-  const after = ticksByGroup(bridgePid);
+  const after = cpuByGroup(bridgePid);
   const ms = ['bridge', 'postgres', 'kafka', 'load generator', 'other']
-    .map((g) => `${g} ${((((after.get(g) ?? 0) - (before.get(g) ?? 0)) / TICKS_PER_SECOND) * 1_000 / Math.max(records, 1)).toFixed(2)}`)
+    .map((g) => `${g} ${((((after.get(g) ?? 0) - (before.get(g) ?? 0)) * 1_000) / Math.max(records, 1)).toFixed(2)}`)
     .join(', ');
   return { recordsPerSecond: records / seconds, ms };
 }

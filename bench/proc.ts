@@ -4,10 +4,16 @@ import { readFileSync } from 'node:fs';
 const TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
 export function cpuSeconds(pid: number): number {
+  return processStat(pid).cpuSeconds;
+}
+
+/** The command name and CPU seconds of a process (throws when it is gone). */
+export function processStat(pid: number): { comm: string; cpuSeconds: number } {
   // The command name (field 2) may hold spaces; the fields after its closing parenthesis are fixed.
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND; // utime, stime (fields 14 and 15)
+  const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+  return { comm, cpuSeconds: (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND }; // utime, stime (fields 14 and 15)
 }
 
 export function memoryMb(pid: number): { peakMb: number; rssMb: number } {
