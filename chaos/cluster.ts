@@ -73,6 +73,8 @@ export class Cluster {
       DATABASE_URL: this.databaseUrl,
       KAFKA_BROKERS: this.brokers,
       KAFKA_TOPIC_PREFIX: this.topicPrefix,
+      // The replicas of this cluster share a group, as one deployment's do; other bridges on the broker do not.
+      INBOUND_GROUP_ID: `${this.topicPrefix}inbound`,
       KAFKA_TOPIC_PARTITIONS: '3',
       BRIDGE_OIN: '00000009999999999000',
       PSEUDONYM_KEY: 'chaos-only-pseudonym-secret-0123456789abcdef',

@@ -24,10 +24,15 @@ export async function freshDatabase(): Promise<string> {
 }
 
 export function testEnv(databaseUrlValue: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const prefix = `${inject('runId')}.${randomBytes(3).toString('hex')}.`;
   return {
     DATABASE_URL: databaseUrlValue,
     KAFKA_BROKERS: inject('kafkaBrokers'),
-    KAFKA_TOPIC_PREFIX: `${inject('runId')}.${randomBytes(3).toString('hex')}.`,
+    KAFKA_TOPIC_PREFIX: prefix,
+    // Each test bridge is a deployment of its own: with the default group every bridge on the broker (parallel test
+    // files, a bridge killed without leaving the group) joined one consumer group, and a rebalance could wait out a
+    // dead member's session while an inbound test waited 30 s for its messages.
+    INBOUND_GROUP_ID: `${prefix}inbound`,
     KAFKA_TOPIC_PARTITIONS: '3',
     BRIDGE_OIN: TEST_OIN,
     PSEUDONYM_KEY: 'test-only-pseudonym-secret-0123456789abcdef',
