@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { postgresBaseline, readTemplate } from './baselines/postgres.ts';
 import { capacity } from './capacity.ts';
+import { seedBacklog } from './growth.ts';
 import { processStat } from './proc.ts';
 import { dropDatabase, freshDatabase, prepareStack, startBridge } from './stack.ts';
 
@@ -41,12 +42,16 @@ async function perRecord(bridgePid: number, run: () => Promise<number>): Promise
   return { recordsPerSecond: records / seconds, ms };
 }
 
-const { values: v } = parseArgs({ options: { seconds: { type: 'string', default: '10' }, callers: { type: 'string', default: '10' } } });
+const { values: v } = parseArgs({ options: { seconds: { type: 'string', default: '10' }, callers: { type: 'string', default: '10' }, backlog: { type: 'string', default: '0' } } });
 const seconds = Number(v.seconds);
 const callers = Number(v.callers);
+const backlog = Number(v.backlog);
 const stack = await prepareStack(process.env['BENCH_PG_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres', process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092');
 const db = await freshDatabase(stack, 'cpusplit');
 try {
+  // --backlog N: undelivered outbox rows seeded first, as in the bench's backlog scenario (its relay is held back
+  // in the first phase only, so the second phase drains them while it runs).
+  if (backlog > 0) await seedBacklog(db, backlog, stack.topicPrefix);
   for (const relay of [false, true]) {
     const bridge = await startBridge(stack, db, { env: relay ? {} : { RELAY_ENABLED: 'false' } });
     try {

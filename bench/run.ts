@@ -29,8 +29,11 @@ async function postgresVersion(url: string): Promise<string> {
   const c = new pg.Client({ connectionString: url });
   await c.connect();
   try {
-    const { rows } = await c.query<{ v: string }>(`SELECT current_setting('server_version') AS v`);
-    return `PostgreSQL ${rows[0]?.v.split(' ')[0] ?? '?'}`;
+    const { rows } = await c.query<{ v: string; autovacuum: string }>(`SELECT current_setting('server_version') AS v, current_setting('autovacuum') AS autovacuum`);
+    // A server without autovacuum keeps the statistics and dead rows of the start of a run all the way through
+    // (this machine's is so configured): say so beside the figures, production servers run with it.
+    const r = rows[0];
+    return `PostgreSQL ${r?.v.split(' ')[0] ?? '?'}${r?.autovacuum === 'off' ? ' (autovacuum off)' : ''}`;
   } finally {
     await c.end();
   }

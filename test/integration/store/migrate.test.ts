@@ -2,6 +2,7 @@ import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { createLogger } from '../../../src/logger.ts';
@@ -10,12 +11,14 @@ import { createPool, type Pool } from '../../../src/store/pool.ts';
 import { adminQuery, databaseUrl } from '../../support/pg-admin.ts';
 
 let pool: Pool;
+let url: string;
 const logger = createLogger('silent');
 
 beforeAll(async () => {
   const name = `bridge_${inject('runId')}_m${randomBytes(3).toString('hex')}`;
   await adminQuery(inject('pgServerUrl'), `CREATE DATABASE ${name}`);
-  pool = createPool({ databaseUrl: databaseUrl(inject('pgServerUrl'), name) }, logger);
+  url = databaseUrl(inject('pgServerUrl'), name);
+  pool = createPool({ databaseUrl: url }, logger);
 });
 afterAll(async () => {
   await pool?.end();
@@ -35,6 +38,36 @@ describe('migrations', () => {
     await migrate(pool, logger);
     const { rows } = await pool.query<{ reloptions: string[] | null }>(`SELECT reloptions FROM pg_class WHERE oid = 'outbox'::regclass`);
     expect(rows[0]?.reloptions).toEqual(expect.arrayContaining(['autovacuum_vacuum_scale_factor=0', 'autovacuum_vacuum_threshold=5000']));
+  });
+
+  it('keep the chain-head read on the index whatever the statistics say (migration 094)', async () => {
+    await migrate(pool, logger);
+    const session = new pg.Client({ connectionString: url });
+    await session.connect();
+    try {
+      // Statistics of an empty log, and a session that plans the head read while the log is empty: plpgsql keeps
+      // that plan (generic after five calls) until the statistics change, which without an ANALYZE they do not.
+      await session.query('ANALYZE processing_log');
+      const head = () => session.query<{ chain_seq: string | null }>('SELECT chain_seq FROM processing_log_lock_head(7, 9::smallint)');
+      for (let i = 0; i < 8; i++) expect((await head()).rows[0]?.chain_seq).toBeNull();
+      await pool.query(/* sql */ `INSERT INTO processing_log (entry_id, chain, chain_seq, operation, status, trace_id, actor, legal_basis, purpose,
+          processing_activity, started_at, ended_at, detail, prev_hash, hash)
+        SELECT gen_random_uuid(), 9, g, 'received', 'ok', md5(g::text), 'client:test', 'nl.wgs.art-2.3', 'zsm-afdoeningsadvies', 'urn:test',
+          now(), now(), '{}'::jsonb, sha256(int4send(g - 1)), sha256(int4send(g))
+        FROM generate_series(1, 20000) g`);
+      // Scans of the log counted by this session (not yet flushed to the shared statistics, so read as a difference).
+      const scans = async () =>
+        (await session.query<{ seq_scan: string; idx_scan: string }>(`SELECT seq_scan, idx_scan FROM pg_stat_xact_user_tables WHERE relname = 'processing_log'`)).rows[0]!;
+      await session.query('BEGIN');
+      const before = await scans();
+      for (let i = 0; i < 3; i++) expect((await head()).rows[0]?.chain_seq).toBe('20000');
+      const after = await scans();
+      await session.query('COMMIT');
+      // Three index scans that stop at the head, no reading of the whole table.
+      expect({ seq: Number(after.seq_scan) - Number(before.seq_scan), idx: Number(after.idx_scan) - Number(before.idx_scan) }).toEqual({ seq: 0, idx: 3 });
+    } finally {
+      await session.end();
+    }
   });
 
   it('run safely from several replicas at once', async () => {
