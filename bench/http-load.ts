@@ -41,11 +41,15 @@ export function send(t: Target, body: string, due: number): Promise<Answer> {
   });
 }
 
-/** Offers `rate` requests per second for `seconds`; bodies are made before the clock starts. */
-export async function openLoop(t: Target, rate: number, seconds: number, makeBody: () => string): Promise<{ answers: Answer[]; startedAt: number }> {
+/**
+ * Offers `rate` requests per second for `seconds`; bodies are made before the clock starts. `lateMs`: how long
+ * after its due time each request actually left (the generator's own error, in every latency it reports).
+ */
+export async function openLoop(t: Target, rate: number, seconds: number, makeBody: () => string): Promise<{ answers: Answer[]; startedAt: number; lateMs: number[] }> {
   const total = Math.max(1, Math.round(rate * seconds));
   const bodies = Array.from({ length: total }, makeBody);
   const pending: Promise<Answer>[] = [];
+  const lateMs: number[] = [];
   const startedAt = performance.now();
   const interval = 1_000 / rate;
   let next = 0;
@@ -53,15 +57,22 @@ export async function openLoop(t: Target, rate: number, seconds: number, makeBod
     const tick = () => {
       const now = performance.now();
       while (next < total && startedAt + next * interval <= now) {
-        pending.push(send(t, bodies[next]!, startedAt + next * interval));
+        const due = startedAt + next * interval;
+        lateMs.push(performance.now() - due);
+        pending.push(send(t, bodies[next]!, due));
         next++;
       }
-      if (next >= total) resolve();
-      else setTimeout(tick, Math.max(0, Math.min(5, startedAt + next * interval - performance.now())));
+      if (next >= total) return resolve();
+      // Node's timers run on a millisecond clock and fire up to a millisecond or two late, and that lateness
+      // counted in every latency (about 0.7 ms of a 3 ms p50 at 40/s, measured). So sleep to within 2 ms of the
+      // next due time and poll from there with setImmediate, which still lets the answers in between.
+      const wait = startedAt + next * interval - performance.now();
+      if (wait > 2) setTimeout(tick, Math.min(5, wait - 2));
+      else setImmediate(tick);
     };
     tick();
   });
-  return { answers: await Promise.all(pending), startedAt };
+  return { answers: await Promise.all(pending), startedAt, lateMs };
 }
 
 /** `callers` loops for `seconds`, each waiting for its answer before the next request. */

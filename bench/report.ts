@@ -57,6 +57,8 @@ export function formatReport(r: BenchResult): string {
       const errors = Object.entries(st.errors).map(([k, v]) => `${k}x${v}`).join(',') || '0';
       out.push(`${label.padEnd(7)} ${fmt(st.acceptedPerSecond).padStart(10)}  ${`${fmt(st.http.p50)}/${fmt(st.http.p95)}/${fmt(st.http.p99)}`.padEnd(24)} ${errors.padStart(6)}  ${fmt(st.relayPerSecond, 0).padStart(11)}  ${`${fmt(st.e2e.p50)}/${fmt(st.e2e.p99)}${st.lost ? ` (${st.lost} not seen)` : ''}`.padEnd(28)} ${fmt(st.e2eFromMessage.p50).padStart(18)}  ${fmt(st.cpuPer1000, 2).padStart(8)}  ${fmt(st.peakMb, 0).padStart(7)}`);
     }
+    const late = Math.max(...[...s.steps, ...(s.half ? [s.half] : [])].map((st) => st.late.p99));
+    out.push(`load generator: requests left at most ${fmt(late, 2)} ms after they were due (p99 of the worst step; counted in http)`);
     out.push(`sustainable rate (all accepted, >= 95% of offered, p99 < 1 s): ${s.sustainableRate ?? 'none of the steps'}/s`);
     const sat = (label: string, c: { single: Capacity; batch: Capacity }) => {
       out.push(`saturation, single advices${label}: ${fmt(c.single.recordsPerSecond)} rec/s (p50 ${fmt(c.single.latency.p50)} ms, p99 ${fmt(c.single.latency.p99)} ms, errors ${c.single.errors}, ${fmt(c.single.cpuPer1000, 2)} CPU s/1k)`);

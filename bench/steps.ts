@@ -17,6 +17,8 @@ export interface StepResult {
   e2e: Spread;
   e2eFromMessage: Spread;
   lost: number;
+  /** How late requests left the generator (ms): its own error, included in `http`. */
+  late: Spread;
   cpuPer1000: number;
   peakMb: number;
 }
@@ -43,7 +45,7 @@ export async function rateStep(o: { target: Target; pool: pg.Pool; pid: number; 
   const relay = o.relay ?? true;
   const dbStart = (await o.pool.query<{ now: Date }>('SELECT clock_timestamp() AS now')).rows[0]!.now;
   const cpu0 = cpuSeconds(o.pid);
-  const { answers } = await openLoop(o.target, o.rate, o.seconds, () => adviceBody(o.runId));
+  const { answers, lateMs } = await openLoop(o.target, o.rate, o.seconds, () => adviceBody(o.runId));
   const accepted = answers.filter((a) => a.status === 202);
   const backlogAfter = await pending(o.pool);
   const errors: Record<string, number> = {};
@@ -74,6 +76,7 @@ export async function rateStep(o: { target: Target; pool: pg.Pool; pid: number; 
     e2e: spread(arrived.map((a) => a.fromReply)),
     e2eFromMessage: spread(arrived.map((a) => a.fromMessage)),
     lost: relay ? ids.length - arrived.length : 0,
+    late: spread(lateMs),
     cpuPer1000: accepted.length > 0 ? ((cpu1 - cpu0) / accepted.length) * 1_000 : NaN,
     peakMb: memoryMb(o.pid).peakMb,
   };
