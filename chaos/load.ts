@@ -24,6 +24,8 @@ export interface LoadCounts {
   staleKeepAlive: number;
   /** A request that reached a bridge and got no answer: cut off. */
   cutOff: number;
+  /** The cut-offs by error code, and whether the connection was a reused one ("reused:EPIPE"). */
+  cutOffCauses: Record<string, number>;
   timeouts: number;
 }
 
@@ -48,7 +50,7 @@ export interface LoadOptions {
 
 export class Load {
   readonly acks: Ack[] = [];
-  readonly counts: LoadCounts = { statuses: {}, withRetryAfter: 0, refused: 0, staleKeepAlive: 0, cutOff: 0, timeouts: 0 };
+  readonly counts: LoadCounts = { statuses: {}, withRetryAfter: 0, refused: 0, staleKeepAlive: 0, cutOff: 0, cutOffCauses: {}, timeouts: 0 };
   private stopping = false;
   private workers: Promise<void>[] = [];
   private readonly agent = new Agent({ keepAlive: true, maxSockets: 64 });
@@ -138,7 +140,11 @@ export class Load {
         if (err.message === 'client timeout') return resolve({ body: '' });
         if (err.code === 'ECONNREFUSED') this.counts.refused++;
         else if (req.reusedSocket && err.code === 'ECONNRESET') this.counts.staleKeepAlive++;
-        else this.counts.cutOff++;
+        else {
+          this.counts.cutOff++;
+          const cause = `${req.reusedSocket ? 'reused' : 'new'}:${err.code ?? err.message}`;
+          this.counts.cutOffCauses[cause] = (this.counts.cutOffCauses[cause] ?? 0) + 1;
+        }
         resolve({ body: '' });
       });
       req.end(body);

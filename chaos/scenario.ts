@@ -87,7 +87,7 @@ function summaryLine(name: string, r: CheckResult, l: LoadCounts, f: FaultReport
   const parts = [
     `scenario=${name}`, `acked=${r.acked}`, `messages=${r.expected}`, `lost=${r.lost + r.lostRecords}`, `duplicates=${r.duplicates}`,
     `foreign_duplicates=${r.foreignDuplicates}`, `inversions=${r.inversions}`, `http=[${statusSummary(l)}]`,
-    `cut_off=${l.cutOff}`, `refused=${l.refused}`, `stale_keepalive=${l.staleKeepAlive}`, `timeouts=${l.timeouts}`, `crashes=${crashes}`,
+    `cut_off=${l.cutOff}${l.cutOff ? `(${Object.entries(l.cutOffCauses).map(([c, n]) => `${c}x${n}`).join(',')})` : ''}`, `refused=${l.refused}`, `stale_keepalive=${l.staleKeepAlive}`, `timeouts=${l.timeouts}`, `crashes=${crashes}`,
   ];
   if (f.takeoverMs !== undefined) parts.push(`takeover_ms=${f.takeoverMs}`);
   if (f.midBatch !== undefined) parts.push(`mid_batch=${f.midBatch}`);
