@@ -49,7 +49,7 @@ async function app(fastify: FastifyInstance, { services: s }: AppOptions): Promi
 
   // Every route below declares its access; the hooks above enforce it.
   const pipeline = {
-    pool: s.pool, plan: s.plan, pseudonymiser: s.pseudonymiser, metrics: s.metrics, bridgeOin: c.bridgeOin, logger: s.logger,
+    pool: s.pool, plan: s.plan, pseudonymiser: s.pseudonymiser, metrics: s.metrics, bridgeOin: c.bridgeOin, logger: s.logger, stored: () => s.relay.nudge(),
     severities: c.qualitySeverities, incidents: s.incidents, regions: s.regions,
   };
   await healthRoutes(fastify, { pool: s.pool, admin: s.admin, readyMaxOutboxAgeSeconds: c.readyMaxOutboxAgeSeconds });

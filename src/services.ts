@@ -73,7 +73,7 @@ export function createServices(config: Config, logger: Logger): Services {
     incidents,
     scheduler: createScheduler(pool, createJobs(config, { plan, pseudonymiser }), metrics, logger, runner),
     regions,
-    inbound: createInboundConsumer(kafka, { pool, plan, pseudonymiser, metrics, bridgeOin: config.bridgeOin, logger, severities: config.qualitySeverities, incidents, regions }, logger, {
+    inbound: createInboundConsumer(kafka, { pool, plan, pseudonymiser, metrics, bridgeOin: config.bridgeOin, logger, severities: config.qualitySeverities, incidents, regions, stored: () => relay.nudge() }, logger, {
       topic: inboundTopic, groupId: config.inboundGroupId, deadLetterTopic,
     }),
     inboundTopic,

@@ -56,6 +56,7 @@ export async function takeCaseEvent(deps: TakeDeps, msg: InboundMessage): Promis
       deps.metrics.recordsReplayed.inc({ kind: caseEventKind.name });
       return { outcome: 'duplicate', recordId: result.receipt.id };
     }
+    deps.stored?.();
     deps.metrics.recordsAccepted.inc({ kind: caseEventKind.name });
     return { outcome: 'accepted', recordId: result.receipt.id };
   } catch (err) {

@@ -52,6 +52,7 @@ export async function ingestBatch<T>(deps: PipelineDeps, kind: RecordKind<T>, bo
     } catch (err) {
       throw unavailableOr(err, deps, kind.name);
     }
+    if (written.some((w) => !(w instanceof BridgeError) && !w.replayed)) deps.stored?.();
     for (const [i, w] of written.entries()) {
       const { index, p } = ready[i]!;
       if (w instanceof BridgeError) {

@@ -54,6 +54,9 @@ export interface PipelineDeps {
   incidents?: IncidentSource;
   /** The Zorg- en Veiligheidshuis regions: with them, records are linked to what they answer or decide. */
   regions?: RegionDirectory;
+  /** Called after a commit that stored new records: wakes this process's relay without waiting for the NOTIFY to
+   * come back from PostgreSQL (the NOTIFY still wakes the other replicas). */
+  stored?: () => void;
 }
 
 export interface IngestInput {
@@ -249,6 +252,7 @@ export async function ingest<T>(deps: PipelineDeps, kind: RecordKind<T>, input: 
     });
     if (result.replayed) deps.metrics.recordsReplayed.inc({ kind: kind.name });
     else {
+      deps.stored?.();
       deps.metrics.recordsAccepted.inc({ kind: kind.name });
       if (prepared.receipt.quality) countQuality(deps.metrics, prepared.receipt.source, prepared.receipt.quality);
     }

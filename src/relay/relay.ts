@@ -37,6 +37,8 @@ export interface Relay {
   /** Finishes the batch in hand, releases the slots and returns. */
   stop(): Promise<void>;
   ownedSlots(): number[];
+  /** Rows were just committed by this process: claim now, as on a NOTIFY (which arrives a little later). */
+  nudge(): void;
 }
 
 export function createRelay(producer: DeliveryProducer, metrics: Metrics, logger: Logger, options: RelayOptions): Relay {
@@ -206,6 +208,10 @@ export function createRelay(producer: DeliveryProducer, metrics: Metrics, logger
       }
     },
     ownedSlots: () => [...owned].sort((a, b) => a - b),
+    nudge() {
+      notified = true;
+      wake?.();
+    },
   };
 }
 

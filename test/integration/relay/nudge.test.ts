@@ -1,0 +1,96 @@
+// A relay is woken by the ingest of its own process (nudge) as well as by NOTIFY: rows committed without a NOTIFY
+// wait for the poll interval, and go out as soon as the relay is nudged.
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DeliveryProducer, OutgoingMessage } from '../../../src/kafka/producer.ts';
+import { createLogger } from '../../../src/logger.ts';
+import { createMetrics } from '../../../src/observability/metrics.ts';
+import { createRelay, type Relay } from '../../../src/relay/relay.ts';
+import { SLOT_COUNT } from '../../../src/relay/slots.ts';
+import { KINDS } from '../../../src/ingest/kinds/index.ts';
+import { ingest } from '../../../src/ingest/pipeline.ts';
+import { freshDatabase, startBridge, type TestBridge } from '../../support/bridge.ts';
+import { syntheticBsn, validAdvice } from '../../support/fixtures.ts';
+
+const sent: OutgoingMessage[] = [];
+const recording: DeliveryProducer = {
+  send: async (messages) => void sent.push(...messages),
+  close: async () => undefined,
+};
+let db: pg.Client;
+let relay: Relay;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function until(check: () => boolean, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check() && Date.now() < deadline) await sleep(20);
+  return check();
+}
+
+/** One record and one outbox row for it, committed without a NOTIFY. */
+async function pendingRow(n: number): Promise<string> {
+  const id = `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+  await db.query(
+    /* sql */ `INSERT INTO records (id, kind, source, external_id, version, content_hash, subject_key, body, receipt, trace_id, valid_until)
+     VALUES ($1, 'advice', '00000001823288444000', $2::text, 1, sha256(convert_to($2::text, 'UTF8')), 'k1.nudge', '{}', '{}', md5($2::text), current_date + 30)`,
+    [id, `NUDGE-${n}`],
+  );
+  await db.query(
+    /* sql */ `INSERT INTO outbox (record_id, event_id, event_type, recipient, topic, message_key, slot, headers, payload)
+     VALUES ($1, gen_random_uuid(), 'nl.justitieketen.zsm.advice.accepted', 'om-zsm', 'nudge.topic', 'k1.nudge', 3, '{}', $2)`,
+    [id, JSON.stringify({ n })],
+  );
+  return JSON.stringify({ n });
+}
+
+beforeAll(async () => {
+  const url = await freshDatabase();
+  db = new pg.Client({ connectionString: url });
+  await db.connect();
+  // A poll interval far longer than the test: only a NOTIFY or a nudge can wake this relay.
+  relay = createRelay(recording, createMetrics(), createLogger('warn'), { databaseUrl: url, batchSize: 10, sendTimeoutMs: 1_000, pollIntervalMs: 60_000, maxBackoffMs: 500 });
+  relay.start();
+  expect(await until(() => relay.ownedSlots().length === SLOT_COUNT, 10_000)).toBe(true);
+  await sleep(200); // its first (empty) round is over: it waits now
+});
+afterAll(async () => {
+  await relay?.stop();
+  await db?.end();
+});
+
+describe('relay nudge', () => {
+  it('leaves rows committed without a NOTIFY to the poll, and sends them at once when nudged', async () => {
+    const payload = await pendingRow(1);
+    await sleep(1_000);
+    expect(sent.map((m) => m.value)).not.toContain(payload);
+    relay.nudge();
+    expect(await until(() => sent.some((m) => m.value === payload), 2_000)).toBe(true);
+    // Marked delivered by the end of that round.
+    const delivered = async () => (await db.query<{ d: boolean }>(`SELECT delivered_at IS NOT NULL AS d FROM outbox WHERE payload = $1`, [payload])).rows[0]?.d;
+    const deadline = Date.now() + 2_000;
+    while (!(await delivered()) && Date.now() < deadline) await sleep(20);
+    expect(await delivered()).toBe(true);
+  });
+});
+
+describe('the ingest', () => {
+  let bridge: TestBridge;
+  beforeAll(async () => {
+    bridge = await startBridge({ relay: false });
+  });
+  afterAll(async () => {
+    await bridge?.close();
+  });
+
+  it('nudges its relay after storing a new record, not after a replay or a refusal', async () => {
+    const s = bridge.services;
+    let nudges = 0;
+    const deps = { pool: s.pool, plan: s.plan, pseudonymiser: s.pseudonymiser, metrics: s.metrics, bridgeOin: bridge.config.bridgeOin, stored: () => void nudges++ };
+    const body = validAdvice({ adviceId: 'NUDGE-1', bsn: syntheticBsn(71) });
+    expect((await ingest(deps, KINDS.advice, { body })).replayed).toBe(false);
+    expect(nudges).toBe(1);
+    expect((await ingest(deps, KINDS.advice, { body })).replayed).toBe(true);
+    await expect(ingest(deps, KINDS.advice, { body: { ...body, adviceId: '' } })).rejects.toThrow();
+    expect(nudges).toBe(1);
+  });
+});
