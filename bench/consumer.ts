@@ -2,6 +2,7 @@
 // id, the acceptance time the message carries (ce_time) and when it arrived.
 import { randomBytes } from 'node:crypto';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
+import '../src/kafka/request-queue-fix.ts'; // an idle kafkajs connection must not wake the load generator every millisecond
 
 export interface Arrival {
   recordId: string;

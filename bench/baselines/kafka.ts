@@ -3,6 +3,7 @@
 // the same settings, to see what the choice of client costs.
 import { Producer as PltProducer, ProduceAcks, stringSerializers } from '@platformatic/kafka';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
+import '../../src/kafka/request-queue-fix.ts'; // B1 runs kafkajs as the relay runs it
 import { spread, type Spread } from '../stats.ts';
 
 export interface Message {

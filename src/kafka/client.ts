@@ -2,6 +2,7 @@
 // so a later switch of client should touch this folder only.
 import { Kafka, logLevel, type LogEntry } from 'kafkajs';
 import type { Logger } from '../logger.ts';
+import './request-queue-fix.ts'; // before any connection is made: see there
 
 export interface KafkaSettings {
   kafkaBrokers: string[];
