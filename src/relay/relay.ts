@@ -53,6 +53,12 @@ export function createRelay(producer: DeliveryProducer, metrics: Metrics, logger
   let backoffMs = 0;
   let notified = false; // a NOTIFY arrived since the last claim began: do not sleep, claim again
 
+  /** New rows may be pending (a NOTIFY, or this process's own commit): claim now, or again after the claim under way. */
+  function claimSoon(): void {
+    notified = true;
+    wake?.();
+  }
+
   async function openSession(): Promise<SessionClient> {
     if (client) return client;
     const c = createSessionClient(options.databaseUrl, `gcos-zsm-bridge-relay${options.replicaId ? ` ${options.replicaId}` : ''}`.slice(0, 63));
@@ -60,10 +66,7 @@ export function createRelay(producer: DeliveryProducer, metrics: Metrics, logger
     c.on('end', () => {
       if (client === c) dropSession();
     });
-    c.on('notification', () => {
-      notified = true;
-      wake?.();
-    });
+    c.on('notification', claimSoon);
     await c.connect();
     // A mark lost in a database crash only means a resend (at least once, same ce_id), so the relay's own writes
     // need not wait for the WAL flush; an ingest's commit still does (its 202 promises the record is stored).
@@ -208,10 +211,7 @@ export function createRelay(producer: DeliveryProducer, metrics: Metrics, logger
       }
     },
     ownedSlots: () => [...owned].sort((a, b) => a - b),
-    nudge() {
-      notified = true;
-      wake?.();
-    },
+    nudge: claimSoon,
   };
 }
 

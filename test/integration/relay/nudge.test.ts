@@ -1,7 +1,7 @@
 // A relay is woken by the ingest of its own process (nudge) as well as by NOTIFY: rows committed without a NOTIFY
 // wait for the poll interval, and go out as soon as the relay is nudged.
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { DeliveryProducer, OutgoingMessage } from '../../../src/kafka/producer.ts';
 import { createLogger } from '../../../src/logger.ts';
 import { createMetrics } from '../../../src/observability/metrics.ts';
@@ -20,12 +20,6 @@ const recording: DeliveryProducer = {
 let db: pg.Client;
 let relay: Relay;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until(check: () => boolean, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check() && Date.now() < deadline) await sleep(20);
-  return check();
-}
 
 /** One record and one outbox row for it, committed without a NOTIFY. */
 async function pendingRow(n: number): Promise<string> {
@@ -50,7 +44,7 @@ beforeAll(async () => {
   // A poll interval far longer than the test: only a NOTIFY or a nudge can wake this relay.
   relay = createRelay(recording, createMetrics(), createLogger('warn'), { databaseUrl: url, batchSize: 10, sendTimeoutMs: 1_000, pollIntervalMs: 60_000, maxBackoffMs: 500 });
   relay.start();
-  expect(await until(() => relay.ownedSlots().length === SLOT_COUNT, 10_000)).toBe(true);
+  await vi.waitFor(() => expect(relay.ownedSlots()).toHaveLength(SLOT_COUNT), { timeout: 10_000 });
   await sleep(200); // its first (empty) round is over: it waits now
 });
 afterAll(async () => {
@@ -64,12 +58,10 @@ describe('relay nudge', () => {
     await sleep(1_000);
     expect(sent.map((m) => m.value)).not.toContain(payload);
     relay.nudge();
-    expect(await until(() => sent.some((m) => m.value === payload), 2_000)).toBe(true);
+    await expect.poll(() => sent.map((m) => m.value), { timeout: 2_000, interval: 20 }).toContain(payload);
     // Marked delivered by the end of that round.
     const delivered = async () => (await db.query<{ d: boolean }>(`SELECT delivered_at IS NOT NULL AS d FROM outbox WHERE payload = $1`, [payload])).rows[0]?.d;
-    const deadline = Date.now() + 2_000;
-    while (!(await delivered()) && Date.now() < deadline) await sleep(20);
-    expect(await delivered()).toBe(true);
+    await expect.poll(delivered, { timeout: 2_000, interval: 20 }).toBe(true);
   });
 });
 
