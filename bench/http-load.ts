@@ -64,7 +64,7 @@ export async function openLoop(t: Target, rate: number, seconds: number, makeBod
       }
       if (next >= total) return resolve();
       // Node's timers run on a millisecond clock and fire up to a millisecond or two late, and that lateness
-      // counted in every latency (about 0.7 ms of a 3 ms p50 at 40/s, measured). So sleep to within 2 ms of the
+      // counted in every latency (about 0.3 ms of a 3 ms p50 at 40/s, measured). So sleep to within 2 ms of the
       // next due time and poll from there with setImmediate, which still lets the answers in between.
       const wait = startedAt + next * interval - performance.now();
       if (wait > 2) setTimeout(tick, Math.min(5, wait - 2));
