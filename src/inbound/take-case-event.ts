@@ -11,7 +11,7 @@ import { bridgeSource, cloudEventHeaders } from '../relay/cloudevents.ts';
 import { slotOf } from '../relay/slots.ts';
 import { insertOutboxRows } from '../store/outbox-repo.ts';
 import { insertQuarantine } from '../store/quarantine-repo.ts';
-import { withTransaction } from '../store/transaction.ts';
+import { withStatements, withTransaction } from '../store/transaction.ts';
 
 export type InboundOutcome =
   | { outcome: 'accepted'; recordId: string }
@@ -51,7 +51,7 @@ export async function takeCaseEvent(deps: TakeDeps, msg: InboundMessage): Promis
   }
   try {
     // As for REST: the links are read in the transaction that stores the event, on its connection.
-    const result = await withTransaction(deps.pool, async (client) => persistPrepared(client, await linkPrepared(deps, caseEventKind, input, judged, client)));
+    const result = await withStatements(deps.pool, async (client) => persistPrepared(client, await linkPrepared(deps, caseEventKind, input, judged, client)));
     if (result.replayed) {
       deps.metrics.recordsReplayed.inc({ kind: caseEventKind.name });
       return { outcome: 'duplicate', recordId: result.receipt.id };

@@ -12,7 +12,6 @@ import { BridgeError } from '../errors.ts';
 import type { ExchangePlan } from '../exchange/plan.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
-import type { LogEntry } from '../processing-log/entry.ts';
 import { DOMAIN_INTERNAL, DOMAIN_PROCESSING_LOG, type Pseudonymiser } from '../privacy/pseudonym.ts';
 import type { QualityReport } from '../quality/criteria.ts';
 import { NO_INCIDENTS, type IncidentSource } from '../quality/enrichment.ts';
@@ -26,9 +25,10 @@ import { slotOf } from '../relay/slots.ts';
 import type { NewOutboxRow } from '../store/outbox-repo.ts';
 import { insertAccepted } from '../store/accepted-write.ts';
 import { isDatabaseUnavailable, type Pool, type PoolClient, type Queryable } from '../store/pool.ts';
-import { appendProcessingLog, chainEntries } from '../store/processing-log-repo.ts';
+import { appendProcessingLog, unchainedEntries } from '../store/processing-log-repo.ts';
+import { chainOf, type LogEntry } from '../processing-log/entry.ts';
 import type { InsertOutcome, NewRecord } from '../store/records-repo.ts';
-import { withTransaction } from '../store/transaction.ts';
+import { withStatements, withTransaction } from '../store/transaction.ts';
 import { contentHash } from './canonical.ts';
 import { planLinks, type PendingLink } from '../feedback/link.ts';
 import type { RegionDirectory } from '../routing/regions.ts';
@@ -176,13 +176,14 @@ export function settleInsert(p: PreparedRecord, outcome: InsertOutcome): IngestR
   return { receipt: outcome.existing.receipt as Receipt, replayed: true };
 }
 
-/** Writes a prepared record inside the caller's transaction: a replay returns the stored receipt, a conflict throws.
- * Two round trips: the chain's lock and head, then every row in one statement (src/store/accepted-write.ts). */
+/** Writes a prepared record in one statement (src/store/accepted-write.ts), which is a transaction of its own or
+ * part of the caller's: a replay returns the stored receipt, a conflict throws. */
 export async function persistPrepared(client: Queryable, p: PreparedRecord): Promise<IngestResult> {
   // The step ends here; the chain stays locked until commit.
   const endedAt = new Date();
-  const log = await chainEntries(client, p.log.entries.map((e) => ({ ...e, endedAt })), p.log.chainKey);
-  const outcome = await insertAccepted(client, { row: p.row, links: p.links ?? [], outbox: p.outbox, log });
+  const chain = chainOf(p.log.chainKey);
+  const entries = unchainedEntries(p.log.entries.map((e) => ({ ...e, endedAt })), chain);
+  const outcome = await insertAccepted(client, { row: p.row, links: p.links ?? [], outbox: p.outbox, log: { chain, entries } });
   if (!outcome.inserted) {
     const settled = settleInsert(p, outcome);
     if (settled instanceof BridgeError) throw settled;
@@ -245,8 +246,9 @@ export async function ingest<T>(deps: PipelineDeps, kind: RecordKind<T>, input: 
     throw err;
   }
   try {
-    // One connection for the reads and the writes: links and incidents are read in the transaction that stores.
-    const { prepared, result } = await withTransaction(deps.pool, async (client) => {
+    // One connection for the reads and the write, and no explicit transaction: the write is one statement, its
+    // own transaction (decision 0096); in read committed the reads before it see what they would see inside one.
+    const { prepared, result } = await withStatements(deps.pool, async (client) => {
       const p = await enrichPrepared(await linkPrepared(deps, kind, input, judged, client), deps.incidents ?? NO_INCIDENTS, client);
       return { prepared: p, result: await persistPrepared(client, p) };
     });

@@ -60,16 +60,38 @@ export function newSalts(count: number): Buffer[] {
 
 type Hashed = Omit<StoredEntry, 'id' | 'hash' | 'subjectId' | 'subjectSalt'>;
 
-/** sha-256(previous hash || canonical JSON of the entry). */
-export function entryHash(e: Hashed): Buffer {
+/** The canonical JSON of an entry is `before + chainSeq + after`: everything but its place in the chain is known
+ * before the chain's head is read, so the single-record write can let PostgreSQL finish the hashes under the
+ * chain's lock (migration 095) from these two parts, and every other writer and the verifier use them too. */
+export interface EntryBodyParts {
+  before: string;
+  after: string;
+}
+
+const SEQ_MARK = '"chainSeq":0,';
+
+export function entryBodyParts(e: Omit<Hashed, 'chainSeq' | 'prevHash'>): EntryBodyParts {
   const body = canonicalJson({
     v: 1,
-    entryId: e.entryId, chain: e.chain, chainSeq: e.chainSeq,
+    entryId: e.entryId, chain: e.chain, chainSeq: 0,
     operation: e.operation, status: e.status, traceId: e.traceId, actor: e.actor,
     subject: e.subjectCommitment ? e.subjectCommitment.toString('hex') : null,
     recordId: e.recordId, recordKind: e.recordKind, recipient: e.recipient, fields: e.fields,
     legalBasis: e.legalBasis, purpose: e.purpose, processingActivity: e.processingActivity,
     startedAt: e.startedAt.toISOString(), endedAt: e.endedAt.toISOString(), detail: e.detail,
   });
-  return createHash('sha256').update(e.prevHash).update(body).digest();
+  // Keys are sorted, so the top-level "chainSeq" comes right after "chain" and before "detail" (and any nested key
+  // of the same name); inside a string value its quotes would be escaped, so the first match is the member.
+  const at = body.indexOf(SEQ_MARK) + SEQ_MARK.length - 2;
+  return { before: body.slice(0, at), after: body.slice(at + 1) };
+}
+
+/** sha-256(previous hash || canonical JSON of the entry). */
+export function entryHash(e: Hashed): Buffer {
+  return chainHash(e.prevHash, e.chainSeq, entryBodyParts(e));
+}
+
+/** The hash of an entry at a place in its chain, from its body's parts (migration 095 computes the same). */
+export function chainHash(prevHash: Buffer, chainSeq: number, parts: EntryBodyParts): Buffer {
+  return createHash('sha256').update(prevHash).update(parts.before).update(String(chainSeq)).update(parts.after).digest();
 }

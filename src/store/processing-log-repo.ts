@@ -2,10 +2,11 @@
 // A chain's head is read under a transaction-level advisory lock on that chain: two writers on one chain take
 // turns, and the lock falls free at commit or rollback.
 import { randomUUID } from 'node:crypto';
-import { chainOf, commitment, entryHash, GENESIS, newSalts, type LogEntry, type StoredEntry } from '../processing-log/entry.ts';
+import { chainHash, chainOf, commitment, entryBodyParts, GENESIS, newSalts, type EntryBodyParts, type LogEntry, type StoredEntry } from '../processing-log/entry.ts';
 import type { Pool, Queryable } from './pool.ts';
 
-const CHAIN_LOCK_NAMESPACE = 7_361_004;
+/** The first key of the chains' advisory locks (the second is the chain). */
+export const CHAIN_LOCK_NAMESPACE = 7_361_004;
 const COLUMNS = [
   'entry_id', 'chain', 'chain_seq', 'operation', 'status', 'trace_id', 'actor', 'subject_id', 'subject_salt', 'subject_commitment',
   'record_id', 'record_kind', 'recipient', 'fields', 'legal_basis', 'purpose', 'processing_activity', 'started_at', 'ended_at',
@@ -54,25 +55,39 @@ async function lockHeads(client: Queryable, chains: readonly number[]): Promise<
   return new Map(rows.filter((r) => r.chain_seq !== null).map((r) => [r.chain, { seq: Number(r.chain_seq), hash: r.hash! }]));
 }
 
+/** An entry made ready for its chain: every column but its place and hashes (COLUMNS without chain_seq, prev_hash
+ * and hash, in that order), and its canonical JSON in the two parts around its place. */
+export interface UnchainedEntry {
+  values: unknown[];
+  parts: EntryBodyParts;
+}
+
+export function unchainedEntries(entries: readonly LogEntry[], chain: number): UnchainedEntry[] {
+  const salts = newSalts(entries.length);
+  return entries.map((e, i) => {
+    const salt = e.subjectId ? salts[i]! : null;
+    const entryId = randomUUID();
+    const subjectCommitment = salt && e.subjectId ? commitment(salt, e.subjectId) : null;
+    return {
+      values: [
+        entryId, chain, e.operation, e.status, e.traceId, e.actor, e.subjectId, salt, subjectCommitment,
+        e.recordId, e.recordKind, e.recipient, e.fields, e.legalBasis, e.purpose, e.processingActivity, e.startedAt, e.endedAt,
+        e.detail === null ? null : JSON.stringify(e.detail),
+      ],
+      parts: entryBodyParts({ ...e, entryId, chain, subjectCommitment }),
+    };
+  });
+}
+
 /** Column values of entries appended to a chain after the given head, each linked to the one before. */
 function chainRows(entries: readonly LogEntry[], chain: number, headSeq: number, headHash: Buffer): unknown[][] {
   let seq = headSeq;
   let prevHash = headHash;
-  const salts = newSalts(entries.length);
-  return entries.map((e, i) => {
-    const salt = e.subjectId ? salts[i]! : null;
-    const stored: Omit<StoredEntry, 'id' | 'hash'> = {
-      ...e, entryId: randomUUID(), chain, chainSeq: ++seq, subjectSalt: salt,
-      subjectCommitment: salt && e.subjectId ? commitment(salt, e.subjectId) : null, prevHash,
-    };
-    const hash = entryHash(stored);
-    const values = [
-      stored.entryId, chain, stored.chainSeq, e.operation, e.status, e.traceId, e.actor, e.subjectId, salt, stored.subjectCommitment,
-      e.recordId, e.recordKind, e.recipient, e.fields, e.legalBasis, e.purpose, e.processingActivity, e.startedAt, e.endedAt,
-      e.detail === null ? null : JSON.stringify(e.detail), prevHash, hash,
-    ];
+  return unchainedEntries(entries, chain).map(({ values, parts }) => {
+    const hash = chainHash(prevHash, ++seq, parts);
+    const row = [values[0], values[1], seq, ...values.slice(2), prevHash, hash];
     prevHash = hash;
-    return values;
+    return row;
   });
 }
 
@@ -156,4 +171,22 @@ export async function unlinkLookupsBefore(client: Queryable, cutoff: Date): Prom
     [cutoff],
   );
   return res.rowCount ?? 0;
+}
+
+const PLACED = new Set(['chain_seq', 'prev_hash', 'hash']);
+const UNCHAINED = COLUMNS.map((c, i) => ({ column: c, type: TYPES[i]! })).filter((c) => !PLACED.has(c.column));
+
+/** `(columns) SELECT …` of entries whose places and hashes PostgreSQL fills in (migration 095) after the head that
+ * the CTE `headCte` read with processing_log_lock_head, in the order given; their parameters appended to `params`.
+ * `alsoFrom` joins more rows in: with the record's `INSERT … RETURNING`, nothing is logged when nothing was stored. */
+export function chainedLogSelect(entries: readonly UnchainedEntry[], params: unknown[], headCte: string, alsoFrom: readonly string[] = []): string {
+  const p = (v: unknown, type: string) => (params.push(v), `$${params.length}::${type}`);
+  const before = entries.map((e) => p(e.parts.before, 'text'));
+  const after = entries.map((e) => p(e.parts.after, 'text'));
+  const tuples = entries.map((e, n) => `(${[`${n + 1}`, ...e.values.map((v, i) => p(v, UNCHAINED[i]!.type))].join(', ')})`);
+  const pick = COLUMNS.map((c) => (PLACED.has(c) ? `h.${c}` : `v.${c}`));
+  return `(${COLUMNS.join(', ')}) SELECT ${pick.join(', ')}
+     FROM ${[...alsoFrom, headCte].join(', ')},
+       processing_log_chain_hashes(${headCte}.chain_seq, ${headCte}.hash, ARRAY[${before.join(', ')}]::text[], ARRAY[${after.join(', ')}]::text[]) AS h
+       JOIN (VALUES ${tuples.join(', ')}) AS v(ord, ${UNCHAINED.map((c) => c.column).join(', ')}) ON v.ord = h.ord`;
 }

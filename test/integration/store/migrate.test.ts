@@ -1,11 +1,12 @@
 import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { createLogger } from '../../../src/logger.ts';
+import { chainHash, entryBodyParts, GENESIS } from '../../../src/processing-log/entry.ts';
 import { migrate, MIGRATIONS_DIR, readMigrations } from '../../../src/store/migrate.ts';
 import { createPool, type Pool } from '../../../src/store/pool.ts';
 import { adminQuery, databaseUrl } from '../../support/pg-admin.ts';
@@ -67,6 +68,29 @@ describe('migrations', () => {
       expect({ seq: Number(after.seq_scan) - Number(before.seq_scan), idx: Number(after.idx_scan) - Number(before.idx_scan) }).toEqual({ seq: 0, idx: 3 });
     } finally {
       await session.end();
+    }
+  });
+
+  it('hash log entries in PostgreSQL exactly as the bridge and the verifier do (migration 095)', async () => {
+    await migrate(pool, logger);
+    const entry = (n: number) => ({
+      entryId: randomUUID(), chain: 3, operation: 'disclosed' as const, status: 'ok' as const, traceId: 'f'.repeat(32),
+      actor: `client ${n} "quoted" Zoë`, subjectCommitment: null, recordId: randomUUID(), recordKind: 'advice', recipient: 'om',
+      fields: ['/adviceId'], legalBasis: 'b', purpose: 'p', processingActivity: 'a', startedAt: new Date(), endedAt: new Date(),
+      detail: { n, text: 'ß → ✓' },
+    });
+    const parts = [1, 2, 3].map((n) => entryBodyParts(entry(n)));
+    for (const head of [{ seq: null, hash: null }, { seq: 41, hash: randomBytes(32) }]) {
+      const { rows } = await pool.query<{ ord: number; chain_seq: string; prev_hash: Buffer; hash: Buffer }>(
+        'SELECT * FROM processing_log_chain_hashes($1, $2, $3, $4)', [head.seq, head.hash, parts.map((p) => p.before), parts.map((p) => p.after)]);
+      let seq = head.seq ?? 0;
+      let prev = head.hash ?? GENESIS;
+      expect(rows.map((r) => r.ord)).toEqual([1, 2, 3]);
+      for (const [i, row] of rows.entries()) {
+        const hash = chainHash(prev, ++seq, parts[i]!);
+        expect({ seq: Number(row.chain_seq), prev: row.prev_hash.toString('hex'), hash: row.hash.toString('hex') }).toEqual({ seq, prev: prev.toString('hex'), hash: hash.toString('hex') });
+        prev = hash;
+      }
     }
   });
 
