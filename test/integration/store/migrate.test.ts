@@ -84,7 +84,7 @@ describe('migrations', () => {
       const { rows } = await pool.query<{ ord: number; chain_seq: string; prev_hash: Buffer; hash: Buffer }>(
         'SELECT * FROM processing_log_chain_hashes($1, $2, $3, $4)', [head.seq, head.hash, parts.map((p) => p.before), parts.map((p) => p.after)]);
       let seq = head.seq ?? 0;
-      let prev = head.hash ?? GENESIS;
+      let prev: Buffer = head.hash ?? GENESIS;
       expect(rows.map((r) => r.ord)).toEqual([1, 2, 3]);
       for (const [i, row] of rows.entries()) {
         const hash = chainHash(prev, ++seq, parts[i]!);
