@@ -3,8 +3,9 @@
 // virtual machine the same code gives figures that drift by a tenth or more within an hour (docs/performance.md),
 // so two bench runs taken one after the other cannot show a change of a few percent; alternating request by
 // request (latency) and phase by phase (saturation) puts the drift on both sides alike.
-//   latency: one request at a time, every 25 ms, to each bridge in turn (each gets 20 a second), relay held back;
+//   latency: one request at a time, every 25 ms, to each bridge in turn (each gets 20 a second);
 //   saturation: 10 callers for --seconds against one bridge, then the other, four times, the order swapped each time.
+// The relay is held back (the ingest alone, as the ingest target is judged) unless --relay is given.
 // The other checkout needs its node_modules (a symlink to these does) and brings its own migrations.
 import { parseArgs } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -17,17 +18,17 @@ import { spread } from './stats.ts';
 
 const { values: v, positionals } = parseArgs({
   allowPositionals: true,
-  options: { seconds: { type: 'string', default: '30' }, 'capacity-seconds': { type: 'string', default: '8' }, rounds: { type: 'string', default: '4' } },
+  options: { seconds: { type: 'string', default: '30' }, 'capacity-seconds': { type: 'string', default: '8' }, rounds: { type: 'string', default: '4' }, relay: { type: 'boolean', default: false } },
 });
 if (positionals.length !== 1) {
-  process.stderr.write('usage: npm run bench:ab -- <path of another checkout> [--seconds 30] [--capacity-seconds 8] [--rounds 4]\n');
+  process.stderr.write('usage: npm run bench:ab -- <path of another checkout> [--seconds 30] [--capacity-seconds 8] [--rounds 4] [--relay]\n');
   process.exit(2);
 }
 const otherDir = resolve(positionals[0]!);
 const there = (await import(`${otherDir}/bench/stack.ts`)) as typeof here;
 const pgUrl = process.env['BENCH_PG_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const brokers = process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092';
-const env = { RELAY_ENABLED: 'false' }; // the ingest alone, as the ingest target is judged
+const env: Record<string, string> = v.relay ? {} : { RELAY_ENABLED: 'false' };
 
 interface Side { name: string; mod: typeof here; stack: here.Stack; db: string; bridge?: here.BridgeProcess; target?: Target }
 const sides: Side[] = [];
