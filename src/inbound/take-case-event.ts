@@ -50,7 +50,7 @@ export async function takeCaseEvent(deps: TakeDeps, msg: InboundMessage): Promis
     return deps.quarantine === false ? { outcome: 'refused', error: err } : quarantine(deps, msg, raw, err.code, err.errors ?? []);
   }
   try {
-    // As for REST: the links are read in the transaction that stores the event, on its connection.
+    // As for REST: the links are read on the connection that then stores the event in one statement (decision 0096).
     const result = await withStatements(deps.pool, async (client) => persistPrepared(client, await linkPrepared(deps, caseEventKind, input, judged, client)));
     if (result.replayed) {
       deps.metrics.recordsReplayed.inc({ kind: caseEventKind.name });

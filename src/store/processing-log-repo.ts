@@ -21,8 +21,8 @@ export async function appendProcessingLog(client: Queryable, entries: readonly L
 }
 
 /** Locks the chain of `chainKey` for the caller's transaction and links the entries to its head: the rows to
- * insert (with processingLogValues, e.g. in one statement with what they describe). */
-export async function chainEntries(client: Queryable, entries: readonly LogEntry[], chainKey: string): Promise<unknown[][]> {
+ * insert. (A single accepted record does this inside its one statement instead: chainedLogSelect.) */
+async function chainEntries(client: Queryable, entries: readonly LogEntry[], chainKey: string): Promise<unknown[][]> {
   const chain = chainOf(chainKey);
   const head = (await lockHeads(client, [chain])).get(chain);
   return chainRows(entries, chain, head?.seq ?? 0, head?.hash ?? GENESIS);
