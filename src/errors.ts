@@ -42,6 +42,7 @@ export const FIELD_CODES = {
   FIELD_DUPLICATE_ITEMS: 'has duplicate items',
   FIELD_INVALID: 'is invalid',
   FIELD_NUL_CHARACTER: 'holds a NUL character (U+0000), which cannot be stored',
+  FIELD_UNPAIRED_SURROGATE: 'holds an unpaired UTF-16 surrogate (U+D800 to U+DFFF on its own), which is not Unicode text and cannot be stored',
   BSN_ELEVEN_TEST: 'is not a valid BSN (fails the eleven-test)',
   DATE_IN_FUTURE: 'lies in the future',
   DATE_ORDER: 'lies before the date it must follow',

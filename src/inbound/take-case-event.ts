@@ -74,8 +74,11 @@ export async function quarantine(deps: TakeDeps, msg: InboundMessage, raw: Buffe
   const eventId = readEventId(raw);
   const now = (deps.now?.() ?? new Date()).toISOString();
   const ceId = randomUUID();
+  // As received, but for NUL bytes: PostgreSQL's text refuses them, and a message that cannot be quarantined would
+  // hold its partition for good. U+FFFD stands in for each, as the UTF-8 decoder already does for invalid bytes.
+  const rawText = raw.toString('utf8').replaceAll('\u0000', '\uFFFD');
   await withTransaction(deps.pool, async (client) => {
-    await insertQuarantine(client, { id, origin: msg.origin, eventId, rawValue: raw.toString('utf8'), reasonCode, reason });
+    await insertQuarantine(client, { id, origin: msg.origin, eventId, rawValue: rawText, reasonCode, reason });
     await insertOutboxRows(client, [{
       recordId: null, quarantineId: id, eventId: ceId, eventType: QUARANTINE_EVENT_TYPE, recipient: 'dead-letter', topic: deps.deadLetterTopic,
       // The quarantine id, never anything from the message: a malformed message's key could be a BSN.
@@ -86,7 +89,7 @@ export async function quarantine(deps: TakeDeps, msg: InboundMessage, raw: Buffe
         'x-quarantine-reason': reasonCode,
         'x-quarantine-origin': msg.origin,
       },
-      payload: raw.toString('utf8'),
+      payload: rawText,
     }]);
   });
   deps.metrics.inboundQuarantined.inc({ reason: reasonCode });

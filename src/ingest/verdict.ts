@@ -9,7 +9,7 @@ import { DEFAULT_LANGUAGE, type Language } from '../quality/language.ts';
 import { refusalErrors, renderReport } from '../quality/render.ts';
 import type { Severities } from '../quality/severity.ts';
 import { todayInAmsterdam } from './dates.ts';
-import { nulCharacters } from './text-check.ts';
+import { unstorableText } from './text-check.ts';
 import type { RecordKind } from './kinds/kind.ts';
 import { toFieldErrors, validatorFor } from './schemas.ts';
 
@@ -41,8 +41,8 @@ export function validateRecord<T>(kind: RecordKind<T>, body: unknown, now: Date,
   if (!validate(body)) {
     throw new BridgeError('BRIDGE_VALIDATION_FAILED', `The ${kind.name} does not match its schema`, { errors: toFieldErrors(validate.errors ?? []) });
   }
-  const nul = nulCharacters(body);
-  if (nul.length > 0) throw new BridgeError('BRIDGE_VALIDATION_FAILED', `The ${kind.name} holds text that cannot be stored`, { errors: nul });
+  const unstorable = unstorableText(body);
+  if (unstorable.length > 0) throw new BridgeError('BRIDGE_VALIDATION_FAILED', `The ${kind.name} holds text that cannot be stored`, { errors: unstorable });
   const record = body as T;
   const today = todayInAmsterdam(now);
   const errors = kind.check(record, today, now);

@@ -44,6 +44,8 @@ describe('the inbound topic of case events', () => {
     await produce(bridge.services.inboundTopic, [
       { key, value: JSON.stringify(first), headers: { traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' } },
       { key, value: '{"eventId": "broken' },
+      // A raw NUL byte: not JSON, and not storable as text either; it must not hold the partition.
+      { key, value: '{"eventId": "nul\u0000byte"}' },
       { key, value: JSON.stringify(unknownPlace) },
       { key, value: JSON.stringify(first) }, // the same event again (a producer's retry)
       { key, value: JSON.stringify(second) },
@@ -51,10 +53,12 @@ describe('the inbound topic of case events', () => {
 
     const records = await until(async () => (await bridge.services.pool.query<{ external_id: string }>(`SELECT external_id FROM records WHERE kind = 'case-event' ORDER BY received_at`)).rows, (r) => r.length >= 2);
     expect(records.map((r) => r.external_id)).toEqual([first['eventId'], second['eventId']]);
-    const q = await until(quarantined, (r) => r.length >= 2);
-    expect(q.map((r) => r.reason_code)).toEqual(['BRIDGE_MALFORMED_JSON', 'BRIDGE_POLICY_REFUSED']);
-    expect(q[1]!.reason.map((e) => e.code)).toEqual(['MUNICIPALITY_UNKNOWN']);
-    expect(q[1]!.event_id).toBe(unknownPlace['eventId']);
+    const q = await until(quarantined, (r) => r.length >= 3);
+    expect(q.map((r) => r.reason_code)).toEqual(['BRIDGE_MALFORMED_JSON', 'BRIDGE_MALFORMED_JSON', 'BRIDGE_POLICY_REFUSED']);
+    expect(q[2]!.reason.map((e) => e.code)).toEqual(['MUNICIPALITY_UNKNOWN']);
+    expect(q[2]!.event_id).toBe(unknownPlace['eventId']);
+    const kept = await bridge.services.pool.query<{ raw_value: string }>('SELECT raw_value FROM quarantine WHERE id = $1', [q[1]!.id]);
+    expect(kept.rows[0]!.raw_value).toBe('{"eventId": "nul\uFFFDbyte"}');
 
     expect(await waitForDelivery(bridge.services.pool)).toBe(0);
     // Rotterdam's Veiligheidshuis got each good event once.
@@ -64,22 +68,22 @@ describe('the inbound topic of case events', () => {
 
     // The dead-letter topic announces each quarantined message, its reason in a header, its key the quarantine id.
     // (Keyed by quarantine id, so they may sit on different partitions: compare by key, not by arrival.)
-    const dlt = await readTopic(bridge.services.deadLetterTopic, { count: 2, settleMs: 500 });
+    const dlt = await readTopic(bridge.services.deadLetterTopic, { count: 3, settleMs: 500 });
     const byKey = Object.fromEntries(dlt.map((m) => [m.key, m]));
     expect(Object.keys(byKey).sort()).toEqual(q.map((r) => r.id).sort());
-    expect(q.map((r) => byKey[r.id]!.headers['x-quarantine-reason'])).toEqual(['BRIDGE_MALFORMED_JSON', 'BRIDGE_POLICY_REFUSED']);
+    expect(q.map((r) => byKey[r.id]!.headers['x-quarantine-reason'])).toEqual(['BRIDGE_MALFORMED_JSON', 'BRIDGE_MALFORMED_JSON', 'BRIDGE_POLICY_REFUSED']);
     expect(byKey[q[0]!.id]!.value).toBe('{"eventId": "broken');
 
     const metrics = (await bridge.inject({ method: 'GET', url: '/metrics' }, 'ops')).body;
     expect(metrics).toContain('bridge_inbound_messages_total{outcome="accepted"} 2');
     expect(metrics).toContain('bridge_inbound_messages_total{outcome="duplicate"} 1');
-    expect(metrics).toContain('bridge_inbound_messages_total{outcome="quarantined"} 2');
+    expect(metrics).toContain('bridge_inbound_messages_total{outcome="quarantined"} 3');
     expect(metrics).toContain('bridge_case_events_unroutable_total{path="kafka"} 1');
 
     // Ops see the reasons, never the message.
     const list = await bridge.inject({ method: 'GET', url: '/v1/quarantine' }, 'ops');
     expect(list.statusCode).toBe(200);
-    expect(list.json<{ entries: { id: string; reasonCode: string }[] }>().entries.map((e) => e.reasonCode)).toEqual(['BRIDGE_MALFORMED_JSON', 'BRIDGE_POLICY_REFUSED']);
+    expect(list.json<{ entries: { id: string; reasonCode: string }[] }>().entries.map((e) => e.reasonCode)).toEqual(['BRIDGE_MALFORMED_JSON', 'BRIDGE_MALFORMED_JSON', 'BRIDGE_POLICY_REFUSED']);
     expect(list.body).not.toContain(syntheticBsn(112));
   });
 

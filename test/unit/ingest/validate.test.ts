@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { unstorableText } from '../../../src/ingest/text-check.ts';
 import { BridgeError, type FieldError } from '../../../src/errors.ts';
 import { KINDS } from '../../../src/ingest/kinds/index.ts';
 import { validateRecord } from '../../../src/ingest/pipeline.ts';
@@ -27,6 +28,18 @@ describe('advice validation', () => {
     a['goal'] = '\u0000';
     expect(verdict(a)).toMatchObject({ status: 400, code: 'BRIDGE_VALIDATION_FAILED' });
     expect(codesAt(verdict(a))).toEqual(['FIELD_NUL_CHARACTER /goal', 'FIELD_NUL_CHARACTER /subject/name/surname']);
+  });
+
+  it('refuses an unpaired UTF-16 surrogate in a value or a key, which jsonb refuses, and accepts a real pair (found by the fuzz campaign)', () => {
+    const a = validAdvice() as Record<string, unknown> & { subject: { name: Record<string, unknown> } };
+    a.subject.name['surname'] = 'Jan\ud800sen';
+    a['goal'] = 'low \udc00 first';
+    expect(codesAt(verdict(a))).toEqual(['FIELD_UNPAIRED_SURROGATE /goal', 'FIELD_UNPAIRED_SURROGATE /subject/name/surname']);
+    // A key: the schemas refuse unknown keys first, so the check is called on its own here.
+    expect(unstorableText({ notes: { 'a\ud83d': 'x', ok: '\ud83d\ude00' } }).map((e) => `${e.code} ${e.pointer}`)).toEqual(['FIELD_UNPAIRED_SURROGATE /notes/a\ud83d']);
+    const c = validAdvice() as Record<string, unknown> & { subject: { name: Record<string, unknown> } };
+    c.subject.name['surname'] = 'Jansen \ud83d\ude00';
+    expect(verdict(c)).toBe('accepted');
   });
 
   it('accepts the valid example (with its dates moved to today)', () => {
