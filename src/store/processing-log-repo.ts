@@ -107,11 +107,11 @@ const TYPES = [
   'jsonb', 'bytea', 'bytea',
 ] as const;
 
-/** `(columns) SELECT * FROM (VALUES ...)` of rows from chainEntries, their parameters appended to `params`; typed,
- * so that it can follow `INSERT INTO processing_log` also where a WHERE clause must decide whether they go in. */
-export function processingLogValues(rows: readonly unknown[][], params: unknown[], where = ''): string {
+/** `(columns) SELECT * FROM (VALUES ...)` of rows from chainEntries, their parameters appended to `params`, each
+ * cast to its column's type. */
+function processingLogValues(rows: readonly unknown[][], params: unknown[]): string {
   const tuples = rows.map((values) => `(${values.map((v, i) => (params.push(v), `$${params.length}::${TYPES[i]}`)).join(', ')})`);
-  return `(${COLUMNS.join(', ')}) SELECT * FROM (VALUES ${tuples.join(', ')}) AS v${where ? ` WHERE ${where}` : ''}`;
+  return `(${COLUMNS.join(', ')}) SELECT * FROM (VALUES ${tuples.join(', ')}) AS v`;
 }
 
 interface Row {
