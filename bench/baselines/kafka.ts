@@ -2,6 +2,7 @@
 // (idempotent, acks -1, one request in flight, batches awaited one after another), and @platformatic/kafka with
 // the same settings, to see what the choice of client costs.
 import { Producer as PltProducer, ProduceAcks, stringSerializers } from '@platformatic/kafka';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import '../../src/kafka/request-queue-fix.ts'; // B1 runs kafkajs as the relay runs it
 import { spread, type Spread } from '../stats.ts';
@@ -18,6 +19,14 @@ export interface KafkaBaseline {
   messagesPerSecond: number;
   /** One message sent and acknowledged, one after another (ms). */
   ack: Spread;
+  /** The same, one message every `intervalMs` (the pace of the end-to-end step it is set beside). */
+  pacedAck?: Spread;
+}
+
+/** One message every `intervalMs`, `samples` times: acknowledgements at the pace of a rate step. */
+export interface Paced {
+  intervalMs: number;
+  samples: number;
 }
 
 interface Sender {
@@ -52,7 +61,7 @@ async function platformaticSender(brokers: string): Promise<Sender> {
   };
 }
 
-async function measure(client: string, sender: Sender, messages: readonly Message[], batchSize: number, ackSamples: number): Promise<KafkaBaseline> {
+async function measure(client: string, sender: Sender, messages: readonly Message[], batchSize: number, ackSamples: number, paced?: Paced): Promise<KafkaBaseline> {
   try {
     await sender.send(messages.slice(0, 1)); // connection and producer id outside the clock
     const started = performance.now();
@@ -64,15 +73,27 @@ async function measure(client: string, sender: Sender, messages: readonly Messag
       await sender.send([messages[i % messages.length]!]);
       acks.push(performance.now() - t);
     }
-    return { client, messagesPerSecond: messages.length / seconds, ack: spread(acks) };
+    const result: KafkaBaseline = { client, messagesPerSecond: messages.length / seconds, ack: spread(acks) };
+    if (paced) {
+      const pacedAcks: number[] = [];
+      const start = performance.now();
+      for (let i = 1; i <= paced.samples; i++) {
+        await sleep(Math.max(0, start + i * paced.intervalMs - performance.now()));
+        const t = performance.now();
+        await sender.send([messages[i % messages.length]!]);
+        pacedAcks.push(performance.now() - t);
+      }
+      result.pacedAck = spread(pacedAcks);
+    }
+    return result;
   } finally {
     await sender.close();
   }
 }
 
-export async function kafkaBaselines(brokers: string, messages: readonly Message[], batchSize: number, ackSamples: number): Promise<KafkaBaseline[]> {
+export async function kafkaBaselines(brokers: string, messages: readonly Message[], batchSize: number, ackSamples: number, paced?: Paced): Promise<KafkaBaseline[]> {
   return [
-    await measure('kafkajs 2.2.4', await kafkajsSender(brokers), messages, batchSize, ackSamples),
-    await measure('@platformatic/kafka', await platformaticSender(brokers), messages, batchSize, ackSamples),
+    await measure('kafkajs 2.2.4', await kafkajsSender(brokers), messages, batchSize, ackSamples, paced),
+    await measure('@platformatic/kafka', await platformaticSender(brokers), messages, batchSize, ackSamples, paced),
   ];
 }

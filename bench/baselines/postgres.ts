@@ -4,6 +4,7 @@
 // transaction per record, as POST /v1/advices. Multi: one transaction per batch with multi-row statements, as
 // POST /v1/advice-batches. Outbox rows go to slot -1, which no relay owns, and are removed afterwards.
 import { createHash, randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { spread, type Spread } from '../stats.ts';
 
@@ -104,8 +105,10 @@ export interface PostgresBaseline {
   commit: Spread;
 }
 
-/** `callers` connections writing transactions of `batchSize` records back to back for `seconds`. */
-export async function postgresBaseline(databaseUrl: string, t: Template, opts: { callers: number; seconds: number; batchSize: number }): Promise<PostgresBaseline> {
+/** `callers` connections writing transactions of `batchSize` records for `seconds`: back to back, or with
+ * `intervalMs` one transaction per caller every so often (open loop: a late one is not made up for by waiting
+ * less than the interval after it, and the next is due on the original schedule). */
+export async function postgresBaseline(databaseUrl: string, t: Template, opts: { callers: number; seconds: number; batchSize: number; intervalMs?: number }): Promise<PostgresBaseline> {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: opts.callers });
   pool.on('error', () => undefined); // an idle connection cut when the scenario's database is dropped
   const latencies: number[] = [];
@@ -116,7 +119,8 @@ export async function postgresBaseline(databaseUrl: string, t: Template, opts: {
     await Promise.all(Array.from({ length: opts.callers }, async () => {
       const c = await pool.connect();
       try {
-        while (performance.now() < end) {
+        for (let k = 1; performance.now() < end; k++) {
+          if (opts.intervalMs) await sleep(Math.max(0, started + k * opts.intervalMs - performance.now()));
           const batch = Array.from({ length: opts.batchSize }, () => rowsOf(t, `${opts.batchSize}`));
           const t0 = performance.now();
           await writeRows(c, batch);

@@ -31,7 +31,7 @@ describe('npm run bench (smoke)', () => {
     const json = join(dir, 'bench.json');
     const r = await bench(['--rates', '4', '--step-seconds', '1.5', '--capacity-seconds', '1', '--warmup-seconds', '1', '--drain', '200', '--batch-size', '5', '--no-growth', '--json', json]);
     expect(r.code, r.stderr.slice(-2_000)).toBe(0);
-    for (const label of ['B1 kafkajs', 'B1 @platformatic/kafka', 'B3 bare Fastify', 'scenario: empty', 'ingest alone / B2', 'with the relay running', 'relay / B1 kafkajs', 'e2e p50 / (B2 commit + B1 ack)', 'batch ingest / B2 multi-row']) {
+    for (const label of ['B1 kafkajs', 'B1 @platformatic/kafka', 'B3 bare Fastify', 'scenario: empty', 'ingest alone / B2', 'with the relay running', 'relay / B1 kafkajs', 'e2e p50 / (B2 commit + B1 ack)', 'baselines back to back', 'batch ingest / B2 multi-row']) {
       expect(r.stdout).toContain(label);
     }
     const result = JSON.parse(readFileSync(json, 'utf8')) as BenchResult;
@@ -42,6 +42,7 @@ describe('npm run bench (smoke)', () => {
     for (const b of s!.b1) {
       positive(b.messagesPerSecond);
       positive(b.ack.p50);
+      positive(b.pacedAck!.p50);
     }
     const step = s!.steps[0]!;
     expect(step.errors).toEqual({});
@@ -52,7 +53,7 @@ describe('npm run bench (smoke)', () => {
     positive(step.relayPerSecond);
     positive(step.cpuPer1000);
     positive(step.peakMb);
-    for (const v of [s!.single.recordsPerSecond, s!.batch.recordsPerSecond, s!.relaying!.single.recordsPerSecond, s!.relaying!.batch.recordsPerSecond, s!.drain.messagesPerSecond, s!.b2.single.recordsPerSecond, s!.b2.multi.recordsPerSecond, s!.b2.oneCaller.commit.p50]) positive(v);
+    for (const v of [s!.single.recordsPerSecond, s!.batch.recordsPerSecond, s!.relaying!.single.recordsPerSecond, s!.relaying!.batch.recordsPerSecond, s!.drain.messagesPerSecond, s!.b2.single.recordsPerSecond, s!.b2.multi.recordsPerSecond, s!.b2.oneCaller.commit.p50, s!.b2.paced.commit.p50]) positive(v);
     for (const v of Object.values(s!.ratios) as number[]) positive(v);
     expect(result.machine.nproc).toBeGreaterThan(0);
   }, 240_000);
