@@ -5,8 +5,18 @@
 
 export const EVERY = '[]';
 
-/** `a.b[].c` -> ['a', 'b', '[]', 'c']. Throws on an empty segment. */
-export function parsePath(path: string): string[] {
+// The paths come from the policy (a few dozen), and conditions and the fields a view holds are tested on every
+// record: parsed once each, not once per record (the regular expression was 2 % of an ingest's CPU).
+const parsed = new Map<string, readonly string[]>();
+
+/** `a.b[].c` -> ['a', 'b', '[]', 'c'] (frozen: shared by every caller). Throws on an empty segment. */
+export function parsePath(path: string): readonly string[] {
+  let segments = parsed.get(path);
+  if (!segments) parsed.set(path, (segments = Object.freeze(parseUncached(path))));
+  return segments;
+}
+
+function parseUncached(path: string): string[] {
   const out: string[] = [];
   for (const part of path.split('.')) {
     const m = /^([A-Za-z0-9_-]+)((?:\[\])*)$/.exec(part);
@@ -52,6 +62,15 @@ export function specialCategoryPaths(schema: Schema): { path: string; category: 
 const escapePointer = (key: string) => key.replace(/~/g, '~0').replace(/\//g, '~1');
 
 /** Every value present at a path in a record, with its JSON pointer. */
+/** Whether the record holds any value at the path (what valuesAt would find, without building pointers). */
+export function hasValueAt(value: unknown, segments: readonly string[], from = 0): boolean {
+  if (from === segments.length) return true;
+  const seg = segments[from]!;
+  if (seg === EVERY) return Array.isArray(value) && value.some((v) => hasValueAt(v, segments, from + 1));
+  return value !== null && typeof value === 'object' && !Array.isArray(value) && Object.hasOwn(value, seg)
+    && hasValueAt((value as Record<string, unknown>)[seg], segments, from + 1);
+}
+
 export function valuesAt(record: unknown, segments: readonly string[]): { pointer: string; value: unknown }[] {
   let current: { pointer: string; value: unknown }[] = [{ pointer: '', value: record }];
   for (const seg of segments) {

@@ -5,7 +5,7 @@ import { topicName } from '../kafka/topics.ts';
 import type { Pseudonymiser } from '../privacy/pseudonym.ts';
 import { loadRegionDirectory, type Region, type RegionDirectory } from '../routing/regions.ts';
 import { holds } from './conditions.ts';
-import { parsePath, specialCategoryPaths, valuesAt } from './field-paths.ts';
+import { hasValueAt, parsePath, specialCategoryPaths, valuesAt } from './field-paths.ts';
 import type { KindSchema } from './policy-check.ts';
 import type { Delivery, ExchangePlan } from './plan.ts';
 import type { ExchangePolicy, Grant } from './policy.ts';
@@ -17,11 +17,11 @@ interface CompiledGrant {
   view: ViewSpec;
   domain: string;
   /** For a regional recipient: where the municipality sits. */
-  routeBy?: string[];
+  routeBy?: readonly string[];
 }
 
 interface CompiledKind {
-  special: { path: string; segments: string[]; category: string }[];
+  special: { path: string; segments: readonly string[]; category: string }[];
   grants: CompiledGrant[];
 }
 
@@ -32,13 +32,13 @@ export function recipientDomain(policy: ExchangePolicy, recipient: string): stri
 
 /** Where a regional grant sends a record: the region of the municipality at `routeBy`, or undefined when no region
  * knows that municipality. */
-function regionOf(record: unknown, routeBy: string[], regions: RegionDirectory): Region | undefined {
+function regionOf(record: unknown, routeBy: readonly string[], regions: RegionDirectory): Region | undefined {
   const code = valuesAt(record, routeBy)[0]?.value;
   return typeof code === 'string' ? regions.byMunicipality(code) : undefined;
 }
 
 /** The recipients of a regional grant: the person's region, then the extra regions (by VR code), each once. */
-function regionTargets(record: unknown, routeBy: string[], extra: string[], regions: RegionDirectory): string[] {
+function regionTargets(record: unknown, routeBy: readonly string[], extra: string[], regions: RegionDirectory): string[] {
   const own = regionOf(record, routeBy, regions);
   const all = [...(own ? [own.recipient] : []), ...extra.map((code) => regions.regions.find((r) => r.region === code)?.recipient)];
   return [...new Set(all.filter((r): r is string => r !== undefined))];
@@ -96,9 +96,15 @@ export function createPolicyPlan(policy: ExchangePolicy, kinds: readonly KindSch
       const out: Delivery[] = [];
       for (const g of compiled.get(kind)?.grants ?? []) {
         if (g.grant.when && !holds(g.grant.when, record)) continue;
-        const pseudonym = (value: string) => pseudonymiser.pseudonym(value, g.domain);
+        // The subject's BSN is pseudonymised for the view and again for the message key: one HMAC, not two.
+        const made = new Map<string, string>();
+        const pseudonym = (value: string) => {
+          let p = made.get(value);
+          if (p === undefined) made.set(value, (p = pseudonymiser.pseudonym(value, g.domain)));
+          return p;
+        };
         const view = buildView(record, g.view, { pseudonym });
-        const fields = g.view.fields.filter((f) => valuesAt(record, parsePath(f)).length > 0);
+        const fields = g.view.fields.filter((f) => hasValueAt(record, parsePath(f)));
         const messageKey = pseudonym(subjectBsn);
         // One recipient, or for a regional grant the person's region plus any region the caller adds (the
         // Veiligheidshuis that gave the advice a decision answers).
