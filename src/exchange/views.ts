@@ -38,13 +38,27 @@ export interface TransformContext {
 
 function apply(transform: Transform, value: unknown, ctx: TransformContext): unknown {
   switch (transform) {
-    // A copy, so a view never shares an object with the record; a string or number is immutable and needs none
-    // (structuredClone of a primitive still costs a serialisation: 1.5 % of the ingest's CPU).
-    case 'keep': return value !== null && typeof value === 'object' ? structuredClone(value) : value;
+    // A copy, so a view never shares an object with the record; a string or number is immutable and needs none.
+    case 'keep': return copyJson(value);
     case 'pseudonym': return typeof value === 'string' ? ctx.pseudonym(value) : undefined;
     case 'year': return typeof value === 'string' && /^\d{4}-/.test(value) ? Number(value.slice(0, 4)) : undefined;
     case 'drop': return undefined;
   }
+}
+
+/** A deep copy of parsed JSON (objects, arrays, strings, numbers, booleans, null: all a record can hold). Four to
+ * five times cheaper than structuredClone, which serialises; that was 2 % of an ingest's CPU. */
+export function copyJson(value: unknown): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map(copyJson);
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    const v = copyJson((value as Record<string, unknown>)[key]);
+    // A member named __proto__ (JSON.parse makes it an own property) must stay one, not become the prototype.
+    if (key === '__proto__') Object.defineProperty(out, key, { value: v, enumerable: true, writable: true, configurable: true });
+    else out[key] = v;
+  }
+  return out;
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);

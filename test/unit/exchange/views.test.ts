@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ageOn, holds } from '../../../src/exchange/conditions.ts';
-import { buildView, compileView } from '../../../src/exchange/views.ts';
+import { buildView, compileView, copyJson } from '../../../src/exchange/views.ts';
 
 const ctx = { pseudonym: (v: string) => `k1.pseudo-of-${v.length}` };
 const record = {
@@ -55,5 +55,26 @@ describe('grant conditions', () => {
     expect(holds({ field: 'born', youngerThan: 18, on: 'missing' }, r)).toBe(false);
     expect(holds({ all: [{ field: 'disposal', in: ['halt'] }, { not: { field: 'codes[].code', in: ['a'] } }] }, r)).toBe(false);
     expect(holds({ any: [{ field: 'disposal', in: ['sepot'] }, { field: 'codes[].code', in: ['a'] }] }, r)).toBe(true);
+  });
+});
+
+describe('copyJson', () => {
+  it('copies parsed JSON deeply: equal, and sharing no object or array with the original', () => {
+    const copy = copyJson(record) as typeof record;
+    expect(copy).toEqual(record);
+    expect(copy).not.toBe(record);
+    expect(copy.subject).not.toBe(record.subject);
+    expect(copy.subject.name).not.toBe(record.subject.name);
+    expect(copy.conditions).not.toBe(record.conditions);
+    expect(copy.conditions[0]).not.toBe(record.conditions[0]);
+  });
+
+  it('keeps a member named __proto__ as a member, and the copy an ordinary object', () => {
+    const parsed = JSON.parse('{"__proto__": {"polluted": true}, "x": [1, null, "y"]}') as Record<string, unknown>;
+    const copy = copyJson(parsed) as Record<string, unknown>;
+    expect(Object.getPrototypeOf(copy)).toBe(Object.prototype);
+    expect(Object.hasOwn(copy, '__proto__')).toBe(true);
+    expect((copy as { polluted?: unknown }).polluted).toBeUndefined();
+    expect(JSON.stringify(copy)).toBe(JSON.stringify(parsed));
   });
 });
