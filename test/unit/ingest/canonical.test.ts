@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson, contentHash } from '../../../src/ingest/canonical.ts';
 import { addYears, todayInAmsterdam } from '../../../src/ingest/dates.ts';
@@ -8,6 +9,25 @@ describe('canonical JSON', () => {
     expect(contentHash({ a: 1, b: 2 }).equals(contentHash({ b: 2, a: 1 }))).toBe(true);
     expect(contentHash({ a: 1, b: 2 }).equals(contentHash({ a: 1, b: 3 }))).toBe(false);
     expect(contentHash({ a: [1, 2] }).equals(contentHash({ a: [2, 1] }))).toBe(false);
+  });
+
+  // The first implementation, as stored hashes were computed with it: the current one must give the same bytes.
+  function firstCanonicalJson(value: unknown): string {
+    if (value === null || typeof value !== 'object') return JSON.stringify(value);
+    if (Array.isArray(value)) return `[${value.map(firstCanonicalJson).join(',')}]`;
+    const obj = value as Record<string, unknown>;
+    const keys = Object.keys(obj).sort();
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${firstCanonicalJson(obj[k])}`).join(',')}}`;
+  }
+
+  it('gives the bytes of the first implementation for any value, undefined members and elements included', () => {
+    const odd = fc.constantFrom(undefined, '', '\u0000\u2028"\\', -0, 1e21, 'é🦀');
+    const value = fc.oneof(fc.jsonValue(), fc.array(fc.oneof(odd, fc.jsonValue())), fc.dictionary(fc.string(), fc.oneof(odd, fc.jsonValue())));
+    fc.assert(fc.property(value, (v) => {
+      expect(canonicalJson(v)).toBe(firstCanonicalJson(v));
+    }), { numRuns: 3_000 });
+    expect(canonicalJson([undefined, 1])).toBe('[,1]');
+    expect(canonicalJson({ a: undefined })).toBe('{"a":undefined}');
   });
 });
 
