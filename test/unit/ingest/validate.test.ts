@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { unstorableText } from '../../../src/ingest/text-check.ts';
 import { BridgeError, type FieldError } from '../../../src/errors.ts';
@@ -40,6 +41,20 @@ describe('advice validation', () => {
     const c = validAdvice() as Record<string, unknown> & { subject: { name: Record<string, unknown> } };
     c.subject.name['surname'] = 'Jansen \ud83d\ude00';
     expect(verdict(c)).toBe('accepted');
+  });
+
+  it('finds an unstorable string wherever it is, and only then (the fast path agrees with the walk that names pointers)', () => {
+    const text = fc.array(fc.constantFrom('a', 'é', '\u0000', '\ud800', '\udc00', '\ud83d\ude00'), { maxLength: 4 }).map((parts) => parts.join(''));
+    const value = fc.letrec((tie) => ({
+      any: fc.oneof({ depthSize: 'small' }, text, fc.constantFrom(null, 1, true), fc.array(tie('any'), { maxLength: 3 }), fc.dictionary(text, tie('any'), { maxKeys: 3 })),
+    })).any;
+    const strings = (v: unknown): string[] => typeof v === 'string' ? [v]
+      : v !== null && typeof v === 'object' ? Object.entries(v).flatMap(([k, x]) => [k, ...strings(x)]) : [];
+    fc.assert(fc.property(value, (v) => {
+      const bad = strings(v).some((t) => t.includes('\u0000') || /\p{Cs}/u.test(t));
+      expect(unstorableText(v).length > 0).toBe(bad);
+      expect(unstorableText(v).length).toBe(unstorableText(v, '/at').length); // the same errors as the full walk
+    }), { numRuns: 3_000 });
   });
 
   it('accepts the valid example (with its dates moved to today)', () => {
