@@ -43,4 +43,13 @@ describe('dates', () => {
     expect(todayInAmsterdam(new Date('2026-07-01T21:59:00Z'))).toBe('2026-07-01');
     expect(todayInAmsterdam(new Date('2026-07-01T22:00:00Z'))).toBe('2026-07-02');
   });
+
+  it('answers for the moment asked, whatever was asked before it (the answer is kept per minute)', () => {
+    expect(todayInAmsterdam(new Date('2026-07-01T22:00:30Z'))).toBe('2026-07-02');
+    expect(todayInAmsterdam(new Date('2026-07-01T21:59:59.999Z'))).toBe('2026-07-01');
+    expect(todayInAmsterdam(new Date('2026-07-01T21:59:00.000Z'))).toBe('2026-07-01');
+    expect(todayInAmsterdam(new Date('2026-12-31T23:00:00Z'))).toBe('2027-01-01');
+    expect(todayInAmsterdam(new Date('2026-12-31T22:59:59Z'))).toBe('2026-12-31');
+    expect(() => todayInAmsterdam(new Date(NaN))).toThrow(RangeError);
+  });
 });
