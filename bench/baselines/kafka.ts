@@ -61,31 +61,29 @@ async function platformaticSender(brokers: string): Promise<Sender> {
   };
 }
 
+/** `samples` messages sent one at a time, each timed from send to acknowledgement: back to back, or with
+ * `intervalMs` each due that long after the one before (on a fixed schedule; one that is late goes at once). */
+async function timedAcks(sender: Sender, messages: readonly Message[], samples: number, intervalMs = 0): Promise<Spread> {
+  const acks: number[] = [];
+  const start = performance.now();
+  for (let i = 1; i <= samples; i++) {
+    if (intervalMs) await sleep(Math.max(0, start + i * intervalMs - performance.now()));
+    const t = performance.now();
+    await sender.send([messages[i % messages.length]!]);
+    acks.push(performance.now() - t);
+  }
+  return spread(acks);
+}
+
 async function measure(client: string, sender: Sender, messages: readonly Message[], batchSize: number, ackSamples: number, paced?: Paced): Promise<KafkaBaseline> {
   try {
     await sender.send(messages.slice(0, 1)); // connection and producer id outside the clock
     const started = performance.now();
     for (let i = 0; i < messages.length; i += batchSize) await sender.send(messages.slice(i, i + batchSize));
     const seconds = (performance.now() - started) / 1_000;
-    const acks: number[] = [];
-    for (let i = 0; i < ackSamples; i++) {
-      const t = performance.now();
-      await sender.send([messages[i % messages.length]!]);
-      acks.push(performance.now() - t);
-    }
-    const result: KafkaBaseline = { client, messagesPerSecond: messages.length / seconds, ack: spread(acks) };
-    if (paced) {
-      const pacedAcks: number[] = [];
-      const start = performance.now();
-      for (let i = 1; i <= paced.samples; i++) {
-        await sleep(Math.max(0, start + i * paced.intervalMs - performance.now()));
-        const t = performance.now();
-        await sender.send([messages[i % messages.length]!]);
-        pacedAcks.push(performance.now() - t);
-      }
-      result.pacedAck = spread(pacedAcks);
-    }
-    return result;
+    const ack = await timedAcks(sender, messages, ackSamples);
+    const pacedAck = paced && await timedAcks(sender, messages, paced.samples, paced.intervalMs);
+    return { client, messagesPerSecond: messages.length / seconds, ack, ...(pacedAck && { pacedAck }) };
   } finally {
     await sender.close();
   }

@@ -106,8 +106,7 @@ export interface PostgresBaseline {
 }
 
 /** `callers` connections writing transactions of `batchSize` records for `seconds`: back to back, or with
- * `intervalMs` one transaction per caller every so often (open loop: a late one is not made up for by waiting
- * less than the interval after it, and the next is due on the original schedule). */
+ * `intervalMs` each caller's transactions due that long apart (on a fixed schedule; one that is late goes at once). */
 export async function postgresBaseline(databaseUrl: string, t: Template, opts: { callers: number; seconds: number; batchSize: number; intervalMs?: number }): Promise<PostgresBaseline> {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: opts.callers });
   pool.on('error', () => undefined); // an idle connection cut when the scenario's database is dropped

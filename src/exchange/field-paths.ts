@@ -61,7 +61,6 @@ export function specialCategoryPaths(schema: Schema): { path: string; category: 
 
 const escapePointer = (key: string) => key.replace(/~/g, '~0').replace(/\//g, '~1');
 
-/** Every value present at a path in a record, with its JSON pointer. */
 /** Whether the record holds any value at the path (what valuesAt would find, without building pointers). */
 export function hasValueAt(value: unknown, segments: readonly string[], from = 0): boolean {
   if (from === segments.length) return true;
@@ -71,6 +70,7 @@ export function hasValueAt(value: unknown, segments: readonly string[], from = 0
     && hasValueAt((value as Record<string, unknown>)[seg], segments, from + 1);
 }
 
+/** Every value present at a path in a record, with its JSON pointer. */
 export function valuesAt(record: unknown, segments: readonly string[]): { pointer: string; value: unknown }[] {
   let current: { pointer: string; value: unknown }[] = [{ pointer: '', value: record }];
   for (const seg of segments) {
