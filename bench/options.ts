@@ -10,6 +10,8 @@ export interface Options {
   batchCallers: number;
   batchSize: number;
   drain: number;
+  /** Rounds of each target's figure alternating with its baseline (decision 0098). */
+  rounds: number;
   growth: boolean;
   million: number;
   backlog: number;
@@ -19,7 +21,7 @@ export interface Options {
 }
 
 export const USAGE = `npm run bench -- [--rates 25,50,100,200] [--step-seconds 8] [--capacity-seconds 8] [--callers 10]
-  [--batch-size 50] [--batch-callers 2] [--drain 20000] [--no-growth] [--million 1000000] [--backlog 50000]
+  [--batch-size 50] [--batch-callers 2] [--drain 20000] [--rounds 3] [--no-growth] [--million 1000000] [--backlog 50000]
   [--cpu-prof <dir>] [--json <file>] [--keep-databases]`;
 
 export function parseOptions(argv: string[]): Options {
@@ -34,6 +36,7 @@ export function parseOptions(argv: string[]): Options {
       'batch-callers': { type: 'string', default: '2' },
       'batch-size': { type: 'string', default: '50' },
       drain: { type: 'string', default: '20000' },
+      rounds: { type: 'string', default: '3' },
       'no-growth': { type: 'boolean', default: false },
       million: { type: 'string', default: '1000000' },
       backlog: { type: 'string', default: '50000' },
@@ -61,6 +64,7 @@ export function parseOptions(argv: string[]): Options {
     batchCallers: num('batch-callers', v['batch-callers'], 1),
     batchSize: num('batch-size', v['batch-size'], 1),
     drain: num('drain', v.drain, 1),
+    rounds: Math.round(num('rounds', v.rounds, 1)),
     growth: !v['no-growth'],
     million: num('million', v.million, 1),
     backlog: num('backlog', v.backlog, 1),

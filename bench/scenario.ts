@@ -1,15 +1,17 @@
-// One scenario (an empty database, a million stored records, or a deep outbox backlog): B2 on its database, then
-// the bridge at fixed rates, at half its sustainable rate, at saturation (single and batch), and draining a backlog.
+// One scenario (an empty database, a million stored records, or a deep outbox backlog): the bridge at fixed rates,
+// at half its sustainable rate, at saturation (single and batch), and draining a backlog; the three targets'
+// figures each in rounds alternating with their baseline (decision 0098).
 import { loadavg } from 'node:os';
 import pg from 'pg';
 import { topicName } from '../src/kafka/topics.ts';
 import { postgresBaseline, readTemplate, type PostgresBaseline } from './baselines/postgres.ts';
-import { kafkaBaselines, type KafkaBaseline } from './baselines/kafka.ts';
+import { kafkaBaselines, kafkajsPacedAck, kafkajsThroughput, type KafkaBaseline } from './baselines/kafka.ts';
 import { capacity, catchUp, realMessages, relayDrain, type Capacity } from './capacity.ts';
 import { startConsumer } from './consumer.ts';
 import { seedBacklog, seedStoredRecords } from './growth.ts';
 import type { Target } from './http-load.ts';
 import type { Options } from './options.ts';
+import { medianIndex } from './rounds.ts';
 import { memoryMb } from './proc.ts';
 import { dropDatabase, freshDatabase, startBridge, type BridgeProcess, type Stack } from './stack.ts';
 import { pending, rateStep, sustainable, waitDrained, type StepResult } from './steps.ts';
@@ -19,22 +21,42 @@ export type ScenarioName = 'empty' | 'million' | 'backlog';
 export interface ScenarioResult {
   name: ScenarioName;
   seedSeconds: number;
-  /** `paced`: one caller, one transaction at a time at the half-rate step's pace (what its e2e figure is set beside). */
-  b2: { single: PostgresBaseline; oneCaller: PostgresBaseline; multi: PostgresBaseline; paced: PostgresBaseline };
+  /** `single`: the median of the ingest rounds' B2 runs (`rounds.ingest.b2`). */
+  b2: { single: PostgresBaseline; oneCaller: PostgresBaseline; multi: PostgresBaseline };
   steps: StepResult[];
   sustainableRate: number | undefined;
-  half: StepResult | undefined;
-  /** Saturation of the ingest alone (the relay held back, as while Kafka is away): the same work as B2. */
+  /** The half-rate step of each end-to-end round. */
+  halves: StepResult[];
+  /** Saturation of the ingest alone (the relay held back, as while Kafka is away): the same work as B2. `single`
+   * is the median of the ingest rounds. */
   single: Capacity;
   batch: Capacity;
   /** The same with the relay sending everything at once on the same cores (empty and million scenarios). */
   relaying: { single: Capacity; batch: Capacity } | undefined;
-  /** B1 on this scenario's messages, measured right after its relay figures. */
+  /** B1 on this scenario's messages (both clients, informative), measured at the scenario's end. */
   b1: KafkaBaseline[];
-  drain: { messagesPerSecond: number; seconds: number; left: number };
+  /** The median of the relay rounds' drains (the backlog scenario: its one catch-up). */
+  drain: Drain;
+  /** The three targets' figures, each measured in alternation with its baseline (decision 0098). */
+  rounds: Rounds;
   peakMb: number;
   /** The machine's 1-minute load average at the scenario's start and end: others' work shows here. */
   loadAverage: [number, number];
+}
+
+export interface Drain {
+  messagesPerSecond: number;
+  seconds: number;
+  left: number;
+}
+
+export interface Rounds {
+  /** Records per second: B2 single, and the ingest alone between each two B2 runs (one more B2 run than ingest). */
+  ingest: { b2: number[]; bridge: number[] };
+  /** Messages per second: B1 kafkajs, and the relay's drain between each two B1 runs. */
+  relay: { b1: number[]; bridge: number[] };
+  /** Per round, p50s in ms: the half-rate step's HTTP + 202-to-receipt, then B2's commit and B1's ack at its pace. */
+  e2e: { bridge: number[]; b2Commit: number[]; b1Ack: number[] };
 }
 
 export interface Running {
@@ -67,17 +89,15 @@ export async function runScenario(stack: Stack, name: ScenarioName, o: Options, 
   pool.on('error', () => undefined); // an idle connection cut when the database is dropped
   const consumer = await startConsumer(stack.brokers, topicName(stack.topicPrefix, 'advice', 'om-zsm'));
   let target: Target = { url: bridge.url, path: '/v1/advices', token: stack.token };
+  let peakMb = 0;
   try {
     log(`${name}: warm-up`);
     await capacity({ target, runId: stack.runId, callers: 2, seconds: o.warmupSeconds });
     if (relay) await waitDrained(pool, 60_000);
-    log(`${name}: B2 (node-postgres, the same rows)`);
+    log(`${name}: B2 (node-postgres, the same rows): one caller, multi-row`);
     const template = await readTemplate(pool);
-    const b2 = {
-      single: await postgresBaseline(db, template, { callers: o.callers, seconds: o.capacitySeconds, batchSize: 1 }),
-      oneCaller: await postgresBaseline(db, template, { callers: 1, seconds: Math.min(3, o.capacitySeconds), batchSize: 1 }),
-      multi: await postgresBaseline(db, template, { callers: o.batchCallers, seconds: o.capacitySeconds, batchSize: o.batchSize }),
-    };
+    const b2OneCaller = await postgresBaseline(db, template, { callers: 1, seconds: Math.min(3, o.capacitySeconds), batchSize: 1 });
+    const b2Multi = await postgresBaseline(db, template, { callers: o.batchCallers, seconds: o.capacitySeconds, batchSize: o.batchSize });
     const steps: StepResult[] = [];
     for (const rate of o.rates) {
       log(`${name}: ${rate}/s for ${o.stepSeconds} s${relay ? '' : ' (relay off)'}`);
@@ -85,19 +105,49 @@ export async function runScenario(stack: Stack, name: ScenarioName, o: Options, 
     }
     const sustainableRate = sustainable(steps);
     const halfRate = Math.max(1, Math.round((sustainableRate ?? Math.min(...o.rates)) / 2));
-    let half: StepResult | undefined;
-    if (relay) {
-      log(`${name}: half the sustainable rate, ${halfRate}/s`);
-      half = await rateStep({ target, pool, pid: bridge.pid, consumer, runId: stack.runId, rate: halfRate, seconds: o.stepSeconds });
-    }
-    const saturation = async (how: string) => {
-      log(`${name}: saturation${how}, ${o.callers} callers`);
-      const single = await capacity({ target, pid: bridge.pid, runId: stack.runId, callers: o.callers, seconds: o.capacitySeconds });
-      if (relay) await waitDrained(pool, 120_000);
+
+    /** The end-to-end target's rounds: the half-rate step, then B2's commit and B1's acknowledgement at its pace
+     * (decision 0097), each baseline right after the step it is set beside. */
+    const e2eRounds = async () => {
+      const paced = { intervalMs: 1_000 / halfRate, samples: Math.round(halfRate * o.stepSeconds) };
+      const messages = await realMessages(pool, 2_000);
+      const out = { halves: [] as StepResult[], bridge: [] as number[], b2Commit: [] as number[], b1Ack: [] as number[] };
+      for (let k = 1; k <= o.rounds; k++) {
+        log(`${name}: round ${k} of ${o.rounds}: half the sustainable rate, ${halfRate}/s, then B2 and B1 at that pace`);
+        const half = await rateStep({ target, pool, pid: bridge.pid, consumer, runId: stack.runId, rate: halfRate, seconds: o.stepSeconds });
+        const b2 = await postgresBaseline(db, template, { callers: 1, seconds: o.stepSeconds, batchSize: 1, intervalMs: paced.intervalMs });
+        const b1 = await kafkajsPacedAck(stack.brokers, messages, paced);
+        out.halves.push(half);
+        out.bridge.push(half.http.p50 + half.e2e.p50);
+        out.b2Commit.push(b2.commit.p50);
+        out.b1Ack.push(b1.p50);
+      }
+      return out;
+    };
+
+    /** The ingest target's rounds on a bridge with its relay held back: B2, the ingest, B2, ..., B2. Then batches. */
+    const ingestRounds = async (how: string) => {
+      const b2Runs: PostgresBaseline[] = [];
+      const singles: Capacity[] = [];
+      const b2Single = async () => {
+        log(`${name}: B2 single, ${o.callers} callers`);
+        b2Runs.push(await postgresBaseline(db, template, { callers: o.callers, seconds: o.capacitySeconds, batchSize: 1 }));
+      };
+      await b2Single();
+      for (let k = 1; k <= o.rounds; k++) {
+        log(`${name}: round ${k} of ${o.rounds}: saturation${how}, ${o.callers} callers`);
+        singles.push(await capacity({ target, pid: bridge.pid, runId: stack.runId, callers: o.callers, seconds: o.capacitySeconds }));
+        await b2Single();
+      }
       log(`${name}: batches of ${o.batchSize}, ${o.batchCallers} callers${how}`);
       const batch = await capacity({ target: { ...target, path: '/v1/advice-batches' }, pid: bridge.pid, runId: stack.runId, callers: o.batchCallers, seconds: o.capacitySeconds, batchSize: o.batchSize });
-      return { single, batch };
+      const b2 = b2Runs.map((r) => r.recordsPerSecond);
+      const bridgeRuns = singles.map((c) => c.recordsPerSecond);
+      return {
+        single: singles[medianIndex(bridgeRuns)]!, batch, b2Single: b2Runs[medianIndex(b2)]!, rounds: { b2, bridge: bridgeRuns },
+      };
     };
+
     const restart = async (env: Record<string, string>) => {
       peakMb = Math.max(peakMb, memoryMb(bridge.pid).peakMb);
       await bridge.stop();
@@ -106,42 +156,60 @@ export async function runScenario(stack: Stack, name: ScenarioName, o: Options, 
       // A new process: warm it up (JIT, connections, prepared statements) as the first one was.
       await capacity({ target, runId: stack.runId, callers: 2, seconds: o.warmupSeconds });
     };
-    let peakMb = 0;
+
+    let e2e: Awaited<ReturnType<typeof e2eRounds>>;
     let relaying: { single: Capacity; batch: Capacity } | undefined;
-    let ingestOnly: { single: Capacity; batch: Capacity };
-    let drain;
+    let ingest: Awaited<ReturnType<typeof ingestRounds>>;
+    const b1Runs: number[] = [];
+    const drains: Drain[] = [];
+    const b1Throughput = async () => {
+      log(`${name}: B1 kafkajs, ${o.drain} messages in batches of 500`);
+      b1Runs.push(await kafkajsThroughput(stack.brokers, await realMessages(pool, o.drain), 500));
+    };
     if (relay) {
-      relaying = await saturation(' with the relay running');
+      e2e = await e2eRounds();
+      log(`${name}: saturation with the relay running, ${o.callers} callers`);
+      const single = await capacity({ target, pid: bridge.pid, runId: stack.runId, callers: o.callers, seconds: o.capacitySeconds });
+      await waitDrained(pool, 120_000);
+      log(`${name}: batches of ${o.batchSize}, ${o.batchCallers} callers with the relay running`);
+      relaying = { single, batch: await capacity({ target: { ...target, path: '/v1/advice-batches' }, pid: bridge.pid, runId: stack.runId, callers: o.batchCallers, seconds: o.capacitySeconds, batchSize: o.batchSize }) };
       await waitDrained(pool, 300_000);
-      log(`${name}: relay draining ${o.drain} messages`);
-      drain = await relayDrain(pool, o.drain);
+      // The relay target's rounds: B1, a drain, B1, ..., B1.
+      await b1Throughput();
+      for (let k = 1; k <= o.rounds; k++) {
+        log(`${name}: round ${k} of ${o.rounds}: relay draining ${o.drain} messages`);
+        drains.push(await relayDrain(pool, o.drain));
+        await b1Throughput();
+      }
       // The ingest alone, as B2 measures the same rows alone: a bridge with its relay held back (as while Kafka
       // is away), then the relay back on to send what piled up.
       await restart({ RELAY_ENABLED: 'false' });
-      ingestOnly = await saturation(' (relay held back)');
+      ingest = await ingestRounds(' (relay held back)');
       await restart({});
       await waitDrained(pool, 300_000);
     } else {
-      ingestOnly = await saturation(' (relay off)');
+      ingest = await ingestRounds(' (relay off)');
       const backlog = await pending(pool);
       const since = (await pool.query<{ at: Date }>('SELECT clock_timestamp() AS at')).rows[0]!.at;
+      // The catch-up happens once: B1 just before and just after it.
+      await b1Throughput();
       log(`${name}: relay on again, catching up ${backlog} messages`);
       await restart({});
-      drain = await catchUp(pool, since);
-      log(`${name}: half the sustainable rate, ${halfRate}/s, after the catch-up`);
-      half = await rateStep({ target, pool, pid: bridge.pid, consumer, runId: stack.runId, rate: halfRate, seconds: o.stepSeconds });
+      drains.push(await catchUp(pool, since));
+      await b1Throughput();
+      e2e = await e2eRounds();
     }
-    // The end-to-end figure at half rate is set beside B2's commit and B1's acknowledgement taken at the same pace:
-    // a process woken every 25 ms answers slower than one kept busy, the database and the broker included
-    // (decision 0097).
-    const paced = { intervalMs: 1_000 / halfRate, samples: Math.round(halfRate * o.stepSeconds) };
-    log(`${name}: B2 one caller at ${halfRate}/s`);
-    const b2Paced = await postgresBaseline(db, template, { callers: 1, seconds: o.stepSeconds, batchSize: 1, intervalMs: paced.intervalMs });
     log(`${name}: B1 (the same messages straight to Kafka: kafkajs, @platformatic/kafka)`);
-    const b1 = await kafkaBaselines(stack.brokers, await realMessages(pool, o.drain), 500, 200, paced);
+    const b1 = await kafkaBaselines(stack.brokers, await realMessages(pool, o.drain), 500, 200);
     await during?.({ bridge, pool, target });
     peakMb = Math.max(peakMb, memoryMb(bridge.pid).peakMb);
-    return { name, seedSeconds, b2: { ...b2, paced: b2Paced }, steps, sustainableRate, half, ...ingestOnly, relaying, b1, drain, peakMb, loadAverage: [loadAtStart, loadavg()[0]!] };
+    const drainRates = drains.map((d) => d.messagesPerSecond);
+    return {
+      name, seedSeconds, b2: { single: ingest.b2Single, oneCaller: b2OneCaller, multi: b2Multi }, steps, sustainableRate, halves: e2e.halves,
+      single: ingest.single, batch: ingest.batch, relaying, b1, drain: drains[medianIndex(drainRates)]!,
+      rounds: { ingest: ingest.rounds, relay: { b1: b1Runs, bridge: drainRates }, e2e: { bridge: e2e.bridge, b2Commit: e2e.b2Commit, b1Ack: e2e.b1Ack } },
+      peakMb, loadAverage: [loadAtStart, loadavg()[0]!],
+    };
   } finally {
     await consumer.close().catch(() => undefined);
     await pool.end();
