@@ -41,7 +41,10 @@ export async function realMessages(pool: pg.Pool, count: number): Promise<Messag
 }
 
 /** Copies `count` delivered messages back into the outbox as new ones (new event ids), then times the relay from
- * the commit of the copy to its last delivery of them. */
+ * the commit of the copy to its last delivery of them. The copies cycle through the 2,000 newest messages in
+ * order, as B1 sends them: without the ORDER BY the join wrote each message's copies in a row (30 of one message,
+ * then 30 of the next, runs 1 to 19), so the relay got batches of a few subjects and topics, cut short by its
+ * per-topic byte cap, and a B1 taking its messages from such a drain sent batches over the broker's limit. */
 export async function relayDrain(pool: pg.Pool, count: number): Promise<{ messagesPerSecond: number; seconds: number; left: number }> {
   const { rows } = await pool.query<{ marker: Date }>('SELECT clock_timestamp() AS marker');
   const marker = rows[0]!.marker;
@@ -49,7 +52,8 @@ export async function relayDrain(pool: pg.Pool, count: number): Promise<{ messag
     `WITH src AS (SELECT row_number() OVER (ORDER BY id) - 1 AS i, * FROM (SELECT * FROM outbox WHERE slot >= 0 AND delivered_at IS NOT NULL AND payload <> '{}' ORDER BY id DESC LIMIT 2000) s)
      INSERT INTO outbox (record_id, event_id, event_type, recipient, topic, message_key, slot, headers, payload)
      SELECT s.record_id, gen_random_uuid(), s.event_type, s.recipient, s.topic, s.message_key, s.slot, s.headers, s.payload
-     FROM generate_series(0, $1::int - 1) g JOIN src s ON s.i = g % (SELECT count(*) FROM src)`,
+     FROM generate_series(0, $1::int - 1) g JOIN src s ON s.i = g % (SELECT count(*) FROM src)
+     ORDER BY g`,
     [count],
   );
   const committed = (await pool.query<{ at: Date }>(`SELECT clock_timestamp() AS at, pg_notify('bridge_outbox', '')`)).rows[0]!.at;
