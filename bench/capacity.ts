@@ -42,9 +42,10 @@ export async function realMessages(pool: pg.Pool, count: number): Promise<Messag
 
 /** Copies `count` delivered messages back into the outbox as new ones (new event ids), then times the relay from
  * the commit of the copy to its last delivery of them. The copies cycle through the 2,000 newest messages in
- * order, as B1 sends them: without the ORDER BY the join wrote each message's copies in a row (30 of one message,
- * then 30 of the next, runs 1 to 19), so the relay got batches of a few subjects and topics, cut short by its
- * per-topic byte cap, and a B1 taking its messages from such a drain sent batches over the broker's limit. */
+ * order, as B1 sends them. Without the ORDER BY the join wrote each message's copies in a row (30 of one message,
+ * then 30 of the next: runs 1 to 19 drained that); a second drain copied those runs again (900 in a row), which
+ * the relay's per-topic byte cap cuts into small batches and which B1, reading its messages back, sent as one
+ * partition's batch over the broker's 1 MiB limit. */
 export async function relayDrain(pool: pg.Pool, count: number): Promise<{ messagesPerSecond: number; seconds: number; left: number }> {
   const { rows } = await pool.query<{ marker: Date }>('SELECT clock_timestamp() AS marker');
   const marker = rows[0]!.marker;
