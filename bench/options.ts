@@ -1,6 +1,9 @@
 // Command-line options of `npm run bench`, with defaults sized for a shared 2-core machine.
 import { parseArgs } from 'node:util';
 
+export type ScenarioName = 'empty' | 'million' | 'backlog';
+const SCENARIOS: readonly ScenarioName[] = ['empty', 'million', 'backlog'];
+
 export interface Options {
   rates: number[];
   stepSeconds: number;
@@ -12,7 +15,8 @@ export interface Options {
   drain: number;
   /** Rounds of each target's figure alternating with its baseline (decision 0098). */
   rounds: number;
-  growth: boolean;
+  /** Which scenarios run, in this order; `--no-growth` is `--scenarios empty`. */
+  scenarios: ScenarioName[];
   million: number;
   backlog: number;
   cpuProfileDir: string | undefined;
@@ -21,7 +25,7 @@ export interface Options {
 }
 
 export const USAGE = `npm run bench -- [--rates 25,50,100,200] [--step-seconds 8] [--capacity-seconds 8] [--callers 10]
-  [--batch-size 50] [--batch-callers 2] [--drain 20000] [--rounds 3] [--no-growth] [--million 1000000] [--backlog 50000]
+  [--batch-size 50] [--batch-callers 2] [--drain 20000] [--rounds 3] [--no-growth | --scenarios empty,million,backlog] [--million 1000000] [--backlog 50000]
   [--cpu-prof <dir>] [--json <file>] [--keep-databases]`;
 
 export function parseOptions(argv: string[]): Options {
@@ -38,6 +42,7 @@ export function parseOptions(argv: string[]): Options {
       drain: { type: 'string', default: '20000' },
       rounds: { type: 'string', default: '3' },
       'no-growth': { type: 'boolean', default: false },
+      scenarios: { type: 'string' },
       million: { type: 'string', default: '1000000' },
       backlog: { type: 'string', default: '50000' },
       'cpu-prof': { type: 'string' },
@@ -65,11 +70,18 @@ export function parseOptions(argv: string[]): Options {
     batchSize: num('batch-size', v['batch-size'], 1),
     drain: num('drain', v.drain, 1),
     rounds: Math.round(num('rounds', v.rounds, 1)),
-    growth: !v['no-growth'],
+    scenarios: scenarioList(v.scenarios ?? (v['no-growth'] ? 'empty' : SCENARIOS.join(','))),
     million: num('million', v.million, 1),
     backlog: num('backlog', v.backlog, 1),
     cpuProfileDir: v['cpu-prof'],
     json: v.json,
     keepDatabases: v['keep-databases'],
   };
+}
+
+function scenarioList(s: string): ScenarioName[] {
+  const names = s.split(',').map((n) => n.trim());
+  const unknown = names.filter((n) => !(SCENARIOS as readonly string[]).includes(n));
+  if (unknown.length > 0 || names.length === 0) throw new Error(`--scenarios takes a list of ${SCENARIOS.join(', ')}; not ${unknown.join(', ')}`);
+  return names as ScenarioName[];
 }

@@ -12,7 +12,7 @@ import { capacity, type Capacity } from './capacity.ts';
 import { parseOptions } from './options.ts';
 import { newestProfile, summariseProfile } from './profile-summary.ts';
 import { formatReport, ratiosOf, type BenchResult } from './report.ts';
-import { runScenario, type ScenarioName } from './scenario.ts';
+import { runScenario } from './scenario.ts';
 import { prepareStack, type Stack } from './stack.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -57,10 +57,9 @@ async function main(): Promise<void> {
   if (o.cpuProfileDir) mkdirSync(o.cpuProfileDir, { recursive: true });
   const machine = { nproc: availableParallelism(), cpu: cpus()[0]?.model ?? '?', node: process.version, postgres: await postgresVersion(pgUrl), kafka: '3.9 (scripts/kafka.sh, one KRaft node)' };
   let b3: Capacity | undefined;
-  const names: ScenarioName[] = o.growth ? ['empty', 'million', 'backlog'] : ['empty'];
   const scenarios = [];
   try {
-    for (const name of names) {
+    for (const name of o.scenarios) {
       scenarios.push(await runScenario(stack, name, o, name !== 'empty' ? undefined : async () => {
         log('B3: bare Fastify');
         const bare = await startBareFastify();

@@ -10,13 +10,12 @@ import { capacity, catchUp, realMessages, relayDrain, type Capacity } from './ca
 import { startConsumer } from './consumer.ts';
 import { seedBacklog, seedStoredRecords } from './growth.ts';
 import type { Target } from './http-load.ts';
-import type { Options } from './options.ts';
+import type { Options, ScenarioName } from './options.ts';
 import { medianIndex } from './rounds.ts';
 import { memoryMb } from './proc.ts';
 import { dropDatabase, freshDatabase, startBridge, type BridgeProcess, type Stack } from './stack.ts';
 import { pending, rateStep, sustainable, waitDrained, type StepResult } from './steps.ts';
 
-export type ScenarioName = 'empty' | 'million' | 'backlog';
 
 export interface ScenarioResult {
   name: ScenarioName;
