@@ -85,6 +85,7 @@ export function formatReport(r: BenchResult): string {
     sat(', ingest alone', s, `the median of rounds ${list(s.rounds.ingest.bridge, 0)}; `);
     if (s.relaying) sat(', relay running', s.relaying);
     out.push(`relay drain of a backlog:   ${fmt(s.drain.messagesPerSecond, 0)} msg/s (${fmt(s.drain.seconds)} s${s.drain.left ? `, ${s.drain.left} left` : ''}; rounds: ${list(s.rounds.relay.bridge, 0)} msg/s)`);
+    if (s.vacuumSeconds !== undefined) out.push(`after the catch-up: VACUUM (ANALYZE) outbox in ${fmt(s.vacuumSeconds)} s, before the half-rate rounds (as autovacuum would; decision 0099)`);
     const pace = s.halves[0] ? `at ${s.halves[0].rate}/s` : 'paced';
     out.push(`B2 node-postgres, single:   ${list(s.rounds.ingest.b2, 0)} rec/s (before, between and after the ingest rounds; commit p50 ${fmt(s.b2.single.commit.p50)} ms in the median run)`);
     out.push(`B2 one caller: commit p50 ${fmt(s.b2.oneCaller.commit.p50)} ms back to back; ${pace}, after each half-rate round: ${list(s.rounds.e2e.b2Commit)} ms`);
