@@ -199,7 +199,7 @@ export async function runScenario(stack: Stack, name: ScenarioName, o: Options, 
       log(`${name}: relay on again, catching up ${backlog} messages`);
       // No warm-up load until the catch-up is done: its relay starts at once, and up to run 21 it caught up while
       // the warm-up's two callers were ingesting on the same cores (for its first 3 of about 10 s; taking them away
-      // changed nothing measurable, 17,113 msg/s against 16,839 to 18,418, but the figure is now the relay's alone).
+      // changed nothing measurable, 17,113 msg/s against 17,293 to 18,418 with them, but the figure is now the relay's alone).
       await restart({}, false);
       drains.push(await catchUp(pool, since));
       await b1Throughput();
