@@ -16,7 +16,6 @@ import { memoryMb } from './proc.ts';
 import { dropDatabase, freshDatabase, startBridge, type BridgeProcess, type Stack } from './stack.ts';
 import { pending, rateStep, sustainable, waitDrained, type StepResult } from './steps.ts';
 
-
 export interface ScenarioResult {
   name: ScenarioName;
   seedSeconds: number;
