@@ -27,6 +27,13 @@ export async function capacity(o: { target: Target; pid?: number | undefined; ru
   return { recordsPerSecond: records / seconds, latency: spread(ok.map((a) => a.latencyMs)), errors: answers.length - ok.length, cpuPer1000: (cpu / Math.max(records, 1)) * 1_000 };
 }
 
+/** A relay drain or catch-up: how fast, how long, and what was still pending when the wait gave up. */
+export interface Drain {
+  messagesPerSecond: number;
+  seconds: number;
+  left: number;
+}
+
 /** Real messages of the bridge (topic, key, value, headers), read back from its outbox: the newest, delivered or
  * not (the backlog scenario takes B1 before its relay has delivered any). */
 export async function realMessages(pool: pg.Pool, count: number): Promise<Message[]> {
@@ -46,7 +53,7 @@ export async function realMessages(pool: pg.Pool, count: number): Promise<Messag
  * then 30 of the next: runs 1 to 19 drained that); a second drain copied those runs again (900 in a row), which
  * the relay's per-topic byte cap cuts into small batches and which B1, reading its messages back, sent as one
  * partition's batch over the broker's 1 MiB limit. */
-export async function relayDrain(pool: pg.Pool, count: number): Promise<{ messagesPerSecond: number; seconds: number; left: number }> {
+export async function relayDrain(pool: pg.Pool, count: number): Promise<Drain> {
   const { rows } = await pool.query<{ marker: Date }>('SELECT clock_timestamp() AS marker');
   const marker = rows[0]!.marker;
   await pool.query(
@@ -69,7 +76,7 @@ export async function relayDrain(pool: pg.Pool, count: number): Promise<{ messag
 }
 
 /** Times a relay that starts on a full outbox: from its first to its last delivery, over every row it delivered. */
-export async function catchUp(pool: pg.Pool, since: Date): Promise<{ messagesPerSecond: number; seconds: number; left: number }> {
+export async function catchUp(pool: pg.Pool, since: Date): Promise<Drain> {
   const left = await waitDrained(pool, 900_000);
   const span = await pool.query<{ n: string; seconds: number | null }>(
     `SELECT count(*) AS n, EXTRACT(EPOCH FROM max(delivered_at) - min(delivered_at))::float8 AS seconds FROM outbox WHERE delivered_at >= $1`,

@@ -32,16 +32,16 @@ function cpuByGroup(bridgePid: number): Map<string, number> {
   return m;
 }
 
-async function perRecord(bridgePid: number, run: () => Promise<number>, unitsPerSecond = 1_000): Promise<{ recordsPerSecond: number; ms: string }> {
+async function perRecord(bridgePid: number, run: () => Promise<number>, unitsPerSecond = 1_000): Promise<{ recordsPerSecond: number; cpu: string }> {
   const before = cpuByGroup(bridgePid);
   const started = performance.now();
   const records = await run();
   const seconds = (performance.now() - started) / 1_000;
   const after = cpuByGroup(bridgePid);
-  const ms = ['bridge', 'postgres', 'kafka', 'load generator', 'other']
+  const cpu = ['bridge', 'postgres', 'kafka', 'load generator', 'other']
     .map((g) => `${g} ${((((after.get(g) ?? 0) - (before.get(g) ?? 0)) * unitsPerSecond) / Math.max(records, 1)).toFixed(unitsPerSecond > 1_000 ? 1 : 2)}`)
     .join(', ');
-  return { recordsPerSecond: records / seconds, ms };
+  return { recordsPerSecond: records / seconds, cpu };
 }
 
 const { values: v } = parseArgs({ options: { seconds: { type: 'string', default: '10' }, callers: { type: 'string', default: '10' }, backlog: { type: 'string', default: '0' }, drains: { type: 'string' } } });
@@ -72,7 +72,7 @@ async function ingest(): Promise<void> {
         const c = await capacity({ target, runId: stack.runId, callers, seconds });
         return Math.round(c.recordsPerSecond * seconds);
       });
-      process.stdout.write(`bridge, relay ${relay ? 'running' : 'held back'}: ${r.recordsPerSecond.toFixed(0)} rec/s; CPU ms per record: ${r.ms}\n`);
+      process.stdout.write(`bridge, relay ${relay ? 'running' : 'held back'}: ${r.recordsPerSecond.toFixed(0)} rec/s; CPU ms per record: ${r.cpu}\n`);
     } finally {
       await bridge.stop();
     }
@@ -84,7 +84,7 @@ async function ingest(): Promise<void> {
     const b2 = await postgresBaseline(db, template, { callers, seconds, batchSize: 1 });
     return Math.round(b2.recordsPerSecond * seconds);
   });
-  process.stdout.write(`B2: ${r.recordsPerSecond.toFixed(0)} rec/s; CPU ms per record: ${r.ms} (postgres: a lower bound, see above)\n`);
+  process.stdout.write(`B2: ${r.recordsPerSecond.toFixed(0)} rec/s; CPU ms per record: ${r.cpu} (postgres: a lower bound, see above)\n`);
 }
 
 /** Relay drains of the given sizes, one after another on one bridge: how the database's share grows with the backlog. */
@@ -99,7 +99,7 @@ async function drains(sizes: number[]): Promise<void> {
       let rate = NaN;
       const r = await perRecord(bridge.pid, async () => ((rate = (await relayDrain(pool, n)).messagesPerSecond), n), 1_000_000);
       const { rows } = await pool.query<{ n: string }>('SELECT checkpoints_req::text AS n FROM pg_stat_bgwriter');
-      process.stdout.write(`relay drain of ${n}: ${rate.toFixed(0)} msg/s; CPU µs per message: ${r.ms}; checkpoints requested so far ${rows[0]!.n}\n`);
+      process.stdout.write(`relay drain of ${n}: ${rate.toFixed(0)} msg/s; CPU µs per message: ${r.cpu}; checkpoints requested so far ${rows[0]!.n}\n`);
     }
   } finally {
     await bridge.stop();

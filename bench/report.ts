@@ -71,9 +71,8 @@ export function formatReport(r: BenchResult): string {
     out.push('rate/s  accepted/s  http p50/p95/p99 ms      errors  relay msg/s  e2e 202->receipt p50/p99 ms  (from ce_time p50)  CPU s/1k  peak MB');
     const rows = [...s.steps.map((st) => ({ ...st, label: String(st.rate) })), ...s.halves.map((h, k) => ({ ...h, label: `${h.rate} (half ${k + 1})` }))];
     for (const st of rows) {
-      const label = st.label;
       const errors = Object.entries(st.errors).map(([k, v]) => `${k}x${v}`).join(',') || '0';
-      out.push(`${label.padEnd(7)}${fmt(st.acceptedPerSecond).padStart(18 - Math.max(7, label.length))}  ${`${fmt(st.http.p50)}/${fmt(st.http.p95)}/${fmt(st.http.p99)}`.padEnd(24)} ${errors.padStart(6)}  ${fmt(st.relayPerSecond, 0).padStart(11)}  ${`${fmt(st.e2e.p50)}/${fmt(st.e2e.p99)}${st.lost ? ` (${st.lost} not seen)` : ''}`.padEnd(28)} ${fmt(st.e2eFromMessage.p50).padStart(18)}  ${fmt(st.cpuPer1000, 2).padStart(8)}  ${fmt(st.peakMb, 0).padStart(7)}`);
+      out.push(`${st.label.padEnd(7)}${fmt(st.acceptedPerSecond).padStart(18 - Math.max(7, st.label.length))}  ${`${fmt(st.http.p50)}/${fmt(st.http.p95)}/${fmt(st.http.p99)}`.padEnd(24)} ${errors.padStart(6)}  ${fmt(st.relayPerSecond, 0).padStart(11)}  ${`${fmt(st.e2e.p50)}/${fmt(st.e2e.p99)}${st.lost ? ` (${st.lost} not seen)` : ''}`.padEnd(28)} ${fmt(st.e2eFromMessage.p50).padStart(18)}  ${fmt(st.cpuPer1000, 2).padStart(8)}  ${fmt(st.peakMb, 0).padStart(7)}`);
     }
     const late = Math.max(...[...s.steps, ...s.halves].map((st) => st.late.p99));
     out.push(`load generator: requests left at most ${fmt(late, 2)} ms after they were due (p99 of the worst step; counted in http)`);

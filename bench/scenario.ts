@@ -6,7 +6,7 @@ import pg from 'pg';
 import { topicName } from '../src/kafka/topics.ts';
 import { postgresBaseline, readTemplate, type PostgresBaseline } from './baselines/postgres.ts';
 import { kafkaBaselines, kafkajsPacedAck, kafkajsThroughput, type KafkaBaseline } from './baselines/kafka.ts';
-import { capacity, catchUp, realMessages, relayDrain, type Capacity } from './capacity.ts';
+import { capacity, catchUp, realMessages, relayDrain, type Capacity, type Drain } from './capacity.ts';
 import { startConsumer } from './consumer.ts';
 import { seedBacklog, seedStoredRecords } from './growth.ts';
 import type { Target } from './http-load.ts';
@@ -42,12 +42,6 @@ export interface ScenarioResult {
   peakMb: number;
   /** The machine's 1-minute load average at the scenario's start and end: others' work shows here. */
   loadAverage: [number, number];
-}
-
-export interface Drain {
-  messagesPerSecond: number;
-  seconds: number;
-  left: number;
 }
 
 export interface Rounds {
