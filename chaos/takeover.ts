@@ -1,10 +1,11 @@
 // Take-over of a dead replica's slots, measured on the database: from the kill until every slot the dead relay
 // session held is held again by another session. Relay sessions name their replica (host:pid) in
 // application_name, so the harness finds the victim's session without asking the victim.
+import { LOCK_KEYS } from '../src/store/locks.ts';
 import type { Cluster } from './cluster.ts';
 import { sleep } from './processes.ts';
 
-const SLOT_LOCKS = 7_361_002;
+const SLOT_LOCKS = LOCK_KEYS.relaySlot;
 
 /** The backend pid of a replica's relay session. */
 export async function relayBackendOf(cluster: Cluster, replicaPid: number, timeoutMs = 15_000): Promise<number> {

@@ -6,9 +6,9 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
+import { LOCK_KEYS } from '../../src/store/locks.ts'; // the bridge's: B2 waits on the same chain locks as the bridge would
 import { spread, type Spread } from '../stats.ts';
 
-const CHAIN_LOCK_NAMESPACE = 7_361_004; // the bridge's: B2 waits on the same chain locks as the bridge would
 const NO_RELAY_SLOT = -1;
 
 export interface Template {
@@ -82,7 +82,7 @@ async function writeRows(c: pg.PoolClient, batch: Rows[]): Promise<void> {
   const rr = batch.flatMap((b) => b.recipients);
   await c.query(`INSERT INTO record_recipients (record_id, recipient, topic, message_key) SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[]) ON CONFLICT DO NOTHING`, [0, 1, 2, 3].map((i) => rr.map((r) => r[i])));
   const chains = [...new Set(batch.map((b) => b.chain))].sort((a, b) => a - b);
-  await c.query('SELECT pg_advisory_xact_lock($1, c) FROM unnest($2::int[]) AS c', [CHAIN_LOCK_NAMESPACE, chains]);
+  await c.query('SELECT pg_advisory_xact_lock($1, c) FROM unnest($2::int[]) AS c', [LOCK_KEYS.processingLogChain, chains]);
   const heads = (await c.query<{ chain: number; chain_seq: string | null; hash: Buffer | null }>(
     `SELECT c.chain, h.chain_seq, h.hash FROM unnest($1::smallint[]) AS c(chain) LEFT JOIN LATERAL (SELECT chain_seq, hash FROM processing_log p WHERE p.chain = c.chain ORDER BY chain_seq DESC LIMIT 1) h ON true`, [chains])).rows;
   const head = new Map(heads.map((h) => [h.chain, { seq: Number(h.chain_seq ?? 0), hash: h.hash ?? Buffer.alloc(32) }]));

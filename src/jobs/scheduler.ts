@@ -3,10 +3,10 @@
 import { createTask, type ScheduledTask } from 'node-cron';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
+import { finishJobRun, startJobRun } from '../store/job-runs-repo.ts';
+import { tryLockJob, unlockJob } from '../store/locks.ts';
 import type { Pool } from '../store/pool.ts';
 import type { Job } from './job.ts';
-
-const JOB_LOCK_NAMESPACE = 7_361_003;
 
 export interface RunOutcome {
   status: 'succeeded' | 'failed' | 'skipped';
@@ -29,31 +29,23 @@ export function createScheduler(pool: Pool, jobs: Job[], metrics: Metrics, logge
     const client = await pool.connect();
     let runId: string | undefined;
     try {
-      const { rows: lock } = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1, hashtext($2)) AS ok', [JOB_LOCK_NAMESPACE, job.name]);
-      if (!lock[0]?.ok) return { status: 'skipped', detail: { reason: 'running elsewhere' } };
+      if (!(await tryLockJob(client, job.name))) return { status: 'skipped', detail: { reason: 'running elsewhere' } };
       try {
-        const ins = await client.query<{ id: string }>(
-          /* sql */ `INSERT INTO job_runs (job, runner, scheduled_for, status) VALUES ($1, $2, $3, 'running')
-           ON CONFLICT (job, scheduled_for) WHERE scheduled_for IS NOT NULL DO NOTHING RETURNING id`,
-          [job.name, runner, scheduledFor],
-        );
-        if (!ins.rows[0]) return { status: 'skipped', detail: { reason: 'tick already run' } };
-        runId = ins.rows[0].id;
+        runId = await startJobRun(client, job.name, runner, scheduledFor);
+        if (!runId) return { status: 'skipped', detail: { reason: 'tick already run' } };
         const detail = await job.run({ pool, logger: log.child({ job: job.name }), now: new Date() });
-        await client.query(`UPDATE job_runs SET status = 'succeeded', finished_at = now(), detail = $2 WHERE id = $1`, [runId, JSON.stringify(detail)]);
+        await finishJobRun(client, runId, 'succeeded', detail);
         metrics.jobRuns.inc({ job: job.name, status: 'succeeded' });
         log.info({ job: job.name, ...detail }, 'job succeeded');
         return { status: 'succeeded', detail };
       } finally {
-        await client.query('SELECT pg_advisory_unlock($1, hashtext($2))', [JOB_LOCK_NAMESPACE, job.name]);
+        await unlockJob(client, job.name);
       }
     } catch (err) {
       metrics.jobRuns.inc({ job: job.name, status: 'failed' });
       log.error({ job: job.name, err: { message: (err as Error).message } }, 'job failed');
       if (runId) {
-        await pool
-          .query(`UPDATE job_runs SET status = 'failed', finished_at = now(), detail = $2 WHERE id = $1`, [runId, JSON.stringify({ error: (err as Error).message })])
-          .catch(() => undefined);
+        await finishJobRun(pool, runId, 'failed', { error: (err as Error).message }).catch(() => undefined);
       }
       return { status: 'failed', detail: { error: (err as Error).message } };
     } finally {

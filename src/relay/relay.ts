@@ -9,11 +9,11 @@ import type { DeliveryProducer, OutgoingMessage } from '../kafka/producer.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import { claimPending, markDelivered, markFailed, OUTBOX_CHANNEL, type ClaimedRow } from '../store/outbox-repo.ts';
+import { countRelays, joinRelays, tryLockSlots, unlockSlots } from '../store/locks.ts';
 import { createSessionClient, type SessionClient } from '../store/pool.ts';
-import { countRelays, fairShare, joinRelays } from './slot-share.ts';
+import { fairShare } from './slot-share.ts';
 import { SLOT_COUNT } from './slots.ts';
 
-const SLOT_LOCK_NAMESPACE = 7_361_002; // first key of the two-key advisory locks that guard slots
 // Per topic, not per send: the broker's limit (message.max.bytes, 1 MiB by default) applies to each partition's
 // record batch, and a partition's batch is never larger than its topic's share. A cap on the whole send (512 KiB
 // before) let a claim of 500 real advices (about 3.5 KB each) go out in four rounds; the bench showed it.
@@ -100,18 +100,14 @@ export function createRelay(producer: DeliveryProducer, metrics: Metrics, logger
       // Between batches: every batch of these slots is marked, so the next holder starts from the oldest
       // pending row, after everything this replica sent. Order per subject holds across the hand-over.
       const giveBack = [...owned].sort((a, b) => b - a).slice(0, owned.size - share);
-      await c.query(/* sql */ `SELECT pg_advisory_unlock($2, s) FROM unnest($1::int[]) AS s`, [giveBack, SLOT_LOCK_NAMESPACE]);
+      await unlockSlots(c, giveBack);
       for (const s of giveBack) owned.delete(s);
       log.info({ released: giveBack.length, owned: owned.size }, 'relay slots given back to share them');
     } else if (owned.size < share) {
       const free = wanted.filter((s) => !owned.has(s));
-      // One statement, so at most `share - owned` locks are taken: the LIMIT stops the scan once enough succeed.
-      const { rows } = await c.query<{ slot: number }>(
-        /* sql */ `SELECT s AS slot FROM unnest($1::int[]) AS s WHERE pg_try_advisory_lock($2, s) LIMIT $3`,
-        [free, SLOT_LOCK_NAMESPACE, share - owned.size],
-      );
-      for (const r of rows) owned.add(r.slot);
-      if (rows.length > 0) log.info({ acquired: rows.length, owned: owned.size }, 'relay slots acquired');
+      const taken = await tryLockSlots(c, free, share - owned.size);
+      for (const s of taken) owned.add(s);
+      if (taken.length > 0) log.info({ acquired: taken.length, owned: owned.size }, 'relay slots acquired');
     }
     metrics.relayOwnedSlots.set(owned.size);
   }

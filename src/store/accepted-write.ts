@@ -11,7 +11,8 @@
 import type { PendingLink } from '../feedback/link.ts';
 import { OUTBOX_CHANNEL, type NewOutboxRow } from './outbox-repo.ts';
 import type { Queryable } from './pool.ts';
-import { CHAIN_LOCK_NAMESPACE, chainedLogSelect, type UnchainedEntry } from './processing-log-repo.ts';
+import { LOCK_KEYS } from './locks.ts';
+import { chainedLogSelect, type UnchainedEntry } from './processing-log-repo.ts';
 import { existingRecord, type InsertOutcome, type NewRecord } from './records-repo.ts';
 
 export interface AcceptedRows {
@@ -30,7 +31,7 @@ export async function insertAccepted(client: Queryable, a: AcceptedRows): Promis
     r.id, r.kind, r.source, r.externalId, r.version, r.contentHash, r.subjectKey, JSON.stringify(r.body), JSON.stringify(r.receipt), r.traceId, r.validUntil,
     OUTBOX_CHANNEL, a.links.map((l) => l.to), a.links.map((l) => l.relation),
     a.outbox.map((o) => o.recipient), a.outbox.map((o) => o.topic), a.outbox.map((o) => o.messageKey),
-    CHAIN_LOCK_NAMESPACE, a.log.chain,
+    LOCK_KEYS.processingLogChain, a.log.chain,
   ];
   const outboxTuples = a.outbox.map((o) => {
     const values = [o.eventId, o.eventType, o.recipient, o.topic, o.messageKey, o.slot, JSON.stringify(o.headers), o.payload];

@@ -5,10 +5,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from '../logger.ts';
+import { lockMigrations, unlockMigrations } from './locks.ts';
 import type { Pool } from './pool.ts';
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations', import.meta.url));
-const MIGRATION_LOCK = 7_361_001; // arbitrary, fixed: the advisory lock key for migrations
 
 export interface Migration {
   version: number;
@@ -40,7 +40,7 @@ export async function migrate(pool: Pool, logger: Logger, dir = MIGRATIONS_DIR):
   const client = await pool.connect();
   const applied: string[] = [];
   try {
-    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    await lockMigrations(client);
     await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
       version integer PRIMARY KEY, name text NOT NULL, checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
     const { rows } = await client.query<{ version: number; checksum: string }>('SELECT version, checksum FROM schema_migrations');
@@ -65,7 +65,7 @@ export async function migrate(pool: Pool, logger: Logger, dir = MIGRATIONS_DIR):
       logger.info({ migration: `${m.version}_${m.name}` }, 'migration applied');
     }
   } finally {
-    await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
+    await unlockMigrations(client).catch(() => undefined);
     client.release();
   }
   return { applied };

@@ -3,10 +3,9 @@
 // turns, and the lock falls free at commit or rollback.
 import { randomUUID } from 'node:crypto';
 import { chainHash, chainOf, commitment, entryBodyParts, GENESIS, newSalts, type EntryBodyParts, type LogEntry, type StoredEntry } from '../processing-log/entry.ts';
+import { LOCK_KEYS } from './locks.ts';
 import type { Pool, Queryable } from './pool.ts';
 
-/** The first key of the chains' advisory locks (the second is the chain). */
-export const CHAIN_LOCK_NAMESPACE = 7_361_004;
 const COLUMNS = [
   'entry_id', 'chain', 'chain_seq', 'operation', 'status', 'trace_id', 'actor', 'subject_id', 'subject_salt', 'subject_commitment',
   'record_id', 'record_kind', 'recipient', 'fields', 'legal_basis', 'purpose', 'processing_activity', 'started_at', 'ended_at',
@@ -50,7 +49,7 @@ async function lockHeads(client: Queryable, chains: readonly number[]): Promise<
   const { rows } = await client.query<{ chain: number; chain_seq: string | null; hash: Buffer | null }>({
     name: 'processing-log-lock-heads',
     text: /* sql */ `SELECT c.chain, h.chain_seq, h.hash FROM unnest($2::smallint[]) AS c(chain), LATERAL processing_log_lock_head($1, c.chain) h`,
-    values: [CHAIN_LOCK_NAMESPACE, chains],
+    values: [LOCK_KEYS.processingLogChain, chains],
   });
   return new Map(rows.filter((r) => r.chain_seq !== null).map((r) => [r.chain, { seq: Number(r.chain_seq), hash: r.hash! }]));
 }
