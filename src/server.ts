@@ -4,7 +4,7 @@ import { ConfigError, loadConfig, type Config } from './config.ts';
 import { createHttpServer } from './http/create-server.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { PolicyError } from './exchange/policy-load.ts';
-import { RegionDataError } from './routing/regions.ts';
+import { RegionDataError } from './regions/regions.ts';
 import { closeServices, createServices, ensureTopics, type Services } from './services.ts';
 import { checkDatabase } from './store/startup-check.ts';
 import { migrate } from './store/migrate.ts';

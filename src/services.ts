@@ -3,7 +3,7 @@ import type { Config } from './config.ts';
 import type { ExchangePlan } from './exchange/plan.ts';
 import { loadExchangePolicy } from './exchange/policy-load.ts';
 import { createPolicyPlan } from './exchange/policy-plan.ts';
-import { loadRegionDirectory, type RegionDirectory } from './routing/regions.ts';
+import { loadRegionDirectory, type RegionDirectory } from './regions/regions.ts';
 import { kindSchemas } from './ingest/kinds/index.ts';
 import { createJobs } from './jobs/index.ts';
 import { createScheduler, type Scheduler } from './jobs/scheduler.ts';
@@ -13,7 +13,7 @@ import { createDeliveryProducer, type DeliveryProducer } from './kafka/producer.
 import type { Logger } from './logger.ts';
 import { createMetrics, type Metrics } from './observability/metrics.ts';
 import { createPseudonymiser, type Pseudonymiser } from './privacy/pseudonym.ts';
-import type { IncidentSource } from './quality/enrichment.ts';
+import type { IncidentSource } from './feedback/incident-source.ts';
 import { caseEventIncidents } from './feedback/incident-source.ts';
 import { createInboundConsumer, type InboundConsumer } from './inbound/consumer.ts';
 import { topicName } from './kafka/topics.ts';

@@ -12,7 +12,7 @@ import { DEFAULT_POLICY_FILE, loadExchangePolicy, PolicyError } from '../exchang
 import { createPolicyPlan } from '../exchange/policy-plan.ts';
 import type { ExchangePlan } from '../exchange/plan.ts';
 import { createPseudonymiser } from '../privacy/pseudonym.ts';
-import { parseJsonBody } from '../http/json-body.ts';
+import { parseJsonBody } from '../records/json-body.ts';
 import { KINDS, kindSchemas, type KindName, type RecordKind } from '../ingest/kinds/index.ts';
 import { validateRecord } from '../ingest/verdict.ts';
 import { DEFAULT_LANGUAGE, isLanguage, LANGUAGES } from '../quality/language.ts';

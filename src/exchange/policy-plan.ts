@@ -3,7 +3,7 @@
 import { fieldError, type FieldError } from '../errors.ts';
 import { topicName } from '../kafka/topics.ts';
 import type { Pseudonymiser } from '../privacy/pseudonym.ts';
-import { loadRegionDirectory, type Region, type RegionDirectory } from '../routing/regions.ts';
+import { loadRegionDirectory, type Region, type RegionDirectory } from '../regions/regions.ts';
 import { holds } from './conditions.ts';
 import { hasValueAt, parsePath, specialCategoryPaths, valuesAt } from './field-paths.ts';
 import type { KindSchema } from './policy-check.ts';

@@ -3,17 +3,12 @@
 //   a ZSM consultation or decision concerns an advice (named by issuer, id and version, or the same case and
 //   person), and a decision also goes to the Veiligheidshuis that gave that advice.
 // Links are only made between records about the same person: a case number alone is not proof of identity.
-import type { Advice } from '../ingest/kinds/advice.ts';
-import type { CaseEvent } from '../ingest/kinds/case-event.ts';
-import type { RegionDirectory } from '../routing/regions.ts';
-import { findAdvice, findByCase, type FoundRecord, type Relation } from '../store/links-repo.ts';
+import type { Advice } from '../records/advice.ts';
+import type { CaseEvent } from '../records/case-event.ts';
+import type { RegionDirectory } from '../regions/regions.ts';
+import { findAdvice, findByCase, type FoundRecord, type PendingLink } from '../store/links-repo.ts';
 import type { Queryable } from '../store/pool.ts';
 
-export interface PendingLink {
-  /** The record the new one points at. */
-  to: string;
-  relation: Relation;
-}
 
 export interface LinkPlan {
   links: PendingLink[];

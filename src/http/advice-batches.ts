@@ -3,15 +3,15 @@
 // committed in one transaction before the 200 (decision 0090).
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { BridgeError, fieldError, toProblem, type FieldError } from '../errors.ts';
-import { ingestBatch } from '../ingest/batch.ts';
 import { KINDS } from '../ingest/kinds/index.ts';
-import type { PipelineDeps } from '../ingest/pipeline.ts';
+import type { IngestDeps } from '../ingest/prepare.ts';
+import { ingestBatch } from '../ingest/spine.ts';
 import { negotiateLanguage } from '../quality/language.ts';
 import { actorOf } from './actor.ts';
 import { documentedSchema, receiptIn } from './advices.ts';
 import { problemResponse, qualityProblemSchema } from './problem-schema.ts';
 import { receiptSchema } from './receipt-schema.ts';
-import { recordRefusal as logSecurityRefusal } from './refusal-log.ts';
+import { logSecurityRefusal } from './refusal-log.ts';
 
 export interface BatchLimits {
   maxItems: number;
@@ -54,7 +54,7 @@ function itemProblem(request: FastifyRequest, err: BridgeError, index: number): 
   return problem;
 }
 
-export async function adviceBatchRoutes(app: FastifyInstance, deps: PipelineDeps, limits: BatchLimits): Promise<void> {
+export async function adviceBatchRoutes(app: FastifyInstance, deps: IngestDeps, limits: BatchLimits): Promise<void> {
   app.post('/v1/advice-batches', {
     config: { access: { roles: ['submit-advice'] } },
     bodyLimit: limits.bodyLimitBytes,
@@ -94,12 +94,13 @@ export async function adviceBatchRoutes(app: FastifyInstance, deps: PipelineDeps
   }, async (request, reply) => {
     const advices = advicesOf(request.body, limits.maxItems);
     const language = negotiateLanguage(request.headers['accept-language']);
-    const outcomes = await ingestBatch(deps, KINDS.advice, advices, {
-      traceparent: request.headers.traceparent as string | undefined, actor: actorOf(request), submitter: request.client, language,
+    const batch = await ingestBatch(deps, KINDS.advice, advices, {
+      door: 'batch', traceparent: request.headers.traceparent as string | undefined, actor: actorOf(request), submitter: request.client, language,
     });
-    const items = outcomes.map((o) => 'refused' in o
-      ? { index: o.index, status: o.refused.status, problem: itemProblem(request, o.refused, o.index) }
-      : { index: o.index, status: 202, replayed: o.result.replayed, receipt: receiptIn(o.result.receipt, language) });
+    if (batch.outcome === 'unavailable') throw batch.error;
+    const items = batch.items.map((o, index) => 'error' in o
+      ? { index, status: o.error.status, problem: itemProblem(request, o.error, index) }
+      : { index, status: 202, replayed: o.outcome === 'replayed', receipt: receiptIn(o.receipt, language) });
     const accepted = items.filter((i) => i.status === 202).length;
     reply.header('content-language', language).header('vary', 'accept-language');
     return reply.code(200).send({ accepted, refused: items.length - accepted, items });

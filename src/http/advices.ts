@@ -1,8 +1,10 @@
-// POST /v1/advices: a Veiligheidshuis's advice, from GCOS. The pipeline validates (one compiled ajv validator,
-// shared with the Kafka and command-line paths); the route schema documents the contract.
+// POST /v1/advices: a Veiligheidshuis's advice, from GCOS. The spine validates (one compiled ajv validator, shared
+// with the Kafka and command-line paths) and stores; the route maps its outcome. The route schema documents the contract.
 import type { FastifyInstance } from 'fastify';
 import { readFileSync } from 'node:fs';
-import { ingest, type PipelineDeps, type Receipt } from '../ingest/pipeline.ts';
+import { receiptOrThrow } from '../ingest/outcome.ts';
+import type { IngestDeps, Receipt } from '../ingest/prepare.ts';
+import { ingestRecord } from '../ingest/spine.ts';
 import { KINDS } from '../ingest/kinds/index.ts';
 import { readSchema, SCHEMAS_DIR } from '../ingest/schemas.ts';
 import { negotiateLanguage, type Language } from '../quality/language.ts';
@@ -23,7 +25,7 @@ export function receiptIn(receipt: Receipt, language: Language): Record<string, 
   return receipt.quality ? { ...receipt, quality: renderReport(receipt.quality, language) } : { ...receipt };
 }
 
-export async function adviceRoutes(app: FastifyInstance, deps: PipelineDeps): Promise<void> {
+export async function adviceRoutes(app: FastifyInstance, deps: IngestDeps): Promise<void> {
   app.post('/v1/advices', {
     config: { access: { roles: ['submit-advice'] } },
     schema: {
@@ -46,13 +48,13 @@ export async function adviceRoutes(app: FastifyInstance, deps: PipelineDeps): Pr
         503: problemResponse('Database unavailable or the service is shedding load; nothing stored; retry after the indicated time'),
       },
     },
-    // Validation happens in the pipeline, so that REST, Kafka and the offline validator give one verdict.
+    // Validation happens in the spine, so that REST, Kafka and the offline validator give one verdict.
     validatorCompiler: () => () => true,
   }, async (request, reply) => {
     const language = negotiateLanguage(request.headers['accept-language']);
-    const result = await ingest(deps, KINDS.advice, {
-      body: request.body, traceparent: request.headers.traceparent as string | undefined, actor: actorOf(request), submitter: request.client, language,
-    });
+    const result = receiptOrThrow(await ingestRecord(deps, KINDS.advice, {
+      body: request.body, door: 'rest', traceparent: request.headers.traceparent as string | undefined, actor: actorOf(request), submitter: request.client, language,
+    }));
     if (result.replayed) reply.header('idempotent-replayed', 'true');
     reply.header('content-language', language).header('vary', 'accept-language');
     return reply.code(202).header('location', result.receipt.statusUrl).send(receiptIn(result.receipt, language));

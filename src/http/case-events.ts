@@ -1,15 +1,16 @@
-// POST /v1/case-events: a ZSM case event for the Veiligheidshuis responsible for the suspect. The same pipeline
+// POST /v1/case-events: a ZSM case event for the Veiligheidshuis responsible for the suspect. The same spine
 // as an advice (schema, rules, exchange policy, one transaction, outbox), routed by the person's municipality.
 import type { FastifyInstance } from 'fastify';
-import { BridgeError } from '../errors.ts';
 import { KINDS } from '../ingest/kinds/index.ts';
-import { ingest, type PipelineDeps } from '../ingest/pipeline.ts';
+import { receiptOrThrow } from '../ingest/outcome.ts';
+import type { IngestDeps } from '../ingest/prepare.ts';
+import { ingestRecord } from '../ingest/spine.ts';
 import { actorOf } from './actor.ts';
 import { documentedSchema } from './advices.ts';
 import { problemResponse } from './problem-schema.ts';
 import { receiptSchema } from './receipt-schema.ts';
 
-export async function caseEventRoutes(app: FastifyInstance, deps: PipelineDeps): Promise<void> {
+export async function caseEventRoutes(app: FastifyInstance, deps: IngestDeps): Promise<void> {
   app.post('/v1/case-events', {
     config: { access: { roles: ['submit-case-events'] } },
     schema: {
@@ -31,16 +32,13 @@ export async function caseEventRoutes(app: FastifyInstance, deps: PipelineDeps):
         503: problemResponse('Database unavailable; nothing stored; retry after the indicated time'),
       },
     },
-    // Validation happens in the pipeline, so that REST, the inbound topic and the offline validator give one verdict.
+    // Validation happens in the spine, so that REST, the inbound topic and the offline validator give one verdict.
     validatorCompiler: () => () => true,
   }, async (request, reply) => {
-    try {
-      const result = await ingest(deps, KINDS['case-event'], { body: request.body, traceparent: request.headers.traceparent as string | undefined, actor: actorOf(request), submitter: request.client });
-      if (result.replayed) reply.header('idempotent-replayed', 'true');
-      return await reply.code(202).header('location', result.receipt.statusUrl).send(result.receipt);
-    } catch (err) {
-      if (err instanceof BridgeError && err.errors?.some((e) => e.code === 'MUNICIPALITY_UNKNOWN')) deps.metrics.caseEventsUnroutable.inc({ path: 'rest' });
-      throw err;
-    }
+    const result = receiptOrThrow(await ingestRecord(deps, KINDS['case-event'], {
+      body: request.body, door: 'rest', traceparent: request.headers.traceparent as string | undefined, actor: actorOf(request), submitter: request.client,
+    }));
+    if (result.replayed) reply.header('idempotent-replayed', 'true');
+    return reply.code(202).header('location', result.receipt.statusUrl).send(result.receipt);
   });
 }

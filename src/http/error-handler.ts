@@ -3,7 +3,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { BridgeError, fieldError, toProblem, type FieldError } from '../errors.ts';
 import { isDatabaseUnavailable } from '../store/pool.ts';
-import { recordRefusal } from './refusal-log.ts';
+import { logSecurityRefusal } from './refusal-log.ts';
 import { safeInstance } from './url-hygiene.ts';
 
 function fromFastify(err: FastifyError): BridgeError | undefined {
@@ -49,7 +49,7 @@ export function installErrorHandling(app: FastifyInstance): void {
     } else if (bridgeError.status >= 500) {
       request.log.warn({ code: bridgeError.code, cause: (bridgeError.cause as Error | undefined)?.message }, 'request failed');
     } else {
-      recordRefusal(request, bridgeError);
+      logSecurityRefusal(request, bridgeError);
     }
     return reply
       .code(bridgeError.status)

@@ -3,8 +3,8 @@
 import type { FastifyInstance } from 'fastify';
 import { BridgeError, fieldError } from '../errors.ts';
 import type { ExchangePlan } from '../exchange/plan.ts';
-import { todayInAmsterdam } from '../ingest/dates.ts';
-import { traceFrom } from '../ingest/trace.ts';
+import { todayInAmsterdam } from '../records/dates.ts';
+import { traceFrom } from '../records/trace.ts';
 import { lookupKnownPerson } from '../lookup/known-person.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import { isValidBsn } from '../privacy/bsn.ts';

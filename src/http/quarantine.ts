@@ -3,7 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import { BridgeError } from '../errors.ts';
 import { takeCaseEvent } from '../inbound/take-case-event.ts';
-import type { PipelineDeps } from '../ingest/pipeline.ts';
+import type { IngestDeps } from '../ingest/prepare.ts';
 import { listQuarantine, lockOpenEntry, markDiscarded, markReleased, markStillFailing } from '../store/quarantine-repo.ts';
 import { withTransaction } from '../store/transaction.ts';
 import { actorOf } from './actor.ts';
@@ -21,7 +21,7 @@ const entrySchema = {
   },
 };
 
-export async function quarantineRoutes(app: FastifyInstance, deps: PipelineDeps & { deadLetterTopic: string }): Promise<void> {
+export async function quarantineRoutes(app: FastifyInstance, deps: IngestDeps & { deadLetterTopic: string }): Promise<void> {
   app.get<{ Querystring: { status?: 'open' | 'released' | 'discarded'; limit?: number } }>('/v1/quarantine', {
     config: { access: { roles: ['ops'] } },
     schema: {

@@ -11,7 +11,7 @@ const SECURITY_CODES: ReadonlySet<ProblemCode> = new Set<ProblemCode>([
   'BRIDGE_UNAUTHENTICATED', 'BRIDGE_FORBIDDEN', 'BRIDGE_SOURCE_MISMATCH', 'BRIDGE_RATE_LIMITED', 'BRIDGE_URL_REFUSED',
 ]);
 
-export function recordRefusal(request: FastifyRequest, err: BridgeError): void {
+export function logSecurityRefusal(request: FastifyRequest, err: BridgeError): void {
   if (!SECURITY_CODES.has(err.code)) return;
   request.log.warn({
     event: 'request-refused',

@@ -2,7 +2,7 @@
 // travels in the body, never in the URL; only a privacy officer may ask.
 import type { FastifyInstance } from 'fastify';
 import { BridgeError, fieldError } from '../errors.ts';
-import { traceFrom } from '../ingest/trace.ts';
+import { traceFrom } from '../records/trace.ts';
 import { isValidBsn } from '../privacy/bsn.ts';
 import { subjectAccessReport, type SubjectAccessDeps } from '../privacy/subject-access.ts';
 import { actorOf } from './actor.ts';

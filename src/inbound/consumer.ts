@@ -5,7 +5,7 @@
 import type { Kafka } from '../kafka/client.ts';
 import { createConsumer, type Consumer } from '../kafka/consumer.ts';
 import type { Logger } from '../logger.ts';
-import type { PipelineDeps } from '../ingest/pipeline.ts';
+import type { IngestDeps } from '../ingest/prepare.ts';
 import { isDatabaseUnavailable } from '../store/pool.ts';
 import { quarantine, takeCaseEvent } from './take-case-event.ts';
 
@@ -23,7 +23,7 @@ export interface InboundConsumer {
 
 class Stopping extends Error {}
 
-export function createInboundConsumer(kafka: Kafka, deps: PipelineDeps, logger: Logger, options: InboundOptions): InboundConsumer {
+export function createInboundConsumer(kafka: Kafka, deps: IngestDeps, logger: Logger, options: InboundOptions): InboundConsumer {
   const log = logger.child({ component: 'inbound', topic: options.topic });
   let consumer: Consumer | undefined;
   let stopping = false;

@@ -1,9 +1,10 @@
 // Envelope members that come from what the bridge already holds, added after the verdict (which must not depend
 // on them: the offline validator holds nothing). Today: a domestic-violence advice's incident history, merged
 // with the incidents of ZSM case events about the same person.
-import type { Advice } from './kinds/advice.ts';
-import { mergeIncidentHistory, type IncidentSource } from '../quality/enrichment.ts';
-import type { PreparedRecord } from './pipeline.ts';
+import type { Advice } from '../records/advice.ts';
+import type { IncidentSource } from '../feedback/incident-source.ts';
+import { mergeIncidentHistory } from '../quality/enrichment.ts';
+import type { PreparedRecord } from './prepare.ts';
 import type { Queryable } from '../store/pool.ts';
 
 export async function enrichPrepared<T>(p: PreparedRecord<T>, incidents: IncidentSource, db?: Queryable): Promise<PreparedRecord<T>> {

@@ -8,7 +8,7 @@ import type { QualityReport } from '../quality/criteria.ts';
 import { DEFAULT_LANGUAGE, type Language } from '../quality/language.ts';
 import { refusalErrors, renderReport } from '../quality/render.ts';
 import type { Severities } from '../quality/severity.ts';
-import { todayInAmsterdam } from './dates.ts';
+import { todayInAmsterdam } from '../records/dates.ts';
 import { unstorableText } from './text-check.ts';
 import type { RecordKind } from './kinds/kind.ts';
 import { toFieldErrors, validatorFor } from './schemas.ts';

@@ -2,12 +2,11 @@
 // goes on using it. One transaction per batch: the status change, the recipients' event ids and the outbox rows
 // commit together, so a second run finds nothing left to do and no recipient is told twice (decision 0051).
 import { adviceKind } from '../ingest/kinds/advice.ts';
-import { todayInAmsterdam } from '../ingest/dates.ts';
-import { continueTrace } from '../ingest/trace.ts';
-import { bridgeSource, cloudEventHeaders } from '../relay/cloudevents.ts';
-import { slotOf } from '../relay/slots.ts';
+import { todayInAmsterdam } from '../records/dates.ts';
+import { continueTrace } from '../records/trace.ts';
+import { messageBuilder, type MessageSpec } from '../outbox/message.ts';
 import { expireDue, type ExpiredRecord } from '../store/expiry-repo.ts';
-import { insertOutboxRows, type NewOutboxRow } from '../store/outbox-repo.ts';
+import { insertOutboxRows } from '../store/outbox-repo.ts';
 import { assignExpiryEvents, type ExpiryNotice } from '../store/recipients-repo.ts';
 import { withTransaction } from '../store/transaction.ts';
 import type { Job } from './job.ts';
@@ -16,18 +15,18 @@ const BATCH = 500;
 const EVENT_TYPE = adviceKind.expiredEventType!;
 
 /** The expiry message: ids the recipient already has and the dates, nothing more about the person. */
-function noticeRow(r: ExpiredRecord, n: ExpiryNotice, source: string, expiredAt: string): NewOutboxRow {
+function notice(r: ExpiredRecord, n: ExpiryNotice, expiredAt: string): MessageSpec {
   return {
-    recordId: r.id, eventId: n.eventId, eventType: EVENT_TYPE, recipient: n.recipient, topic: n.topic, messageKey: n.messageKey,
-    // The accepted message's slot: the relay sends one subject's messages in order, so expiry follows acceptance.
-    slot: slotOf(r.subjectKey),
-    headers: cloudEventHeaders({ id: n.eventId, source, type: EVENT_TYPE, time: expiredAt, traceparent: continueTrace(r.traceId).traceparent }),
+    about: { recordId: r.id }, eventId: n.eventId, eventType: EVENT_TYPE, recipient: n.recipient, topic: n.topic, messageKey: n.messageKey,
+    // The accepted message's order key: the relay sends one subject's messages in order, so expiry follows acceptance.
+    orderKey: r.subjectKey,
+    time: expiredAt, traceparent: continueTrace(r.traceId).traceparent,
     payload: JSON.stringify({ recordId: r.id, kind: r.kind, adviceId: r.externalId, version: r.version, validUntil: r.validUntil, expiredAt }),
   };
 }
 
 export function adviceExpiryJob(cron: string, bridgeOin: string): Job {
-  const source = bridgeSource(bridgeOin);
+  const message = messageBuilder(bridgeOin);
   return {
     name: 'advice-expiry',
     cron,
@@ -42,7 +41,7 @@ export function adviceExpiryJob(cron: string, bridgeOin: string): Job {
           const records = await expireDue(client, adviceKind.name, today, now, BATCH);
           const notices = await assignExpiryEvents(client, records.map((r) => r.id));
           const byId = new Map(records.map((r) => [r.id, r]));
-          await insertOutboxRows(client, notices.map((n) => noticeRow(byId.get(n.recordId)!, n, source, expiredAt)));
+          await insertOutboxRows(client, notices.map((n) => message(notice(byId.get(n.recordId)!, n, expiredAt))));
           return { records: records.length, events: notices.length };
         });
         expired += batch.records;

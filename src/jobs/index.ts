@@ -1,5 +1,4 @@
 // The scheduled jobs of the service. Each later job is added here.
-import type { Config } from '../config.ts';
 import type { ExchangePlan } from '../exchange/plan.ts';
 import type { Pseudonymiser } from '../privacy/pseudonym.ts';
 import { adviceExpiryJob } from './advice-expiry.ts';
@@ -13,7 +12,17 @@ export interface JobDeps {
   pseudonymiser: Pseudonymiser;
 }
 
-export function createJobs(config: Config, deps: JobDeps): Job[] {
+/** The configuration the jobs read (a part of src/config.ts's Config). */
+export interface JobSettings {
+  jobOutboxCleanupCron: string;
+  outboxRetentionHours: number;
+  jobRetentionCron: string;
+  jobAuditVerifyCron: string;
+  jobAdviceExpiryCron: string;
+  bridgeOin: string;
+}
+
+export function createJobs(config: JobSettings, deps: JobDeps): Job[] {
   return [
     outboxCleanupJob(config.jobOutboxCleanupCron, config.outboxRetentionHours),
     retentionJob(config.jobRetentionCron, deps.plan),

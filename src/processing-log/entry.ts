@@ -2,7 +2,7 @@
 // salted commitment to the subject id instead of the id itself: erasing the id at the end of retention leaves
 // the chain intact, while the commitment still proves that an id which is present was not changed.
 import { createHash, randomBytes } from 'node:crypto';
-import { canonicalJson } from '../ingest/canonical.ts';
+import { canonicalJson } from '../records/canonical.ts';
 
 export type Operation = 'received' | 'refused' | 'disclosed' | 'looked-up' | 'purged';
 export type Status = 'ok' | 'refused';

@@ -1,6 +1,6 @@
 // The quality verdict on one advice: every rule's findings, each with its configured severity, and per
 // criterion whether it is met, met with a warning, or refused.
-import type { Advice } from '../ingest/kinds/advice.ts';
+import type { Advice } from '../records/advice.ts';
 import { CRITERIA, QUALITY_CODES, type Criterion, type Finding, type Outcome, type QualityReport } from './criteria.ts';
 import { RULES } from './rules/index.ts';
 import { severityOf, type Severities } from './severity.ts';

@@ -1,8 +1,7 @@
 // The domestic-violence history, enriched: the incidents the advice lists plus those the bridge holds from ZSM
 // case events about the same person, each entry marked with where it comes from. The case events arrive with
 // their own issue; until then the source finds nothing and the history is the advice's own.
-import type { Advice } from '../ingest/kinds/advice.ts';
-import type { Queryable } from '../store/pool.ts';
+import type { Advice } from '../records/advice.ts';
 
 export interface IncidentOrigin {
   /** 'gcos': the advice itself; 'zsm': a ZSM case event. */
@@ -26,15 +25,6 @@ export interface SourcedIncident extends Incident {
 export interface HistoryEntry extends Incident {
   sources: IncidentOrigin[];
 }
-
-/** Where the bridge looks up incidents it already holds about a person, by the internal pseudonym
- * (records.subject_key). Issue 6 (ZSM case events) provides the real one. */
-export interface IncidentSource {
-  /** On `db` (the caller's transaction) when given. */
-  incidentsFor(subjectKey: string, db?: Queryable): Promise<SourcedIncident[]>;
-}
-
-export const NO_INCIDENTS: IncidentSource = { incidentsFor: async () => [] };
 
 const keyOf = (i: Incident) => `${i.date}|${i.kind}|${i.subjectRole}`;
 

@@ -12,7 +12,7 @@ import { claimPending, markDelivered, markFailed, OUTBOX_CHANNEL, type ClaimedRo
 import { countRelays, joinRelays, tryLockSlots, unlockSlots } from '../store/locks.ts';
 import { createSessionClient, type SessionClient } from '../store/pool.ts';
 import { fairShare } from './slot-share.ts';
-import { SLOT_COUNT } from './slots.ts';
+import { SLOT_COUNT } from '../outbox/slots.ts';
 
 // Per topic, not per send: the broker's limit (message.max.bytes, 1 MiB by default) applies to each partition's
 // record batch, and a partition's batch is never larger than its topic's share. A cap on the whole send (512 KiB

@@ -8,8 +8,9 @@
 // Everything hangs on the record's insert: when its key is taken (a replay, or a conflict), `rec` is empty and no
 // other row goes in; the stored record is then read. ON CONFLICT DO NOTHING waits for a concurrent insert of the
 // same key to commit or roll back, so of two concurrent duplicates exactly one inserts and the other reads it.
-import type { PendingLink } from '../feedback/link.ts';
-import { OUTBOX_CHANNEL, type NewOutboxRow } from './outbox-repo.ts';
+import type { PendingLink } from './links-repo.ts';
+import type { NewOutboxRow } from '../outbox/message.ts';
+import { OUTBOX_CHANNEL } from './outbox-repo.ts';
 import type { Queryable } from './pool.ts';
 import { LOCK_KEYS } from './locks.ts';
 import { chainedLogSelect, type UnchainedEntry } from './processing-log-repo.ts';

@@ -3,6 +3,13 @@ import type { Pool, Queryable } from './pool.ts';
 
 export type Relation = 'answers' | 'consults' | 'decides';
 
+/** A link found before its record is stored, written with it. */
+export interface PendingLink {
+  /** The record the new one points at. */
+  to: string;
+  relation: Relation;
+}
+
 export async function insertLink(client: Queryable, from: string, to: string, relation: Relation): Promise<void> {
   await client.query(
     /* sql */ `INSERT INTO record_links (from_record, to_record, relation) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,

@@ -1,22 +1,9 @@
 // The outbox: one row per message to send. The relay claims pending rows by slot, never with an
 // "id > last seen" cursor: sequence values are taken at insert and can commit out of order.
+import type { NewOutboxRow } from '../outbox/message.ts';
 import type { Pool, Queryable } from './pool.ts';
 
 export const OUTBOX_CHANNEL = 'bridge_outbox';
-
-export interface NewOutboxRow {
-  /** The record the message is about; null for a quarantine announcement, which has `quarantineId` instead. */
-  recordId: string | null;
-  quarantineId?: string;
-  eventId: string;
-  eventType: string;
-  recipient: string;
-  topic: string;
-  messageKey: string;
-  slot: number;
-  headers: Record<string, string>;
-  payload: string;
-}
 
 // PostgreSQL takes at most 65,535 parameters in one statement; a batch of records can bring thousands of rows.
 export const ROWS_PER_INSERT = 5_000;

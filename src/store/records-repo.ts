@@ -125,3 +125,16 @@ export async function insertRecords(client: Queryable, rows: readonly NewRecord[
     return { inserted: false, existing: found };
   });
 }
+
+/** The incidents of the ZSM entries of one person (case events 'suspect-entered-zsm' that name one), oldest first. */
+export async function caseEventIncidentsOf(db: Queryable | Pool, subjectKey: string): Promise<{ eventId: string; incident: { date: string; kind: string; subjectRole: string } }[]> {
+  const { rows } = await db.query<{ event_id: string; incident: { date: string; kind: string; subjectRole: string } }>({
+    name: 'case-event-incidents',
+    text: /* sql */ `SELECT external_id AS event_id, body -> 'entry' -> 'incident' AS incident FROM records
+     WHERE kind = 'case-event' AND subject_key = $1 AND body ->> 'eventType' = 'suspect-entered-zsm'
+       AND body -> 'entry' ? 'incident'
+     ORDER BY received_at`,
+    values: [subjectKey],
+  });
+  return rows.map((r) => ({ eventId: r.event_id, incident: r.incident }));
+}

@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { isValidBsn } from '../../src/privacy/bsn.ts';
-import { addYears, todayInAmsterdam } from '../../src/ingest/dates.ts';
+import { addYears, todayInAmsterdam } from '../../src/records/dates.ts';
 
 /** The n-th synthetic BSN (n from 0): 9999xxxxx, passing the eleven-test. */
 export function syntheticBsn(n: number): string {

@@ -1,24 +1,7 @@
 import { fieldError, type FieldError } from '../../errors.ts';
 import { assessAdvice } from '../../quality/assess.ts';
+import type { Advice } from '../../records/advice.ts';
 import type { RecordKind } from './kind.ts';
-
-/** The advice record as schemas/advice.v1.json describes it (the fields the code reads). */
-export interface Advice {
-  adviceId: string;
-  version: number;
-  issuer: { oin: string; name: string };
-  subject: { bsn: string; dateOfBirth: string; municipalityCode?: string; name: { surname: string; givenNames?: string; surnamePrefix?: string } };
-  zsmCaseReference?: string;
-  adviceDate: string;
-  validUntil: string;
-  goal: string;
-  context: { system: string; environment: string };
-  recommendation: { disposal: string; conditions: { code: string; detail?: string }[]; explanation?: string };
-  domesticViolence: { flag: boolean; incidents?: { date: string; kind: string; subjectRole: string; summary?: string }[] };
-  legalBasis: string;
-  purpose: string;
-  [field: string]: unknown;
-}
 
 export const adviceKind: RecordKind<Advice> = {
   name: 'advice',

@@ -1,6 +1,6 @@
 // "Short and concise": every free text and all of them together stay under a soft limit (a warning) and a hard
 // one (a refusal). The limits are in ../limits.ts.
-import type { Advice } from '../../ingest/kinds/advice.ts';
+import type { Advice } from '../../records/advice.ts';
 import type { RuleFinding } from '../criteria.ts';
 import { FIELD_LIMITS, NARRATIVE_LIMIT } from '../limits.ts';
 import { textLength } from '../text.ts';

@@ -1,6 +1,6 @@
 // "Current": not older than one year. The advice date lies between a year ago and today; valid-until lies
 // after it, at most a year after it, and not in the past (an advice that may no longer be used is no advice).
-import { addYears } from '../../ingest/dates.ts';
+import { addYears } from '../../records/dates.ts';
 import type { RuleFinding } from '../criteria.ts';
 import type { Rule } from './rule.ts';
 

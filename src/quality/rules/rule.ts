@@ -1,4 +1,4 @@
-import type { Advice } from '../../ingest/kinds/advice.ts';
+import type { Advice } from '../../records/advice.ts';
 import type { Criterion, RuleFinding } from '../criteria.ts';
 
 /** One criterion of the work plan: pure, deterministic for a given advice and day. */

@@ -2,7 +2,9 @@
 // however often (and however concurrently) the job runs, also after the outbox rows of the advice are gone.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KINDS } from '../../../src/ingest/kinds/index.ts';
-import { ingest, type PipelineDeps } from '../../../src/ingest/pipeline.ts';
+import type { IngestDeps } from '../../../src/ingest/prepare.ts';
+import { ingestRecord } from '../../../src/ingest/spine.ts';
+import { receiptOrThrow } from '../../../src/ingest/outcome.ts';
 import { adviceExpiryJob } from '../../../src/jobs/advice-expiry.ts';
 import { createJobs } from '../../../src/jobs/index.ts';
 import { startBridge, type TestBridge } from '../../support/bridge.ts';
@@ -12,7 +14,7 @@ import { readTopic } from '../../support/kafka-consumer.ts';
 
 const RECIPIENTS = [OM_ZSM, 'reclassering', 'slachtofferhulp'];
 let bridge: TestBridge;
-let deps: PipelineDeps;
+let deps: IngestDeps;
 
 beforeAll(async () => {
   bridge = await startBridge({ env: { OUTBOX_RETENTION_HOURS: '0' } });
@@ -28,8 +30,8 @@ describe('advice expiry', () => {
   it('marks the advice expired and sends exactly one expiry event per recipient, once', async () => {
     const pool = bridge.services.pool;
     const bsn = syntheticBsn(60);
-    const short = await ingest(deps, KINDS.advice, { body: { ...validAdvice({ adviceId: 'EXP-SHORT', bsn }), validUntil: daysFromToday(10) } });
-    const long = await ingest(deps, KINDS.advice, { body: validAdvice({ adviceId: 'EXP-LONG', bsn: syntheticBsn(61) }) }); // valid 180 days
+    const short = receiptOrThrow(await ingestRecord(deps, KINDS.advice, { door: 'rest', body: { ...validAdvice({ adviceId: 'EXP-SHORT', bsn }), validUntil: daysFromToday(10) } }));
+    const long = receiptOrThrow(await ingestRecord(deps, KINDS.advice, { door: 'rest', body: validAdvice({ adviceId: 'EXP-LONG', bsn: syntheticBsn(61) }) })); // valid 180 days
     expect(await waitForDelivery(pool)).toBe(0);
 
     // The delivered messages are cleaned up (retention 0): the recipients must be known without them.

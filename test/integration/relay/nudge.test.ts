@@ -6,9 +6,9 @@ import type { DeliveryProducer, OutgoingMessage } from '../../../src/kafka/produ
 import { createLogger } from '../../../src/logger.ts';
 import { createMetrics } from '../../../src/observability/metrics.ts';
 import { createRelay, type Relay } from '../../../src/relay/relay.ts';
-import { SLOT_COUNT } from '../../../src/relay/slots.ts';
+import { SLOT_COUNT } from '../../../src/outbox/slots.ts';
 import { KINDS } from '../../../src/ingest/kinds/index.ts';
-import { ingest } from '../../../src/ingest/pipeline.ts';
+import { ingestRecord } from '../../../src/ingest/spine.ts';
 import { freshDatabase, startBridge, type TestBridge } from '../../support/bridge.ts';
 import { syntheticBsn, validAdvice } from '../../support/fixtures.ts';
 
@@ -79,10 +79,10 @@ describe('the ingest', () => {
     let nudges = 0;
     const deps = { pool: s.pool, plan: s.plan, pseudonymiser: s.pseudonymiser, metrics: s.metrics, bridgeOin: bridge.config.bridgeOin, stored: () => void nudges++ };
     const body = validAdvice({ adviceId: 'NUDGE-1', bsn: syntheticBsn(71) });
-    expect((await ingest(deps, KINDS.advice, { body })).replayed).toBe(false);
+    expect((await ingestRecord(deps, KINDS.advice, { body, door: 'rest' })).outcome).toBe('accepted');
     expect(nudges).toBe(1);
-    expect((await ingest(deps, KINDS.advice, { body })).replayed).toBe(true);
-    await expect(ingest(deps, KINDS.advice, { body: { ...body, adviceId: '' } })).rejects.toThrow();
+    expect((await ingestRecord(deps, KINDS.advice, { body, door: 'rest' })).outcome).toBe('replayed');
+    expect((await ingestRecord(deps, KINDS.advice, { body: { ...body, adviceId: '' }, door: 'rest' })).outcome).toBe('refused');
     expect(nudges).toBe(1);
   });
 });

@@ -7,7 +7,7 @@ import { createScheduler } from '../../../src/jobs/scheduler.ts';
 import { createLogger } from '../../../src/logger.ts';
 import { createMetrics } from '../../../src/observability/metrics.ts';
 import { createRelay, type Relay } from '../../../src/relay/relay.ts';
-import { SLOT_COUNT } from '../../../src/relay/slots.ts';
+import { SLOT_COUNT } from '../../../src/outbox/slots.ts';
 import { createPool } from '../../../src/store/pool.ts';
 import { freshDatabase } from '../../support/bridge.ts';
 

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { unstorableText } from '../../../src/ingest/text-check.ts';
 import { BridgeError, type FieldError } from '../../../src/errors.ts';
 import { KINDS } from '../../../src/ingest/kinds/index.ts';
-import { validateRecord } from '../../../src/ingest/pipeline.ts';
+import { validateRecord } from '../../../src/ingest/verdict.ts';
 import { EXAMPLE_ADVICE, daysFromToday, syntheticBsn, validAdvice } from '../../support/fixtures.ts';
 
 const EXAMPLES = new URL('../../../schemas/examples/', import.meta.url);

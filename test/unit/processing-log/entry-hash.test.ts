@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { canonicalJson } from '../../../src/ingest/canonical.ts';
+import { canonicalJson } from '../../../src/records/canonical.ts';
 import { chainHash, entryBodyParts, entryHash, GENESIS } from '../../../src/processing-log/entry.ts';
 
 // An entry whose strings and detail try to fool the split around chainSeq: an actor that spells the member, and a

@@ -3,12 +3,12 @@
 // example meeting every criterion.
 import { describe, expect, it } from 'vitest';
 import { BridgeError } from '../../../src/errors.ts';
-import type { Advice } from '../../../src/ingest/kinds/advice.ts';
+import type { Advice } from '../../../src/records/advice.ts';
 import { KINDS } from '../../../src/ingest/kinds/index.ts';
 import { validateRecord } from '../../../src/ingest/verdict.ts';
 import { assessAdvice } from '../../../src/quality/assess.ts';
 import { CRITERIA, type Criterion, type Outcome } from '../../../src/quality/criteria.ts';
-import { todayInAmsterdam } from '../../../src/ingest/dates.ts';
+import { todayInAmsterdam } from '../../../src/records/dates.ts';
 import { daysFromToday, EXAMPLE_ADVICE, validAdvice } from '../../support/fixtures.ts';
 
 const NOW = new Date();

@@ -1,17 +1,18 @@
 // What a recipient sees of the findings, and the domestic-violence history merged with what the bridge holds
 // (with a stub source: the real one comes with the ZSM case events).
 import { describe, expect, it } from 'vitest';
-import type { Advice } from '../../../src/ingest/kinds/advice.ts';
+import type { Advice } from '../../../src/records/advice.ts';
 import { KINDS } from '../../../src/ingest/kinds/index.ts';
 import { enrichPrepared } from '../../../src/ingest/enrich.ts';
-import { prepareRecord, type PipelineDeps } from '../../../src/ingest/pipeline.ts';
+import { prepareRecord, type IngestDeps } from '../../../src/ingest/prepare.ts';
 import { createMetrics } from '../../../src/observability/metrics.ts';
 import { createPseudonymiser, DOMAIN_INTERNAL } from '../../../src/privacy/pseudonym.ts';
 import { assessAdvice } from '../../../src/quality/assess.ts';
-import { mergeIncidentHistory, NO_INCIDENTS, type IncidentSource, type SourcedIncident } from '../../../src/quality/enrichment.ts';
+import { NO_INCIDENTS, type IncidentSource } from '../../../src/feedback/incident-source.ts';
+import { mergeIncidentHistory, type SourcedIncident } from '../../../src/quality/enrichment.ts';
 import { reportForView } from '../../../src/quality/view.ts';
 import { daysFromToday, syntheticBsn, validAdvice } from '../../support/fixtures.ts';
-import { todayInAmsterdam } from '../../../src/ingest/dates.ts';
+import { todayInAmsterdam } from '../../../src/records/dates.ts';
 import { createPolicyPlan } from '../../../src/exchange/policy-plan.ts';
 import { kindSchemas } from '../../../src/ingest/kinds/index.ts';
 import { defaultPolicy } from '../../support/policy.ts';
@@ -60,7 +61,7 @@ describe('incident history enrichment', () => {
     expect(mergeIncidentHistory(own, [zsm('2026-11-18', 'fysiek-geweld', 'ev-3', 'slachtoffer')])).toHaveLength(3);
   });
 
-  const deps: PipelineDeps = {
+  const deps: IngestDeps = {
     pool: undefined as never, metrics: createMetrics(), bridgeOin: '00000009999999999000',
     pseudonymiser: createPseudonymiser('unit-test-pseudonym-secret-0123456789', 'k1'),
     plan: undefined as never,
@@ -70,7 +71,7 @@ describe('incident history enrichment', () => {
   it('asks the source by the internal pseudonym and puts the merged history next to the record in the message', async () => {
     const asked: string[] = [];
     const source: IncidentSource = { incidentsFor: async (key) => { asked.push(key); return [zsm(daysFromToday(-400), 'stalking', 'ev-9')]; } };
-    const prepared = prepareRecord(deps, KINDS.advice, { body: validAdvice({ bsn: syntheticBsn(7) }) });
+    const prepared = prepareRecord(deps, KINDS.advice, { door: 'rest', body: validAdvice({ bsn: syntheticBsn(7) }) });
     const enriched = await enrichPrepared(prepared, source);
     expect(asked).toEqual([deps.pseudonymiser.pseudonym(syntheticBsn(7), DOMAIN_INTERNAL)]);
     const envelope = JSON.parse(enriched.outbox[0]!.payload) as { record: Advice; incidentHistory: { kind: string; sources: { system: string }[] }[] };
@@ -81,20 +82,20 @@ describe('incident history enrichment', () => {
   it('leaves advices without the flag alone, and asks nothing', async () => {
     const body = validAdvice();
     (body as unknown as Advice).domesticViolence = { flag: false };
-    const prepared = prepareRecord(deps, KINDS.advice, { body });
+    const prepared = prepareRecord(deps, KINDS.advice, { door: 'rest', body });
     const source: IncidentSource = { incidentsFor: async () => { throw new Error('must not be asked'); } };
     expect(await enrichPrepared(prepared, source)).toBe(prepared);
   });
 
   it('without a source the history is the advice\'s own', async () => {
-    const enriched = await enrichPrepared(prepareRecord(deps, KINDS.advice, { body: validAdvice() }), NO_INCIDENTS);
+    const enriched = await enrichPrepared(prepareRecord(deps, KINDS.advice, { door: 'rest', body: validAdvice() }), NO_INCIDENTS);
     const envelope = JSON.parse(enriched.outbox[0]!.payload) as { incidentHistory: unknown[] };
     expect(envelope.incidentHistory).toHaveLength(2);
   });
 
   it('gives no history to a recipient whose view leaves the incidents out', async () => {
     const plan = { ...deps.plan, deliveriesFor: (i: Parameters<typeof deps.plan.deliveriesFor>[0]) => deps.plan.deliveriesFor(i).map((d) => ({ ...d, view: { adviceId: (d.view as Advice).adviceId } })) };
-    const prepared = prepareRecord({ ...deps, plan }, KINDS.advice, { body: validAdvice() });
+    const prepared = prepareRecord({ ...deps, plan }, KINDS.advice, { door: 'rest', body: validAdvice() });
     const enriched = await enrichPrepared(prepared, { incidentsFor: async () => [zsm('2026-01-01', 'stalking', 'ev-1')] });
     const envelope = JSON.parse(enriched.outbox[0]!.payload) as Record<string, unknown>;
     expect(envelope['incidentHistory']).toBeUndefined();

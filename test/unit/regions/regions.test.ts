@@ -2,7 +2,7 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DATA_DIR, loadRegionDirectory, RegionDataError } from '../../../src/routing/regions.ts';
+import { DATA_DIR, loadRegionDirectory, RegionDataError } from '../../../src/regions/regions.ts';
 
 describe('the municipality-to-region table', () => {
   const d = loadRegionDirectory();

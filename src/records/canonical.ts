@@ -1,6 +1,6 @@
 // Canonical JSON (keys sorted, no whitespace) and its hash: two bodies with the same content but a different key
 // order or spacing are the same record; one changed character is a different one. The bytes are part of stored
-// content hashes and processing-log chains, so they must never change: test/unit/ingest/canonical.test.ts holds
+// content hashes and processing-log chains, so they must never change: test/unit/records/canonical.test.ts holds
 // the first implementation (map and join) as the oracle this one must match.
 import { createHash } from 'node:crypto';
 

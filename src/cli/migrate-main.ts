@@ -1,4 +1,4 @@
 // `npm run migrate`: applies pending migrations to DATABASE_URL and exits.
-import { run } from '../cli/migrate-command.ts';
+import { run } from './migrate-command.ts';
 
 process.exitCode = await run();

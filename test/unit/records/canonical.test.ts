@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, contentHash } from '../../../src/ingest/canonical.ts';
-import { addYears, todayInAmsterdam } from '../../../src/ingest/dates.ts';
+import { canonicalJson, contentHash } from '../../../src/records/canonical.ts';
+import { addYears, todayInAmsterdam } from '../../../src/records/dates.ts';
 
 describe('canonical JSON', () => {
   it('ignores key order and whitespace, not values', () => {

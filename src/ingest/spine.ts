@@ -1,0 +1,82 @@
+// The way every record goes, from any door (REST, a batch, the inbound topic, a quarantine release):
+//   prepare (verdict, pseudonyms, views, rows; no database) -> link and enrich (reads what the bridge holds) ->
+//   write (one statement, or one transaction for a batch) -> account (metrics, processing log) -> wake the relay.
+// Nothing is stored unless every step passes, except the processing-log entry of a refusal; an outcome is
+// returned only after the commit. Doors map the outcome; none of them repeats a step.
+import type { BridgeError } from '../errors.ts';
+import { NO_INCIDENTS } from '../feedback/incident-source.ts';
+import { parseJsonBody } from '../records/json-body.ts';
+import { withStatements, withTransaction } from '../store/transaction.ts';
+import { account } from './accounting.ts';
+import { enrichPrepared } from './enrich.ts';
+import type { RecordKind } from './kinds/kind.ts';
+import { linkPrepared } from './link.ts';
+import { failureOutcome, type IngestOutcome } from './outcome.ts';
+import { prepareRecord, type IngestDeps, type IngestInput, type PreparedRecord } from './prepare.ts';
+import { writeBatch, writePrepared } from './write.ts';
+
+/** A record as received: parsed already (REST), or raw bytes to parse first (the inbound topic). */
+export type IngestRequest = IngestInput | (Omit<IngestInput, 'body'> & { raw: Buffer });
+
+export async function ingestRecord<T>(deps: IngestDeps, kind: RecordKind<T>, request: IngestRequest): Promise<IngestOutcome> {
+  const startedAt = deps.now?.() ?? new Date();
+  const input = 'raw' in request ? { ...request, body: undefined } : request;
+  let outcome: IngestOutcome;
+  try {
+    if ('raw' in request) input.body = parseJsonBody(request.raw);
+    const judged = prepareRecord(deps, kind, input);
+    // One connection for the reads and the write, and no explicit transaction: the write is one statement, its
+    // own transaction (decision 0096); in read committed the reads before it see what they would see inside one.
+    outcome = await withStatements(deps.pool, async (client) => {
+      const linked = await linkPrepared(deps, kind, input, judged, client);
+      return writePrepared(client, await enrichPrepared(linked, deps.incidents ?? NO_INCIDENTS, client));
+    });
+  } catch (err) {
+    outcome = failureOutcome(err);
+  }
+  await account(deps, kind, input, outcome, startedAt);
+  if (outcome.outcome === 'accepted') deps.stored?.();
+  return outcome;
+}
+
+export type BatchOutcome =
+  /** Every item judged, in request order; the accepted ones committed in one transaction. */
+  | { outcome: 'judged'; items: IngestOutcome[] }
+  /** The database could not be reached: nothing stored for any item. */
+  | { outcome: 'unavailable'; error: BridgeError };
+
+/** Many records at once (GCOS synchronising a backlog): each judged as a single record would be and answered on
+ * its own; every accepted one written in ONE transaction with multi-row statements (decision 0090). */
+export async function ingestBatch<T>(deps: IngestDeps, kind: RecordKind<T>, bodies: readonly unknown[], common: Omit<IngestInput, 'body'>): Promise<BatchOutcome> {
+  const startedAt = deps.now?.() ?? new Date();
+  const inputs = bodies.map((body): IngestInput => ({ ...common, body }));
+  const items: (IngestOutcome | undefined)[] = [];
+  const judged: { index: number; p: PreparedRecord<T> }[] = [];
+  for (const [index, input] of inputs.entries()) {
+    try {
+      judged.push({ index, p: prepareRecord(deps, kind, input) });
+    } catch (err) {
+      items[index] = failureOutcome(err);
+    }
+  }
+  try {
+    if (judged.length > 0) {
+      // Links and enrichment read what is already stored, as for a single record. The reads of different items
+      // are independent, so they run together (the pool bounds them).
+      const ready = await Promise.all(judged.map(async ({ index, p }) => enrichPrepared(await linkPrepared(deps, kind, inputs[index]!, p), deps.incidents ?? NO_INCIDENTS)));
+      const written = await withTransaction(deps.pool, (client) => writeBatch(client, ready));
+      for (const [i, w] of written.entries()) items[judged[i]!.index] = w;
+    }
+  } catch (err) {
+    const failed = failureOutcome(err);
+    if (failed.outcome === 'unavailable') {
+      await account(deps, kind, common as IngestInput, failed, startedAt);
+      return failed;
+    }
+    throw failed.error; // a refusal cannot come out of a write that found nothing to refuse: a defect
+  }
+  const outcomes = items.map((o) => o!);
+  for (const [index, o] of outcomes.entries()) await account(deps, kind, inputs[index]!, o, startedAt);
+  if (outcomes.some((o) => o.outcome === 'accepted')) deps.stored?.();
+  return { outcome: 'judged', items: outcomes };
+}
