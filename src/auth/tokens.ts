@@ -8,7 +8,7 @@ import { createHash, randomBytes, scrypt as scryptCb, timingSafeEqual, type Scry
 export const TOKEN_PATTERN = /^gzb_([0-9a-f]{16})_([A-Za-z0-9_-]{43})$/;
 const HASH_LINE = /^scrypt\$([0-9a-f]{16})\$(\d{2})\$(\d{1,2})\$(\d{1,2})\$([A-Za-z0-9_-]{22,})\$([A-Za-z0-9_-]{43})$/;
 
-/** Cost of new hashes: N = 2^15, r = 8 (32 MiB, tens of milliseconds). Lines below MIN_LOG2_N are refused. */
+/** Cost of new hashes: N = 2^15, r = 8 (32 MiB each, slow to guess on purpose). Lines below MIN_LOG2_N are refused. */
 export const DEFAULT_COST = { log2N: 15, r: 8, p: 1 };
 export const MIN_LOG2_N = 14;
 

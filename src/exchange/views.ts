@@ -46,8 +46,8 @@ function apply(transform: Transform, value: unknown, ctx: TransformContext): unk
   }
 }
 
-/** A deep copy of parsed JSON (objects, arrays, strings, numbers, booleans, null: all a record can hold). Four to
- * five times cheaper than structuredClone, which serialises; that was 2 % of an ingest's CPU. */
+/** A deep copy of parsed JSON (objects, arrays, strings, numbers, booleans, null: all a record can hold), made for
+ * every record: cheaper than structuredClone, which serialises. */
 export function copyJson(value: unknown): unknown {
   if (value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) return value.map(copyJson);

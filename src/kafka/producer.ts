@@ -30,7 +30,7 @@ export function createDeliveryProducer(kafka: Kafka, logger: Logger): DeliveryPr
       allowAutoTopicCreation: false,
       // The murmur2 partitioner of the Java client: a subject's key lands on the same partition for every client.
       createPartitioner: Partitioners.DefaultPartitioner,
-      // Bounded on purpose: a producer replaced after a deadline must stop retrying on its own (about 15 s),
+      // Bounded on purpose: a producer replaced after a deadline must stop retrying on its own (after these retries),
       // not resend old batches forever. A resend that duplicates carries the same ce_id.
       retry: { retries: 8, initialRetryTime: 100, maxRetryTime: 2_000 },
     });

@@ -1,7 +1,7 @@
 // kafkajs 2.2.4, its last release, keeps every broker connection checking its request queue every millisecond,
 // forever: `scheduleCheckPendingRequests` arms a timer even when nothing is pending and nothing is throttled, with
 // a negative delay (`-1 - Date.now()`) that Node turns into 1 ms (and, from Node 23, reports as a
-// TimeoutNegativeWarning). Measured on an idle bridge: about 1,800 event-loop wake-ups and 20 ms of CPU a second,
+// TimeoutNegativeWarning). Even an idle bridge so wakes its event loop all the time and spends CPU on it,
 // interleaved with every request. Upstream: kafkajs issues #1556, #1704 and #1751, fixes proposed in #1667 and
 // #1768, none released. This replaces that one method with the proposed fix: with nothing pending and no
 // throttle to wait out, arm nothing. A request that cannot go out at once is pushed to `pending`, and `push`

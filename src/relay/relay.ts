@@ -15,8 +15,8 @@ import { fairShare } from './slot-share.ts';
 import { SLOT_COUNT } from '../outbox/slots.ts';
 
 // Per topic, not per send: the broker's limit (message.max.bytes, 1 MiB by default) applies to each partition's
-// record batch, and a partition's batch is never larger than its topic's share. A cap on the whole send (512 KiB
-// before) let a claim of 500 real advices (about 3.5 KB each) go out in four rounds; the bench showed it.
+// record batch, and a partition's batch is never larger than its topic's share. A cap on the whole send split one
+// full claim of real advices into several rounds.
 const MAX_TOPIC_BYTES = 768 * 1024;
 const SLOT_RESCAN_MS = 1_000; // bounds how long a dead replica's slots stay unrelayed (plus the time to notice it)
 
@@ -73,8 +73,8 @@ export function createRelay(producer: DeliveryProducer, metrics: Metrics, logger
     await c.query('SET synchronous_commit = off');
     // The claim must read outbox_pending_by_id in order (migration 093): an index scan marks the entries of rows
     // it finds delivered dead as it passes them, a bitmap scan never does, and the planner, which does not know
-    // how many dead entries lie in front of the live ones, takes a bitmap scan and a sort. Measured under load:
-    // 6 to 20 ms per claim for 36 rows behind 10,000 dead entries, until autovacuum came by.
+    // how many dead entries lie in front of the live ones, takes a bitmap scan and a sort, which then walks every
+    // dead entry on each claim until autovacuum comes by.
     await c.query('SET enable_bitmapscan = off');
     await c.query(`LISTEN ${OUTBOX_CHANNEL}`);
     await joinRelays(c);
