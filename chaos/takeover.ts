@@ -2,7 +2,7 @@
 // session held is held again by another session. Relay sessions name their replica (host:pid) in
 // application_name, so the harness finds the victim's session without asking the victim.
 import type { Cluster } from './cluster.ts';
-import { sleep } from './processes.ts';
+import { sleep } from '../harness/processes.ts';
 
 const SLOT_LOCKS = 7_361_002;
 
