@@ -4,20 +4,17 @@
 //            (every index the migrations define is filled; the seeded bodies are small, see docs/performance.md);
 //   backlog: undelivered outbox rows of the real message size, which the relay drains while the load runs.
 import { readFileSync } from 'node:fs';
-import pg from 'pg';
+import { withClient } from '../harness/pg-admin.ts';
 import { topicName } from '../src/kafka/topics.ts';
 
 const EXAMPLE = readFileSync(new URL('../schemas/examples/advice.valid.json', import.meta.url), 'utf8');
 const RECIPIENTS = ['om-zsm', 'reclassering', 'slachtofferhulp'];
 
 async function run(databaseUrl: string, statements: [string, unknown[]][]): Promise<void> {
-  const c = new pg.Client({ connectionString: databaseUrl });
-  await c.connect();
-  try {
+  // One session for all: a SET applies to the statements after it.
+  await withClient(databaseUrl, async (c) => {
     for (const [sql, params] of statements) await c.query(sql, params);
-  } finally {
-    await c.end();
-  }
+  });
 }
 
 /** `count` records that have been accepted, relayed and logged long ago. */

@@ -5,8 +5,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { Kafka, logLevel } from 'kafkajs';
+import { adminQuery } from '../harness/pg-admin.ts';
 import { startBareFastify } from './baselines/bare-fastify.ts';
 import { capacity, type Capacity } from './capacity.ts';
 import { parseOptions } from './options.ts';
@@ -26,17 +26,11 @@ function brokers(): string {
 }
 
 async function postgresVersion(url: string): Promise<string> {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  try {
-    const { rows } = await c.query<{ v: string; autovacuum: string }>(`SELECT current_setting('server_version') AS v, current_setting('autovacuum') AS autovacuum`);
-    // A server without autovacuum keeps the statistics and dead rows of the start of a run all the way through
-    // (this machine's is so configured): say so beside the figures, production servers run with it.
-    const r = rows[0];
-    return `PostgreSQL ${r?.v.split(' ')[0] ?? '?'}${r?.autovacuum === 'off' ? ' (autovacuum off)' : ''}`;
-  } finally {
-    await c.end();
-  }
+  const { rows } = await adminQuery<{ v: string; autovacuum: string }>(url, `SELECT current_setting('server_version') AS v, current_setting('autovacuum') AS autovacuum`);
+  // A server without autovacuum keeps the statistics and dead rows of the start of a run all the way through
+  // (this machine's is so configured): say so beside the figures, production servers run with it.
+  const r = rows[0];
+  return `PostgreSQL ${r?.v.split(' ')[0] ?? '?'}${r?.autovacuum === 'off' ? ' (autovacuum off)' : ''}`;
 }
 
 async function deleteTopics(stack: Stack): Promise<void> {

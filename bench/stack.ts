@@ -1,19 +1,16 @@
 // The stack the bench drives: a fresh database (migrated), a clients file with one GCOS client, and the bridge
-// as a child process started from the project's own entry (src/server.ts), on the real broker.
-import { spawn, type ChildProcess } from 'node:child_process';
+// as a child process started from the project's own entry (src/server.ts), on the real broker. bench:ab loads this
+// file from another checkout too, so its exports keep their names and signatures.
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import pg from 'pg';
+import { startBridgeProcess } from '../harness/bridge-process.ts';
+import { createDatabase, dropDatabase as dropNamedDatabase } from '../harness/database.ts';
+import { databaseName } from '../harness/pg-admin.ts';
 import { createToken } from '../src/auth/tokens.ts';
-import { freePort } from '../chaos/processes.ts';
-import { createLogger } from '../src/logger.ts';
-import { migrate } from '../src/store/migrate.ts';
-import { createPool } from '../src/store/pool.ts';
 
-const SERVER = fileURLToPath(new URL('../src/server.ts', import.meta.url));
 /** The issuer of schemas/examples/advice.valid.json: the bench client submits in its name. */
 export const BENCH_OIN = '00000001823288444000';
 
@@ -38,39 +35,13 @@ export async function prepareStack(serverUrl: string, brokers: string): Promise<
   return { runId, serverUrl, brokers, topicPrefix: `${runId}.`, token, clientsFile, dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-export function databaseUrl(serverUrl: string, name: string): string {
-  const u = new URL(serverUrl);
-  u.pathname = `/${name}`;
-  return u.toString();
-}
-
 /** A new, migrated database for one scenario; dropped by `dropDatabase`. */
 export async function freshDatabase(stack: Stack, scenario: string): Promise<string> {
-  const name = `${stack.runId}_${scenario}`;
-  await adminQuery(stack.serverUrl, `CREATE DATABASE ${name}`);
-  const url = databaseUrl(stack.serverUrl, name);
-  const logger = createLogger('warn');
-  const pool = createPool({ databaseUrl: url }, logger);
-  try {
-    await migrate(pool, logger);
-  } finally {
-    await pool.end();
-  }
-  return url;
+  return createDatabase(stack.serverUrl, `${stack.runId}_${scenario}`, { migrate: true });
 }
 
 export async function dropDatabase(stack: Stack, url: string): Promise<void> {
-  await adminQuery(stack.serverUrl, `DROP DATABASE IF EXISTS ${new URL(url).pathname.slice(1)} WITH (FORCE)`);
-}
-
-async function adminQuery(serverUrl: string, sql: string): Promise<void> {
-  const c = new pg.Client({ connectionString: serverUrl });
-  await c.connect();
-  try {
-    await c.query(sql);
-  } finally {
-    await c.end();
-  }
+  await dropNamedDatabase(stack.serverUrl, databaseName(url));
 }
 
 export interface BridgeProcess {
@@ -82,16 +53,12 @@ export interface BridgeProcess {
 
 /** Starts src/server.ts with the bench's settings; resolves once /health/ready answers 200. */
 export async function startBridge(stack: Stack, databaseUrlValue: string, opts: { cpuProfileDir?: string | undefined; env?: Record<string, string> } = {}): Promise<BridgeProcess> {
-  const port = await freePort();
   const env: NodeJS.ProcessEnv = {
-    PATH: process.env['PATH'],
     DATABASE_URL: databaseUrlValue,
     KAFKA_BROKERS: stack.brokers,
     KAFKA_TOPIC_PREFIX: stack.topicPrefix,
     BRIDGE_OIN: '00000009999999999000',
     PSEUDONYM_KEY: 'bench-only-pseudonym-secret-0123456789abcdef',
-    PORT: String(port),
-    HOST: '127.0.0.1',
     LOG_LEVEL: 'warn',
     CLIENTS_FILE: stack.clientsFile,
     // The bench measures the work, not the guards against abuse: no rate limit and no shedding.
@@ -102,36 +69,8 @@ export async function startBridge(stack: Stack, databaseUrlValue: string, opts: 
     INBOUND_ENABLED: 'false',
     ...opts.env,
   };
-  const args = opts.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.cpuProfileDir}`, SERVER] : [SERVER];
-  const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
-  // A bench that dies (an uncaught error) must not leave its bridge running on the machine.
-  const orphanGuard = () => child.kill('SIGKILL');
-  process.once('exit', orphanGuard);
-  child.once('exit', () => process.off('exit', orphanGuard));
-  let stderr = '';
-  child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4_000)));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`the bridge exited at start (${child.exitCode}): ${stderr}`);
-    const ok = await fetch(`${url}/health/ready`).then((r) => r.status === 200, () => false);
-    if (ok) break;
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`the bridge did not become ready: ${stderr}`);
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  return {
-    pid: child.pid!,
-    url,
-    child,
-    async stop() {
-      if (child.exitCode === null) child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-      await exited;
-      clearTimeout(timer);
-    },
-  };
+  const nodeArgs = opts.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.cpuProfileDir}`] : [];
+  // Only the end of the output is kept: enough to say why a start failed, not a whole run's warnings.
+  const bridge = await startBridgeProcess({ env, nodeArgs, keepChars: 4_000 });
+  return { pid: bridge.pid, url: bridge.url, child: bridge.child, stop: async () => void (await bridge.stop('SIGTERM', 20_000)) };
 }

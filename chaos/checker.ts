@@ -2,7 +2,7 @@
 // allowed only as a re-send of the same message (same ce_id); per subject and topic, messages must appear in the
 // order they were accepted (only a message's first appearance counts: a re-send of an earlier message after a
 // later one is a duplicate, not an inversion).
-import pg from 'pg';
+import { adminQuery } from '../harness/pg-admin.ts';
 import type { Ack } from './load.ts';
 import type { ReadMessage } from './read-topics.ts';
 
@@ -28,16 +28,10 @@ export interface OutboxRow {
 }
 
 export async function promisedMessages(databaseUrl: string, recordIds: string[]): Promise<OutboxRow[]> {
-  const c = new pg.Client({ connectionString: databaseUrl });
-  await c.connect();
-  try {
-    const { rows } = await c.query<{ record_id: string; topic: string; event_id: string }>(
-      /* sql */ `SELECT record_id, topic, event_id FROM outbox WHERE record_id = ANY($1::uuid[])`, [recordIds],
-    );
-    return rows.map((r) => ({ recordId: r.record_id, topic: r.topic, eventId: r.event_id }));
-  } finally {
-    await c.end();
-  }
+  const { rows } = await adminQuery<{ record_id: string; topic: string; event_id: string }>(
+    databaseUrl, /* sql */ `SELECT record_id, topic, event_id FROM outbox WHERE record_id = ANY($1::uuid[])`, [recordIds],
+  );
+  return rows.map((r) => ({ recordId: r.record_id, topic: r.topic, eventId: r.event_id }));
 }
 
 export function check(acks: Ack[], promised: OutboxRow[], read: ReadMessage[]): CheckResult {

@@ -4,14 +4,14 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
-import { createLogger } from '../src/logger.ts';
-import { migrate } from '../src/store/migrate.ts';
-import { createPool } from '../src/store/pool.ts';
+import type pg from 'pg';
+import { createDatabase } from '../harness/database.ts';
+import { adminQuery } from '../harness/pg-admin.ts';
+import { freePort } from '../harness/ports.ts';
+import { keepFolder, killEverything, ownFolder, releaseFolder, sleep } from '../harness/processes.ts';
 import { writeTestClients } from '../test/support/clients.ts';
 import { OwnedBroker } from './owned-broker.ts';
 import { OwnedPostgres } from './owned-postgres.ts';
-import { freePort, keepFolder, killEverything, ownFolder, releaseFolder, sleep } from './processes.ts';
 import { Replica } from './replica.ts';
 import { TcpProxy } from './tcp-proxy.ts';
 
@@ -69,7 +69,6 @@ export class Cluster {
     this.removeClients = clients.remove;
     this.token = clients.tokens.gcos;
     const env: NodeJS.ProcessEnv = {
-      PATH: process.env['PATH'],
       DATABASE_URL: this.databaseUrl,
       KAFKA_BROKERS: this.brokers,
       KAFKA_TOPIC_PREFIX: this.topicPrefix,
@@ -78,7 +77,6 @@ export class Cluster {
       KAFKA_TOPIC_PARTITIONS: '3',
       BRIDGE_OIN: '00000009999999999000',
       PSEUDONYM_KEY: 'chaos-only-pseudonym-secret-0123456789abcdef',
-      HOST: '127.0.0.1',
       LOG_LEVEL: 'info',
       CLIENTS_FILE: clients.path,
       METRICS_PUBLIC: 'true',
@@ -112,24 +110,12 @@ export class Cluster {
 
   private async startDatabase(): Promise<void> {
     await this.postgres.start();
-    await this.query('CREATE DATABASE bridge', [], this.postgres.url());
-    const pool = createPool({ databaseUrl: this.databaseUrl }, createLogger('warn'));
-    try {
-      await migrate(pool, createLogger('warn'));
-    } finally {
-      await pool.end();
-    }
+    await createDatabase(this.postgres.url(), 'bridge', { migrate: true });
   }
 
   /** One query on a connection of its own (the database may have been restarted since the last one). */
-  async query<R extends pg.QueryResultRow>(sql: string, params: unknown[] = [], url = this.databaseUrl): Promise<R[]> {
-    const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3_000 });
-    await c.connect();
-    try {
-      return (await c.query<R>(sql, params)).rows;
-    } finally {
-      await c.end().catch(() => undefined);
-    }
+  async query<R extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<R[]> {
+    return (await adminQuery<R>(this.databaseUrl, sql, params, 3_000)).rows;
   }
 
   async pendingMessages(): Promise<number> {

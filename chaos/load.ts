@@ -4,7 +4,7 @@
 // checker expects on every topic.
 import { Agent, request } from 'node:http';
 import { syntheticBsn, validAdvice } from '../test/support/fixtures.ts';
-import { sleep } from './processes.ts';
+import { sleep } from '../harness/processes.ts';
 
 export interface Ack {
   recordId: string;

@@ -7,7 +7,7 @@ import { syntheticBsn, validAdvice } from '../test/support/fixtures.ts';
 import { check, promisedMessages } from './checker.ts';
 import type { Cluster } from './cluster.ts';
 import { Load, type Ack } from './load.ts';
-import { sleep } from './processes.ts';
+import { sleep } from '../harness/processes.ts';
 import { readAllTopics } from './read-topics.ts';
 
 export interface OverloadResult {

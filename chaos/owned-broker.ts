@@ -7,7 +7,8 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { exited, freePort, own, ownFolder, releaseFolder, sleep } from './processes.ts';
+import { freePort } from '../harness/ports.ts';
+import { exited, own, ownFolder, releaseFolder, sleep } from '../harness/processes.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const STARTED = /Kafka Server started/g;

@@ -5,8 +5,9 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
-import { exited, freePort, own, ownFolder, releaseFolder, sleep } from './processes.ts';
+import { pgRefusal } from '../harness/pg-admin.ts';
+import { freePort } from '../harness/ports.ts';
+import { exited, own, ownFolder, releaseFolder, sleep } from '../harness/processes.ts';
 
 /** PG_BIN, else the newest Debian-packaged server (/usr/lib/postgresql/<major>/bin), else `pg_config --bindir`. */
 function serverBinaries(): string {
@@ -69,16 +70,8 @@ export class OwnedPostgres {
     const started = Date.now();
     while (Date.now() - started < timeoutMs) {
       if (this.child.exitCode !== null) throw new Error(`owned PostgreSQL exited with ${this.child.exitCode}`);
-      const c = new pg.Client({ connectionString: this.url(), connectionTimeoutMillis: 1_000 });
-      try {
-        await c.connect();
-        await c.query('SELECT 1');
-        return;
-      } catch {
-        await sleep(200);
-      } finally {
-        await c.end().catch(() => undefined);
-      }
+      if ((await pgRefusal(this.url(), 1_000)) === undefined) return;
+      await sleep(200);
     }
     throw new Error('owned PostgreSQL did not start in time');
   }

@@ -1,18 +1,16 @@
-// One bridge replica: src/server.ts as a child process on its own port, its log in the harness's folder.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, readFileSync } from 'node:fs';
+// One bridge replica: src/server.ts as a child process on its own port (kept across restarts), its log in the
+// cluster's folder.
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { exited, freePort, own, sleep } from './processes.ts';
-
-const SERVER = fileURLToPath(new URL('../src/server.ts', import.meta.url));
+import { startBridgeProcess, type BridgeProcess } from '../harness/bridge-process.ts';
+import { freePort } from '../harness/ports.ts';
 
 export class Replica {
   readonly name: string;
   readonly port: number;
   readonly logFile: string;
   private readonly env: NodeJS.ProcessEnv;
-  private child: ChildProcess | undefined;
+  private process: BridgeProcess | undefined;
   /** Exit codes and signals of earlier runs of this replica, for the checker's "did it crash" question. */
   readonly exits: { code: number | null; signal: NodeJS.Signals | null; expected: boolean }[] = [];
   private expectingExit = false;
@@ -33,44 +31,36 @@ export class Replica {
   }
 
   get pid(): number | undefined {
-    return this.child?.pid;
+    return this.process?.pid;
   }
 
   get running(): boolean {
-    return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
+    return this.process?.running() ?? false;
   }
 
+  /** Started once it is live: during a fault it may be up but not ready, and the scenarios want it up. */
   async start(timeoutMs = 60_000): Promise<void> {
     if (this.running) return;
-    const out = createWriteStream(this.logFile, { flags: 'a' });
-    // process.execPath: the Node 24 that runs the harness (npm puts it first on PATH), not the machine's node.
-    const child = own(spawn(process.execPath, [SERVER], { env: { ...this.env, PORT: String(this.port) }, stdio: ['ignore', 'pipe', 'pipe'] }));
-    child.stdout?.pipe(out);
-    child.stderr?.pipe(out);
     this.expectingExit = false;
-    child.once('exit', (code, signal) => this.exits.push({ code, signal, expected: this.expectingExit }));
-    this.child = child;
-    const started = Date.now();
-    while (Date.now() - started < timeoutMs) {
-      if (!this.running) throw new Error(`replica ${this.name} exited during start: ${this.tail()}`);
-      try {
-        if ((await fetch(`${this.base}/health/live`)).ok) return;
-      } catch {
-        // not listening yet
-      }
-      await sleep(200);
-    }
-    throw new Error(`replica ${this.name} did not start in time`);
+    this.process = await startBridgeProcess({
+      name: `replica ${this.name}`,
+      env: this.env,
+      port: this.port,
+      output: { file: this.logFile },
+      readyPath: '/health/live',
+      startTimeoutMs: timeoutMs,
+      pollMs: 200,
+      onExit: (code, signal) => this.exits.push({ code, signal, expected: this.expectingExit }),
+    });
   }
 
   /** SIGTERM: graceful shutdown (waits for the exit). SIGKILL: a crash. */
   async stop(signal: 'SIGTERM' | 'SIGKILL'): Promise<void> {
-    const child = this.child;
-    if (!child) return;
+    const p = this.process;
+    if (!p) return;
     this.expectingExit = true;
-    child.kill(signal);
-    await exited(child);
-    this.child = undefined;
+    await p.stop(signal);
+    this.process = undefined;
   }
 
   /** Exits nobody asked for: a crash of the bridge. */
@@ -88,9 +78,9 @@ export class Replica {
 
   /** Resident memory in bytes, from /proc (Linux). */
   rssBytes(): number | undefined {
-    if (!this.child?.pid) return undefined;
+    if (!this.process) return undefined;
     try {
-      const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${this.child.pid}/status`, 'utf8'));
+      const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${this.process.pid}/status`, 'utf8'));
       return m ? Number(m[1]) * 1024 : undefined;
     } catch {
       return undefined;

@@ -3,7 +3,7 @@
 import { check, promisedMessages, type CheckResult } from './checker.ts';
 import type { Cluster } from './cluster.ts';
 import { Load, statusSummary, type LoadCounts } from './load.ts';
-import { sleep } from './processes.ts';
+import { sleep } from '../harness/processes.ts';
 import { readAllTopics } from './read-topics.ts';
 
 export interface FaultContext {

@@ -2,7 +2,7 @@
 // other on the same cluster.
 import type { FaultContext, FaultReport, Scenario } from './scenario.ts';
 import { measureTakeover, relayBackendOf, waitUntilMidBatch } from './takeover.ts';
-import { sleep } from './processes.ts';
+import { sleep } from '../harness/processes.ts';
 
 /** Waits for some acknowledgements first, so the fault hits a running system. */
 const warmUp = (ctx: FaultContext) => ctx.acked(ctx.load.acks.length + 20);

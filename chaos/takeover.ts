@@ -3,7 +3,7 @@
 // application_name, so the harness finds the victim's session without asking the victim.
 import { LOCK_KEYS } from '../src/store/locks.ts';
 import type { Cluster } from './cluster.ts';
-import { sleep } from './processes.ts';
+import { sleep } from '../harness/processes.ts';
 
 const SLOT_LOCKS = LOCK_KEYS.relaySlot;
 

@@ -1,54 +1,17 @@
 // The real process: start-up messages an operator sees, readiness, and a clean exit on SIGTERM.
-import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
-import { randomBytes } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
-import { describe, expect, inject, it } from 'vitest';
-import { adminQuery, databaseUrl } from '../support/pg-admin.ts';
-import { authorization, testEnv } from '../support/bridge.ts';
+import { describe, expect, it } from 'vitest';
+import { runNode, SERVER, type Exit } from '../../harness/bridge-process.ts';
+import { freePort } from '../../harness/ports.ts';
+import { authorization, emptyDatabase, testEnv } from '../support/bridge.ts';
 import { validAdvice } from '../support/fixtures.ts';
 import { writePolicyVariant } from '../support/policy.ts';
 
-const SERVER = fileURLToPath(new URL('../../src/server.ts', import.meta.url));
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function runServer(env: NodeJS.ProcessEnv, until?: (out: string) => boolean, timeoutMs = 30_000): { done: Promise<Run>; kill(signal: NodeJS.Signals): void } {
-  const child = spawn(process.execPath, [SERVER], { env: { PATH: process.env['PATH'], ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  const done = new Promise<Run>((resolve) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
-      if (until?.(stdout)) until = undefined;
-    });
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-  return { done, kill: (s) => child.kill(s) };
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function emptyDatabase(): Promise<string> {
-  const name = `bridge_${inject('runId')}_s${randomBytes(3).toString('hex')}`;
-  await adminQuery(inject('pgServerUrl'), `CREATE DATABASE ${name}`);
-  return databaseUrl(inject('pgServerUrl'), name);
+function runServer(env: NodeJS.ProcessEnv, until?: (out: string) => boolean, timeoutMs = 30_000): { done: Promise<Exit>; kill(signal: NodeJS.Signals): void } {
+  const onStdout = (out: string) => {
+    if (until?.(out)) until = undefined;
+  };
+  const server = runNode(SERVER, { env, killAfterMs: timeoutMs, onStdout });
+  return { done: server.exited, kill: server.kill };
 }
 
 const noStackTrace = (text: string) => expect(text).not.toMatch(/\n\s+at .+:\d+:\d+/);
@@ -83,7 +46,7 @@ describe('the server process', () => {
   });
 
   it('says how to migrate a database that is not migrated', async () => {
-    const r = await runServer(testEnv(await emptyDatabase())).done;
+    const r = await runServer(testEnv(await emptyDatabase('s'))).done;
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('npm run migrate');
     noStackTrace(r.stdout + r.stderr);
@@ -91,7 +54,7 @@ describe('the server process', () => {
 
   it('migrates at start when asked, becomes ready, takes an advice, and shuts down cleanly on SIGTERM', async () => {
     const port = await freePort();
-    const env = testEnv(await emptyDatabase(), { MIGRATE_ON_START: 'true', PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'debug' });
+    const env = testEnv(await emptyDatabase('s'), { MIGRATE_ON_START: 'true', PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'debug' });
     let listening: () => void = () => undefined;
     const isListening = new Promise<void>((r) => (listening = r));
     const server = runServer(env, (out) => (out.includes('Server listening') ? (listening(), true) : false), 60_000);

@@ -9,7 +9,7 @@ import { createHttpServer } from '../../src/http/create-server.ts';
 import { createLogger } from '../../src/logger.ts';
 import { closeServices, createServices, ensureTopics, type Services } from '../../src/services.ts';
 import { topicName } from '../../src/kafka/topics.ts';
-import { adminQuery, databaseUrl } from './pg-admin.ts';
+import { createDatabase } from '../../harness/database.ts';
 import { LogCapture } from './log-capture.ts';
 import type { TestClientName } from './clients.ts';
 
@@ -17,10 +17,12 @@ export const TEST_OIN = '00000009999999999000';
 
 /** A new database cloned from the run's migrated template. */
 export async function freshDatabase(): Promise<string> {
-  const server = inject('pgServerUrl');
-  const name = `bridge_${inject('runId')}_${randomBytes(4).toString('hex')}`;
-  await adminQuery(server, `CREATE DATABASE ${name} TEMPLATE ${inject('templateDatabase')}`);
-  return databaseUrl(server, name);
+  return createDatabase(inject('pgServerUrl'), `bridge_${inject('runId')}_${randomBytes(4).toString('hex')}`, { template: inject('templateDatabase') });
+}
+
+/** A new database with nothing in it (not migrated); `tag` tells the test files' databases apart. */
+export async function emptyDatabase(tag: string): Promise<string> {
+  return createDatabase(inject('pgServerUrl'), `bridge_${inject('runId')}_${tag}${randomBytes(3).toString('hex')}`);
 }
 
 export function testEnv(databaseUrlValue: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {

@@ -5,10 +5,8 @@ import type { TestProject } from 'vitest/node';
 import { createKafka } from '../../src/kafka/client.ts';
 import { createKafkaAdmin } from '../../src/kafka/admin.ts';
 import { createLogger } from '../../src/logger.ts';
-import { migrate } from '../../src/store/migrate.ts';
-import { createPool } from '../../src/store/pool.ts';
 import { writeTestClients, type TestClientsFile } from './clients.ts';
-import { adminQuery, databaseUrl } from './pg-admin.ts';
+import { createDatabase, dropDatabasesLike } from '../../harness/database.ts';
 import { provisionKafka, provisionPostgres } from './provision.ts';
 
 declare module 'vitest' {
@@ -28,10 +26,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   process.stdout.write(`integration services: PostgreSQL via ${pgServer.how}; Kafka via ${kafka.how} (${kafka.url}); run ${runId}\n`);
 
   const template = `bridge_${runId}_tpl`;
-  await adminQuery(pgServer.url, `CREATE DATABASE ${template}`);
-  const pool = createPool({ databaseUrl: databaseUrl(pgServer.url, template) }, logger);
-  await migrate(pool, logger);
-  await pool.end();
+  await createDatabase(pgServer.url, template, { migrate: true });
 
   project.provide('pgServerUrl', pgServer.url);
   project.provide('templateDatabase', template);
@@ -42,8 +37,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
 
   return async () => {
     clients.remove();
-    const { rows } = await adminQuery<{ datname: string }>(pgServer.url, `SELECT datname FROM pg_database WHERE datname LIKE $1`, [`bridge_${runId}_%`]);
-    for (const r of rows) await adminQuery(pgServer.url, `DROP DATABASE IF EXISTS ${r.datname} WITH (FORCE)`);
+    await dropDatabasesLike(pgServer.url, `bridge_${runId}_%`);
     const admin = createKafkaAdmin(createKafka({ kafkaBrokers: kafka.url.split(','), kafkaClientId: 'test-cleanup' }, logger));
     try {
       const topics = (await admin.listTopics()).filter((t) => t.startsWith(`${runId}.`));

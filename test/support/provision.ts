@@ -5,7 +5,7 @@
 // Never a mock: when none of these works the run fails, it does not skip.
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
+import { pgRefusal } from '../../harness/pg-admin.ts';
 
 export interface Provisioned {
   url: string;
@@ -20,25 +20,11 @@ function dockerAnswers(): boolean {
   return r.status === 0 && r.stdout.trim().length > 0;
 }
 
-/** Undefined when the server answers a query, else what went wrong (so a failed run says why). */
-async function pgRefusal(url: string): Promise<string | undefined> {
-  const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3_000 });
-  try {
-    await c.connect();
-    await c.query('SELECT 1');
-    return undefined;
-  } catch (err) {
-    return err instanceof Error ? err.message : String(err);
-  } finally {
-    await c.end().catch(() => undefined);
-  }
-}
-
 /** A server that is starting up or briefly out of connection slots gets a few seconds before the run gives up. */
 async function pgRefusalAfterRetries(url: string, attempts = 10): Promise<string | undefined> {
   let refusal: string | undefined;
   for (let i = 0; i < attempts; i++) {
-    refusal = await pgRefusal(url);
+    refusal = await pgRefusal(url, 3_000);
     if (refusal === undefined) return undefined;
     await new Promise((r) => setTimeout(r, 1_000));
   }

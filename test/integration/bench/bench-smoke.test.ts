@@ -1,27 +1,19 @@
 // `npm run bench` at toy rates for a few seconds: it must produce every figure and ratio from real measurements
 // (real PostgreSQL, the real broker, the bridge as a child process). No figure is judged: only that it exists.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import type { BenchResult } from '../../../bench/report.ts';
+import { runNode, type Exit } from '../../../harness/bridge-process.ts';
 
 const RUN = fileURLToPath(new URL('../../../bench/run.ts', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'bench-smoke-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function bench(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [RUN, ...args], {
-    env: { PATH: process.env['PATH'], KAFKA_BROKERS: inject('kafkaBrokers'), BENCH_PG_URL: inject('pgServerUrl') },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, stdout, stderr })));
+function bench(args: string[]): Promise<Exit> {
+  return runNode(RUN, { args, env: { KAFKA_BROKERS: inject('kafkaBrokers'), BENCH_PG_URL: inject('pgServerUrl') } }).exited;
 }
 
 const positive = (n: number) => expect(Number.isFinite(n) && n > 0, `expected a positive number, got ${n}`).toBe(true);

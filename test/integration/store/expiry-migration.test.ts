@@ -1,22 +1,19 @@
 // Migration 050 on a database that already holds advices: their valid-until comes from the body and their
 // recipients from the outbox rows still held, so the expiry job can tell them too.
 import { copyFileSync, mkdtempSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../../src/logger.ts';
 import { migrate, MIGRATIONS_DIR } from '../../../src/store/migrate.ts';
 import { createPool, type Pool } from '../../../src/store/pool.ts';
-import { adminQuery, databaseUrl } from '../../support/pg-admin.ts';
+import { emptyDatabase } from '../../support/bridge.ts';
 
 let pool: Pool;
 const logger = createLogger('silent');
 
 beforeAll(async () => {
-  const name = `bridge_${inject('runId')}_x${randomBytes(3).toString('hex')}`;
-  await adminQuery(inject('pgServerUrl'), `CREATE DATABASE ${name}`);
-  pool = createPool({ databaseUrl: databaseUrl(inject('pgServerUrl'), name) }, logger);
+  pool = createPool({ databaseUrl: await emptyDatabase('x') }, logger);
 });
 afterAll(async () => {
   await pool?.end();

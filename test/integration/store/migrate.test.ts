@@ -4,21 +4,18 @@ import { join } from 'node:path';
 import { randomBytes, randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
 import { createLogger } from '../../../src/logger.ts';
 import { chainHash, entryBodyParts, GENESIS } from '../../../src/processing-log/entry.ts';
 import { migrate, MIGRATIONS_DIR, readMigrations } from '../../../src/store/migrate.ts';
 import { createPool, type Pool } from '../../../src/store/pool.ts';
-import { adminQuery, databaseUrl } from '../../support/pg-admin.ts';
+import { emptyDatabase } from '../../support/bridge.ts';
 
 let pool: Pool;
 let url: string;
 const logger = createLogger('silent');
 
 beforeAll(async () => {
-  const name = `bridge_${inject('runId')}_m${randomBytes(3).toString('hex')}`;
-  await adminQuery(inject('pgServerUrl'), `CREATE DATABASE ${name}`);
-  url = databaseUrl(inject('pgServerUrl'), name);
+  url = await emptyDatabase('m');
   pool = createPool({ databaseUrl: url }, logger);
 });
 afterAll(async () => {

@@ -1,10 +1,9 @@
-import { randomBytes } from 'node:crypto';
-import { afterAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../../src/logger.ts';
 import { migrate } from '../../../src/store/migrate.ts';
 import { createPool, type Pool } from '../../../src/store/pool.ts';
 import { checkDatabase } from '../../../src/store/startup-check.ts';
-import { adminQuery, databaseUrl } from '../../support/pg-admin.ts';
+import { emptyDatabase } from '../../support/bridge.ts';
 
 const logger = createLogger('silent');
 const pools: Pool[] = [];
@@ -13,9 +12,7 @@ afterAll(async () => {
 });
 
 async function emptyDb(): Promise<{ url: string; pool: Pool }> {
-  const name = `bridge_${inject('runId')}_c${randomBytes(3).toString('hex')}`;
-  await adminQuery(inject('pgServerUrl'), `CREATE DATABASE ${name}`);
-  const url = databaseUrl(inject('pgServerUrl'), name);
+  const url = await emptyDatabase('c');
   const pool = createPool({ databaseUrl: url }, logger);
   pools.push(pool);
   return { url, pool };

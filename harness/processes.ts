@@ -1,8 +1,7 @@
 // Every process and temporary folder the harness makes is registered here, so that one call (from afterAll, a
-// signal or the process's exit) ends them all, even when a scenario fails half-way.
+// signal or the process's exit) ends them all, even when a scenario, a bench or a test fails half-way.
 import type { ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 
 const children = new Set<ChildProcess>();
 const folders = new Set<string>();
@@ -49,7 +48,7 @@ function removeQuietly(path: string): void {
     // A process killed a moment ago may still be closing files in it: retry briefly, never throw from clean-up.
     rmSync(path, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
   } catch (err) {
-    process.stderr.write(`chaos: could not remove ${path}: ${(err as Error).message}\n`);
+    process.stderr.write(`harness: could not remove ${path}: ${(err as Error).message}\n`);
   }
 }
 
@@ -67,18 +66,6 @@ export function killEverything(): void {
   children.clear();
   for (const f of folders) removeQuietly(f);
   folders.clear();
-}
-
-/** A port the kernel just had free on 127.0.0.1 (for owned services, replicas and the bench's servers). */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 export function sleep(ms: number): Promise<void> {
