@@ -7,7 +7,7 @@ const DOMAIN = '^src/(exchange|quality|regions|auth|observability|kafka|outbox)/
 const STORE = '^src/store/';
 const USE_CASES = '^src/(ingest|inbound|jobs|lookup|feedback)/|^src/privacy/subject-access[.]ts$|^src/processing-log/verify[.]ts$|^src/relay/relay[.]ts$';
 const DOORS = '^src/(http|cli)/';
-const COMPOSITION = '^src/(app|services|server|config)[.]ts$';
+const COMPOSITION = '^src/(app|services|server|config|config-table)[.]ts$';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {

@@ -16,7 +16,7 @@ function files(dir: string): string[] {
   });
 }
 
-const sources = ['src', 'bench', 'chaos', 'scripts', 'migrations', 'test/support'].flatMap(files).filter((f) => f !== REGISTRY);
+const sources = ['src', 'bench', 'chaos', 'harness', 'scripts', 'migrations', 'test/support'].flatMap(files).filter((f) => f !== REGISTRY);
 
 describe('advisory-lock keys', () => {
   it('are distinct', () => {
