@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { KafkaAdmin } from '../kafka/admin.ts';
 import { backlog } from '../store/outbox-repo.ts';
-import type { Pool } from '../store/pool.ts';
+import { pingDatabase, type Pool } from '../store/pool.ts';
 
 export interface HealthDeps {
   pool: Pool;
@@ -54,7 +54,7 @@ export async function healthRoutes(app: FastifyInstance, deps: HealthDeps): Prom
     },
   }, async (_request, reply) => {
     const [database, kafka] = await Promise.all([
-      withTimeout(deps.pool.query('SELECT 1'), CHECK_TIMEOUT_MS).then((): CheckResult => ({ status: 'ok' }), (): CheckResult => ({ status: 'failing' })),
+      withTimeout(pingDatabase(deps.pool), CHECK_TIMEOUT_MS).then((): CheckResult => ({ status: 'ok' }), (): CheckResult => ({ status: 'failing' })),
       deps.admin.ping(CHECK_TIMEOUT_MS).then((): CheckResult => ({ status: 'ok' }), (): CheckResult => ({ status: 'failing' })),
     ]);
     let relay: CheckResult;

@@ -2,25 +2,10 @@
 // and is there a current advice? The BSN travels in the body, never the URL. Every lookup is in the processing log.
 import type { FastifyInstance } from 'fastify';
 import { BridgeError, fieldError } from '../errors.ts';
-import type { ExchangePlan } from '../exchange/plan.ts';
-import { todayInAmsterdam } from '../records/dates.ts';
-import { traceFrom } from '../records/trace.ts';
-import { lookupKnownPerson } from '../lookup/known-person.ts';
-import type { Metrics } from '../observability/metrics.ts';
+import { lookupKnownPerson, type LookupDeps } from '../lookup/known-person.ts';
 import { isValidBsn } from '../privacy/bsn.ts';
-import { DOMAIN_INTERNAL, DOMAIN_PROCESSING_LOG, type Pseudonymiser } from '../privacy/pseudonym.ts';
-import type { Pool } from '../store/pool.ts';
-import { appendProcessingLog } from '../store/processing-log-repo.ts';
-import { withTransaction } from '../store/transaction.ts';
 import { actorOf } from './actor.ts';
 import { problemResponse } from './problem-schema.ts';
-
-export interface LookupDeps {
-  pool: Pool;
-  plan: ExchangePlan;
-  pseudonymiser: Pseudonymiser;
-  metrics: Metrics;
-}
 
 const answerSchema = {
   type: 'object',
@@ -65,21 +50,6 @@ export async function knownPersonRoutes(app: FastifyInstance, deps: LookupDeps):
   }, async (request) => {
     const { bsn } = request.body;
     if (!isValidBsn(bsn)) throw new BridgeError('BRIDGE_UNPROCESSABLE', 'The BSN fails the eleven-test', { errors: [fieldError('BSN_ELEVEN_TEST', '/bsn')] });
-    const startedAt = new Date();
-    const { traceId } = traceFrom(request.headers.traceparent as string | undefined);
-    const activity = deps.plan.policy.processingActivities.knownPersonLookup;
-    // The answer and its log entry commit together: no lookup goes unrecorded.
-    const answer = await withTransaction(deps.pool, async (client) => {
-      const found = await lookupKnownPerson(client, deps.pseudonymiser, bsn, todayInAmsterdam(startedAt));
-      await appendProcessingLog(client, [{
-        operation: 'looked-up', status: 'ok', traceId, actor: actorOf(request),
-        subjectId: deps.pseudonymiser.pseudonym(bsn, DOMAIN_PROCESSING_LOG), recordId: null, recordKind: null, recipient: null, fields: null,
-        legalBasis: activity.legalBasis, purpose: activity.purpose, processingActivity: activity.processingActivity, startedAt, endedAt: new Date(),
-        detail: { lookup: 'known-person', result: found.result, veiligheidshuizen: found.knownAt.length },
-      }], deps.pseudonymiser.pseudonym(bsn, DOMAIN_INTERNAL));
-      return found;
-    });
-    deps.metrics.knownPersonLookups.inc({ result: answer.result });
-    return answer;
+    return lookupKnownPerson(deps, { bsn, actor: actorOf(request), traceparent: request.headers.traceparent as string | undefined });
   });
 }

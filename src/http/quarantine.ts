@@ -2,10 +2,8 @@
 // fix (it is taken again exactly as from the topic), or discard one (its content is erased).
 import type { FastifyInstance } from 'fastify';
 import { BridgeError } from '../errors.ts';
-import { takeCaseEvent } from '../inbound/take-case-event.ts';
+import { discardQuarantined, quarantined, releaseQuarantined } from '../inbound/quarantine-release.ts';
 import type { IngestDeps } from '../ingest/prepare.ts';
-import { listQuarantine, lockOpenEntry, markDiscarded, markReleased, markStillFailing } from '../store/quarantine-repo.ts';
-import { withTransaction } from '../store/transaction.ts';
 import { actorOf } from './actor.ts';
 import { problemResponse } from './problem-schema.ts';
 
@@ -30,7 +28,7 @@ export async function quarantineRoutes(app: FastifyInstance, deps: IngestDeps & 
       querystring: { type: 'object', additionalProperties: false, properties: { status: { type: 'string', enum: ['open', 'released', 'discarded'], default: 'open' }, limit: { type: 'integer', minimum: 1, maximum: 500, default: 100 } } },
       response: { 200: { type: 'object', properties: { entries: { type: 'array', items: entrySchema } } } },
     },
-  }, async (request) => ({ entries: await listQuarantine(deps.pool, request.query.status ?? 'open', request.query.limit ?? 100) }));
+  }, async (request) => ({ entries: await quarantined(deps.pool, request.query.status ?? 'open', request.query.limit ?? 100) }));
 
   app.post<{ Params: { id: string } }>('/v1/quarantine/:id/release', {
     config: { access: { roles: ['ops'] } },
@@ -46,24 +44,8 @@ export async function quarantineRoutes(app: FastifyInstance, deps: IngestDeps & 
       },
     },
   }, async (request) => {
-    const id = request.params.id;
-    // The refusal is thrown only after the commit: the entry's new reason must be stored, not rolled back.
-    let refusal: BridgeError | undefined;
-    const released = await withTransaction(deps.pool, async (client) => {
-      // The lock keeps two operators from releasing one message twice.
-      const entry = await lockOpenEntry(client, id);
-      if (!entry || entry.status !== 'open') throw new BridgeError('BRIDGE_NOT_FOUND', 'No open quarantine entry with this id');
-      const outcome = await takeCaseEvent({ ...deps, quarantine: false }, { value: Buffer.from(entry.rawValue, 'utf8'), origin: entry.origin, actor: actorOf(request) });
-      if (outcome.outcome === 'refused') {
-        await markStillFailing(client, id, outcome.error.code, outcome.error.errors ?? []);
-        refusal = outcome.error;
-        return undefined;
-      }
-      if (outcome.outcome === 'quarantined') throw new Error('a release never quarantines again'); // quarantine is off above
-      await markReleased(client, id, outcome.recordId);
-      return { id, status: 'released', recordId: outcome.recordId };
-    });
-    if (refusal || !released) throw refusal ?? new BridgeError('BRIDGE_INTERNAL');
+    const released = await releaseQuarantined(deps, request.params.id, actorOf(request));
+    if ('refused' in released) throw released.refused;
     return released;
   });
 
@@ -76,7 +58,7 @@ export async function quarantineRoutes(app: FastifyInstance, deps: IngestDeps & 
       response: { 200: { type: 'object', properties: { id: { type: 'string' }, status: { type: 'string' } } }, 404: problemResponse('No open quarantine entry with this id') },
     },
   }, async (request) => {
-    const discarded = await withTransaction(deps.pool, (client) => markDiscarded(client, request.params.id));
+    const discarded = await discardQuarantined(deps.pool, request.params.id);
     if (!discarded) throw new BridgeError('BRIDGE_NOT_FOUND', 'No open quarantine entry with this id');
     return { id: request.params.id, status: 'discarded' };
   });

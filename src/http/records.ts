@@ -1,11 +1,8 @@
 // GET /v1/records/{id}: the state of one record and of each delivery. No personal data: ids, topics, times.
 import type { FastifyInstance } from 'fastify';
 import { BridgeError } from '../errors.ts';
-import { adviceChain } from '../feedback/chain.ts';
-import { linksOf } from '../store/links-repo.ts';
-import { deliveriesOf } from '../store/outbox-repo.ts';
+import { recordView } from '../feedback/record-state.ts';
 import type { Pool } from '../store/pool.ts';
-import { findRecordState } from '../store/records-repo.ts';
 import { problemResponse } from './problem-schema.ts';
 
 const UUID = '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$';
@@ -64,22 +61,9 @@ export async function recordRoutes(app: FastifyInstance, deps: { pool: Pool }): 
       response: { 200: recordStateSchema, 400: problemResponse('Malformed id'), 404: problemResponse('No such record, or one of another organisation') },
     },
   }, async (request) => {
-    const state = await findRecordState(deps.pool, request.params.id);
-    // Object-level access: a submitting client sees only its own organisation's records; ops sees all. Another
-    // organisation's record is "not found", so ids cannot be probed for existence.
     const client = request.client;
-    const mayRead = state !== undefined && client !== null && (client.roles.includes('ops') || state.source === client.organisation.oin);
-    if (!state || !mayRead) throw new BridgeError('BRIDGE_NOT_FOUND', 'No record with this id');
-    const deliveries = await deliveriesOf(deps.pool, state.id);
-    const pending = deliveries.some((d) => d.deliveredAt === null);
-    const status = state.status === 'accepted' && !pending ? 'delivered' : state.status;
-    const chain = state.kind === 'advice' ? adviceChain(state, await linksOf(deps.pool, state.id), deliveries) : undefined;
-    return {
-      ...state,
-      status,
-      receivedAt: state.receivedAt.toISOString(),
-      ...(chain && { chain }),
-      deliveries: deliveries.map((d) => ({ ...d, deliveredAt: d.deliveredAt?.toISOString() ?? null })),
-    };
+    const view = await recordView(deps.pool, request.params.id, client && { roles: client.roles, oin: client.organisation.oin });
+    if (!view) throw new BridgeError('BRIDGE_NOT_FOUND', 'No record with this id');
+    return view;
   });
 }

@@ -1,7 +1,15 @@
 // The known-person lookup for ZSM: is this suspect known at a Veiligheidshuis, whom to contact, and is there a
-// current advice? Answers ids and functional contact points only, never the person's data.
-import { DOMAIN_INTERNAL, type Pseudonymiser } from '../privacy/pseudonym.ts';
-import type { Queryable } from '../store/pool.ts';
+// current advice? Answers ids and functional contact points only, never the person's data. The answer and its
+// processing-log entry commit together: no lookup goes unrecorded.
+import type { ExchangePlan } from '../exchange/plan.ts';
+import type { Metrics } from '../observability/metrics.ts';
+import { DOMAIN_INTERNAL, DOMAIN_PROCESSING_LOG, type Pseudonymiser } from '../privacy/pseudonym.ts';
+import { todayInAmsterdam } from '../records/dates.ts';
+import { traceFrom } from '../records/trace.ts';
+import type { Pool } from '../store/pool.ts';
+import { appendProcessingLog } from '../store/processing-log-repo.ts';
+import { advicesOfSubject, type AdviceSummary } from '../store/records-repo.ts';
+import { withTransaction } from '../store/transaction.ts';
 
 export interface KnownAt {
   veiligheidshuis: { oin: string; name: string };
@@ -15,28 +23,48 @@ export interface LookupAnswer {
   knownAt: KnownAt[];
 }
 
-interface AdviceRow {
-  id: string;
-  source: string;
-  status: string;
-  body: { adviceId: string; version: number; validUntil: string; issuer: { oin: string; name: string }; contactPoint: KnownAt['contactPoint'] };
+export interface LookupDeps {
+  pool: Pool;
+  plan: ExchangePlan;
+  pseudonymiser: Pseudonymiser;
+  metrics: Metrics;
 }
 
-export async function lookupKnownPerson(db: Queryable, pseudonymiser: Pseudonymiser, bsn: string, today: string): Promise<LookupAnswer> {
-  // Under every key held: records stored before a key rotation carry the older pseudonym.
-  const subjectKeys = pseudonymiser.allPseudonyms(bsn, DOMAIN_INTERNAL);
-  // Newest first per issuer; records whose body was removed at retention carry no issuer and drop out.
-  const { rows } = await db.query<AdviceRow>(
-    /* sql */ `SELECT id, source, status, body FROM records
-     WHERE kind = 'advice' AND subject_key = ANY($1::text[]) AND body ? 'issuer'
-     ORDER BY source, received_at DESC`,
-    [subjectKeys],
-  );
+export interface LookupRequest {
+  /** A well-formed BSN (the route checks the eleven-test). */
+  bsn: string;
+  actor: string;
+  traceparent?: string | undefined;
+}
+
+export async function lookupKnownPerson(deps: LookupDeps, request: LookupRequest): Promise<LookupAnswer> {
+  const startedAt = new Date();
+  const { traceId } = traceFrom(request.traceparent);
+  const activity = deps.plan.policy.processingActivities.knownPersonLookup;
+  const { pseudonymiser } = deps;
+  const { bsn } = request;
+  const answer = await withTransaction(deps.pool, async (client) => {
+    // Under every key held: records stored before a key rotation carry the older pseudonym.
+    const found = knownAt(await advicesOfSubject(client, pseudonymiser.allPseudonyms(bsn, DOMAIN_INTERNAL)), todayInAmsterdam(startedAt));
+    await appendProcessingLog(client, [{
+      operation: 'looked-up', status: 'ok', traceId, actor: request.actor,
+      subjectId: pseudonymiser.pseudonym(bsn, DOMAIN_PROCESSING_LOG), recordId: null, recordKind: null, recipient: null, fields: null,
+      legalBasis: activity.legalBasis, purpose: activity.purpose, processingActivity: activity.processingActivity, startedAt, endedAt: new Date(),
+      detail: { lookup: 'known-person', result: found.result, veiligheidshuizen: found.knownAt.length },
+    }], pseudonymiser.pseudonym(bsn, DOMAIN_INTERNAL));
+    return found;
+  });
+  deps.metrics.knownPersonLookups.inc({ result: answer.result });
+  return answer;
+}
+
+/** One entry per issuer, from its advices newest first: the newest names the contact point, the newest valid one
+ * is the current advice. */
+export function knownAt(advices: readonly AdviceSummary[], today: string): LookupAnswer {
   const byIssuer = new Map<string, KnownAt>();
-  for (const r of rows) {
+  for (const r of advices) {
     let entry = byIssuer.get(r.source);
     if (!entry) {
-      // The newest advice of an issuer names its current contact point.
       const { name, email, phone } = r.body.contactPoint;
       entry = { veiligheidshuis: { oin: r.body.issuer.oin, name: r.body.issuer.name }, contactPoint: { name, ...(email ? { email } : {}), ...(phone ? { phone } : {}) }, currentAdvice: null };
       byIssuer.set(r.source, entry);
@@ -45,6 +73,6 @@ export async function lookupKnownPerson(db: Queryable, pseudonymiser: Pseudonymi
       entry.currentAdvice = { recordId: r.id, adviceId: r.body.adviceId, version: r.body.version, validUntil: r.body.validUntil };
     }
   }
-  const knownAt = [...byIssuer.values()];
-  return { result: knownAt.length > 0 ? 'hit' : 'no-hit', knownAt };
+  const entries = [...byIssuer.values()];
+  return { result: entries.length > 0 ? 'hit' : 'no-hit', knownAt: entries };
 }

@@ -8,9 +8,10 @@ import { describeKafkaError, isRetriableKafkaError } from '../kafka/errors.ts';
 import type { DeliveryProducer, OutgoingMessage } from '../kafka/producer.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
-import { claimPending, markDelivered, markFailed, OUTBOX_CHANNEL, type ClaimedRow } from '../store/outbox-repo.ts';
-import { countRelays, joinRelays, tryLockSlots, unlockSlots } from '../store/locks.ts';
+import { claimPending, markDelivered, markFailed, type ClaimedRow } from '../store/outbox-repo.ts';
+import { countRelays, tryLockSlots, unlockSlots } from '../store/locks.ts';
 import { createSessionClient, type SessionClient } from '../store/pool.ts';
+import { prepareRelaySession } from '../store/relay-session.ts';
 import { fairShare } from './slot-share.ts';
 import { SLOT_COUNT } from '../outbox/slots.ts';
 
@@ -68,16 +69,7 @@ export function createRelay(producer: DeliveryProducer, metrics: Metrics, logger
     });
     c.on('notification', claimSoon);
     await c.connect();
-    // A mark lost in a database crash only means a resend (at least once, same ce_id), so the relay's own writes
-    // need not wait for the WAL flush; an ingest's commit still does (its 202 promises the record is stored).
-    await c.query('SET synchronous_commit = off');
-    // The claim must read outbox_pending_by_id in order (migration 093): an index scan marks the entries of rows
-    // it finds delivered dead as it passes them, a bitmap scan never does, and the planner, which does not know
-    // how many dead entries lie in front of the live ones, takes a bitmap scan and a sort, which then walks every
-    // dead entry on each claim until autovacuum comes by.
-    await c.query('SET enable_bitmapscan = off');
-    await c.query(`LISTEN ${OUTBOX_CHANNEL}`);
-    await joinRelays(c);
+    await prepareRelaySession(c);
     client = c;
     lastSlotScan = 0;
     return c;

@@ -33,6 +33,11 @@ export function createPool(settings: PoolSettings, logger: Logger, applicationNa
   return pool;
 }
 
+/** Resolves when the database answers a query. */
+export async function pingDatabase(pool: Pool): Promise<void> {
+  await pool.query(/* sql */ `SELECT 1`);
+}
+
 /** True for errors that mean "the database is unreachable or restarting", as opposed to a bug in a query. */
 export function isDatabaseUnavailable(err: unknown): boolean {
   const e = err as { code?: string; message?: string } | null;

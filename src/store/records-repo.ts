@@ -138,3 +138,23 @@ export async function caseEventIncidentsOf(db: Queryable | Pool, subjectKey: str
   });
   return rows.map((r) => ({ eventId: r.event_id, incident: r.incident }));
 }
+
+/** An advice as the known-person lookup reads it: who issued it, its contact point and its validity. */
+export interface AdviceSummary {
+  id: string;
+  source: string;
+  status: string;
+  body: { adviceId: string; version: number; validUntil: string; issuer: { oin: string; name: string }; contactPoint: { name: string; email?: string; phone?: string } };
+}
+
+/** The advices about a person (under any of its keys), newest first per issuer. Records whose body was removed at
+ * retention carry no issuer and drop out. */
+export async function advicesOfSubject(db: Queryable, subjectKeys: readonly string[]): Promise<AdviceSummary[]> {
+  const { rows } = await db.query<AdviceSummary>(
+    /* sql */ `SELECT id, source, status, body FROM records
+     WHERE kind = 'advice' AND subject_key = ANY($1::text[]) AND body ? 'issuer'
+     ORDER BY source, received_at DESC`,
+    [subjectKeys],
+  );
+  return rows;
+}
