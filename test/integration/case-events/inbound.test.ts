@@ -119,6 +119,16 @@ describe('the inbound topic of case events', () => {
     }
   });
 
+  it('quarantines an event id sent again with other content, and counts it as refused like the REST path does', async () => {
+    const original = validCaseEvent('case-closed', { bsn: syntheticBsn(114), municipalityCode: 'GM0599' });
+    const altered = { ...original, zsmCaseReference: '10/654321-26' };
+    await produce(bridge.services.inboundTopic, [{ key: 'c', value: JSON.stringify(original) }, { key: 'c', value: JSON.stringify(altered) }]);
+    const q = await until(quarantined, (r) => r.some((e) => e.event_id === original['eventId']));
+    expect(q.find((e) => e.event_id === original['eventId'])!.reason_code).toBe('BRIDGE_CONFLICT');
+    const metrics = (await bridge.inject({ method: 'GET', url: '/metrics' }, 'ops')).body;
+    expect(metrics).toContain('bridge_records_refused_total{kind="case-event",code="BRIDGE_CONFLICT"} 1');
+  });
+
   it('puts the configured prefix before the inbound topic', () => {
     expect(bridge.services.inboundTopic).toBe(`${bridge.config.kafkaTopicPrefix}zsm.case-events.v1`);
   });
