@@ -25,7 +25,7 @@ function storable(value: unknown): boolean {
 }
 
 /** A field error for every string (value or key) that PostgreSQL cannot store. Every body passes through here,
- * so it is first checked without building pointers (naming them was 1 % of an ingest's CPU). */
+ * so it is first checked without building pointers, which only a refusal needs. */
 export function unstorableText(value: unknown): FieldError[] {
   return storable(value) ? [] : errorsIn(value, '');
 }

@@ -1,7 +1,7 @@
 // Dates in records are Dutch calendar dates: "today" is today in Europe/Amsterdam, whatever the server's zone.
 const AMSTERDAM = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Amsterdam', year: 'numeric', month: '2-digit', day: '2-digit' });
 
-// Every record asks, and Intl's format costs some 10 µs (1 % of an ingest's CPU): the answer is kept for the minute
+// Every record asks, and Intl's format is slow enough to show in an ingest's CPU profile: the answer is kept for the minute
 // it was asked in. Amsterdam's offset from UTC changes only on whole hours, so a date never changes inside a minute.
 let cached = { minute: NaN, date: '' };
 

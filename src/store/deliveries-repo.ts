@@ -1,7 +1,7 @@
 // An accepted record's deliveries in ONE statement: its outbox rows, its record_recipients rows and the NOTIFY
 // that wakes the relay. The three were three round trips; on the ingest path every round trip costs a write to
-// the database's socket and a wake-up of its backend, which the bench's CPU profile showed as the largest single
-// cost (docs/performance.md). Data-modifying CTEs run to completion whether or not the outer query reads them.
+// the database's socket and a wake-up of its backend, which the bench's CPU profile showed as a large cost
+// (docs/performance.md). Data-modifying CTEs run to completion whether or not the outer query reads them.
 import type { NewOutboxRow } from '../outbox/message.ts';
 import { OUTBOX_CHANNEL, outboxValues, ROWS_PER_INSERT } from './outbox-repo.ts';
 import type { Queryable } from './pool.ts';
