@@ -9,7 +9,7 @@ import { createJobs } from './jobs/index.ts';
 import { createScheduler, type Scheduler } from './jobs/scheduler.ts';
 import { createKafkaAdmin, type KafkaAdmin } from './kafka/admin.ts';
 import { createKafka, type Kafka } from './kafka/client.ts';
-import { createDeliveryProducer, type DeliveryProducer } from './kafka/producer.ts';
+import { createMessageProducer, type MessageProducer } from './kafka/producer.ts';
 import type { Logger } from './logger.ts';
 import { createMetrics, type Metrics } from './observability/metrics.ts';
 import { createPseudonymiser, type Pseudonymiser } from './privacy/pseudonym.ts';
@@ -27,7 +27,7 @@ export interface Services {
   pool: Pool;
   kafka: Kafka;
   admin: KafkaAdmin;
-  producer: DeliveryProducer;
+  producer: MessageProducer;
   metrics: Metrics;
   pseudonymiser: Pseudonymiser;
   plan: ExchangePlan;
@@ -53,7 +53,7 @@ export function createServices(config: Config, logger: Logger): Services {
   const pool = createPool(config, logger);
   const kafka = createKafka(config, logger);
   const metrics = createMetrics();
-  const producer = createDeliveryProducer(kafka, logger);
+  const producer = createMessageProducer(kafka, logger);
   const runner = `${hostname()}:${process.pid}`;
   const relay = createRelay(producer, metrics, logger, {
     databaseUrl: config.databaseUrl,

@@ -4,7 +4,7 @@
 import type { FieldError } from '../errors.ts';
 import type { ExchangePolicy } from './policy.ts';
 
-export interface Delivery {
+export interface Disclosure {
   recipient: string;
   topic: string;
   /** The recipient's view of the record: only what it may see. */
@@ -15,7 +15,7 @@ export interface Delivery {
   messageKey: string;
 }
 
-export interface DeliveryInput {
+export interface DisclosureInput {
   kind: string;
   record: unknown;
   subjectBsn: string;
@@ -36,7 +36,7 @@ export interface ExchangePlan {
   readonly policy: ExchangePolicy;
   /** The policy's verdict on a record: empty when it may be taken, otherwise one error per broken rule. */
   admit(input: AdmissionInput): FieldError[];
-  deliveriesFor(input: DeliveryInput): Delivery[];
+  disclosuresFor(input: DisclosureInput): Disclosure[];
   /** URI of the processing activity a kind's records belong to (for the processing log). */
   processingActivity(kind: string): string;
   /** Every topic this plan can send to, for creation at start. */

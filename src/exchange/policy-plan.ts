@@ -7,7 +7,7 @@ import { loadRegionDirectory, type Region, type RegionDirectory } from '../regio
 import { holds } from './conditions.ts';
 import { hasValueAt, parsePath, specialCategoryPaths, valuesAt } from './field-paths.ts';
 import type { KindSchema } from './policy-check.ts';
-import type { Delivery, ExchangePlan } from './plan.ts';
+import type { Disclosure, ExchangePlan } from './plan.ts';
 import type { ExchangePolicy, Grant } from './policy.ts';
 import { buildView, compileView, type ViewSpec } from './views.ts';
 
@@ -92,8 +92,8 @@ export function createPolicyPlan(policy: ExchangePolicy, kinds: readonly KindSch
       }
       return errors;
     },
-    deliveriesFor({ kind, record, subjectBsn, alsoToRegions }) {
-      const out: Delivery[] = [];
+    disclosuresFor({ kind, record, subjectBsn, alsoToRegions }) {
+      const out: Disclosure[] = [];
       for (const g of compiled.get(kind)?.grants ?? []) {
         if (g.grant.when && !holds(g.grant.when, record)) continue;
         // The subject's BSN is pseudonymised for the view and again for the message key: one HMAC, not two.

@@ -1,6 +1,6 @@
 // The chain an advice belongs to, as a Veiligheidshuis and ZSM see it: requested -> advice delivered ->
 // consulted -> decided. Built from record links, so it needs no state of its own.
-import type { DeliveryState } from '../store/outbox-repo.ts';
+import type { MessageState } from '../store/outbox-repo.ts';
 import type { LinkedRecord } from '../store/links-repo.ts';
 
 export interface ChainStep {
@@ -16,7 +16,7 @@ function when(l: LinkedRecord): string {
   return Number.isNaN(t) ? l.receivedAt.toISOString() : new Date(t).toISOString();
 }
 
-export function adviceChain(advice: { id: string; receivedAt: Date }, links: LinkedRecord[], deliveries: DeliveryState[]): ChainStep[] {
+export function adviceChain(advice: { id: string; receivedAt: Date }, links: LinkedRecord[], deliveries: MessageState[]): ChainStep[] {
   const steps: ChainStep[] = [];
   for (const l of links) {
     if (l.relation === 'answers' && l.direction === 'to') steps.push({ step: 'requested', at: when(l), recordId: l.id });

@@ -2,7 +2,7 @@
 // requested -> delivered -> consulted -> decided. Ids, topics and times only, no personal data.
 import type { Pool } from '../store/pool.ts';
 import { linksOf } from '../store/links-repo.ts';
-import { deliveriesOf, type DeliveryState } from '../store/outbox-repo.ts';
+import { messagesOf, type MessageState } from '../store/outbox-repo.ts';
 import { findRecordState, type RecordState } from '../store/records-repo.ts';
 import { adviceChain, type ChainStep } from './chain.ts';
 
@@ -15,7 +15,7 @@ export interface Reader {
 export interface RecordView extends Omit<RecordState, 'receivedAt'> {
   receivedAt: string;
   chain?: ChainStep[];
-  deliveries: (Omit<DeliveryState, 'deliveredAt'> & { deliveredAt: string | null })[];
+  deliveries: (Omit<MessageState, 'deliveredAt'> & { deliveredAt: string | null })[];
 }
 
 /** Undefined for a record that does not exist or that the reader may not see: the two look alike, so ids cannot
@@ -24,7 +24,7 @@ export async function recordView(pool: Pool, id: string, reader: Reader | null):
   const state = await findRecordState(pool, id);
   const mayRead = state !== undefined && reader !== null && (reader.roles.includes('ops') || state.source === reader.oin);
   if (!state || !mayRead) return undefined;
-  const deliveries = await deliveriesOf(pool, state.id);
+  const deliveries = await messagesOf(pool, state.id);
   const pending = deliveries.some((d) => d.deliveredAt === null);
   const status = state.status === 'accepted' && !pending ? 'delivered' : state.status;
   const chain = state.kind === 'advice' ? adviceChain(state, await linksOf(pool, state.id), deliveries) : undefined;

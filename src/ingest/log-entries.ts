@@ -1,7 +1,7 @@
 // The processing-log entries an ingest writes: "received" and one "disclosed" per recipient for an accepted
 // record; one "refused" for a refusal, holding codes and pointers only (no personal data, no subject).
 import type { BridgeError } from '../errors.ts';
-import type { Delivery } from '../exchange/plan.ts';
+import type { Disclosure } from '../exchange/plan.ts';
 import type { LogEntry } from '../processing-log/entry.ts';
 
 export interface StepContext {
@@ -12,7 +12,7 @@ export interface StepContext {
   startedAt: Date;
 }
 
-export function acceptedEntries(ctx: StepContext, a: { recordId: string; subjectId: string; legalBasis: string; purpose: string; policyVersion: string; deliveries: readonly Delivery[] }): LogEntry[] {
+export function acceptedEntries(ctx: StepContext, a: { recordId: string; subjectId: string; legalBasis: string; purpose: string; policyVersion: string; disclosures: readonly Disclosure[] }): LogEntry[] {
   const base = {
     status: 'ok' as const, traceId: ctx.traceId, actor: ctx.actor, subjectId: a.subjectId, recordId: a.recordId, recordKind: ctx.kind,
     legalBasis: a.legalBasis, purpose: a.purpose, processingActivity: ctx.processingActivity, startedAt: ctx.startedAt,
@@ -20,8 +20,8 @@ export function acceptedEntries(ctx: StepContext, a: { recordId: string; subject
     endedAt: ctx.startedAt,
   };
   return [
-    { ...base, operation: 'received', recipient: null, fields: null, detail: { policyVersion: a.policyVersion, recipients: a.deliveries.length } },
-    ...a.deliveries.map((d): LogEntry => ({ ...base, operation: 'disclosed', recipient: d.recipient, fields: d.fields, detail: { policyVersion: a.policyVersion, topic: d.topic } })),
+    { ...base, operation: 'received', recipient: null, fields: null, detail: { policyVersion: a.policyVersion, recipients: a.disclosures.length } },
+    ...a.disclosures.map((d): LogEntry => ({ ...base, operation: 'disclosed', recipient: d.recipient, fields: d.fields, detail: { policyVersion: a.policyVersion, topic: d.topic } })),
   ];
 }
 

@@ -112,8 +112,8 @@ export function prepareRecord<T>(deps: IngestDeps, kind: RecordKind<T>, input: I
     status: 'accepted', receivedAt, statusUrl: `/v1/records/${id}`, ...(quality && { quality }),
   };
   const message = messageBuilder(deps.bridgeOin);
-  const deliveries = deps.plan.deliveriesFor({ kind: kind.name, record, subjectBsn: bsn, alsoToRegions: input.alsoToRegions });
-  const outbox = deliveries.map((d) => message({
+  const disclosures = deps.plan.disclosuresFor({ kind: kind.name, record, subjectBsn: bsn, alsoToRegions: input.alsoToRegions });
+  const outbox = disclosures.map((d) => message({
     about: { recordId: id }, eventType: kind.eventType, recipient: d.recipient, topic: d.topic, messageKey: d.messageKey, orderKey: subjectKey,
     time: receivedAt, traceparent: trace.traceparent,
     // Next to the record, the findings this recipient's view covers, in the officer's language (decision 0050).
@@ -127,8 +127,8 @@ export function prepareRecord<T>(deps: IngestDeps, kind: RecordKind<T>, input: I
     contentHash: contentHash(record), subjectKey, body: record, receipt, traceId: trace.traceId, validUntil: kind.validUntil?.(record) ?? null,
   };
   const step = stepContext(deps, kind.name, input, trace.traceId, now);
-  const entries = acceptedEntries(step, { recordId: id, subjectId: deps.pseudonymiser.pseudonym(bsn, DOMAIN_PROCESSING_LOG), legalBasis, purpose, policyVersion, deliveries });
-  return { kind, record, row, outbox, views: deliveries.map((d) => d.view), receipt, log: { chainKey: subjectKey, entries } };
+  const entries = acceptedEntries(step, { recordId: id, subjectId: deps.pseudonymiser.pseudonym(bsn, DOMAIN_PROCESSING_LOG), legalBasis, purpose, policyVersion, disclosures });
+  return { kind, record, row, outbox, views: disclosures.map((d) => d.view), receipt, log: { chainKey: subjectKey, entries } };
 }
 
 export function stepContext(deps: IngestDeps, kind: string, input: IngestInput, traceId: string, startedAt: Date): StepContext {

@@ -4,7 +4,7 @@
 import { BridgeError } from '../errors.ts';
 import { chainOf } from '../processing-log/entry.ts';
 import { insertAccepted } from '../store/accepted-write.ts';
-import { insertDeliveries } from '../store/deliveries-repo.ts';
+import { insertBatchMessages } from '../store/batch-messages-write.ts';
 import { insertLink } from '../store/links-repo.ts';
 import type { Queryable } from '../store/pool.ts';
 import { appendProcessingLogMany, unchainedEntries } from '../store/processing-log-repo.ts';
@@ -44,7 +44,7 @@ export async function writeBatch(client: Queryable, prepared: readonly PreparedR
   const outcomes = await insertRecords(client, prepared.map((p) => p.row));
   const fresh = prepared.filter((_, i) => outcomes[i]!.inserted);
   for (const p of fresh) for (const link of p.links ?? []) await insertLink(client, p.row.id, link.to, link.relation);
-  await insertDeliveries(client, fresh.flatMap((p) => p.outbox));
+  await insertBatchMessages(client, fresh.flatMap((p) => p.outbox));
   // Last: the log's chains stay locked until commit.
   const endedAt = new Date();
   await appendProcessingLogMany(client, fresh.map((p) => ({ chainKey: p.log.chainKey, entries: p.log.entries.map((e) => ({ ...e, endedAt })) })));

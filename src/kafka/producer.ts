@@ -12,13 +12,13 @@ export interface OutgoingMessage {
   headers: Record<string, string>;
 }
 
-export interface DeliveryProducer {
+export interface MessageProducer {
   /** Resolves once the broker acknowledged every message (acks = all); rejects on error or deadline. */
   send(messages: OutgoingMessage[], deadlineMs: number): Promise<void>;
   close(): Promise<void>;
 }
 
-export function createDeliveryProducer(kafka: Kafka, logger: Logger): DeliveryProducer {
+export function createMessageProducer(kafka: Kafka, logger: Logger): MessageProducer {
   let producer: Producer | undefined;
   let connecting: Promise<Producer> | undefined;
   let closed = false;

@@ -5,7 +5,7 @@
 // replicas share the slots evenly (decision 0080): a replica above its share gives slots back between batches,
 // one below takes free ones.
 import { describeKafkaError, isRetriableKafkaError } from '../kafka/errors.ts';
-import type { DeliveryProducer, OutgoingMessage } from '../kafka/producer.ts';
+import type { MessageProducer, OutgoingMessage } from '../kafka/producer.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import { claimPending, markDelivered, markFailed, type ClaimedRow } from '../store/outbox-repo.ts';
@@ -42,7 +42,7 @@ export interface Relay {
   nudge(): void;
 }
 
-export function createRelay(producer: DeliveryProducer, metrics: Metrics, logger: Logger, options: RelayOptions): Relay {
+export function createRelay(producer: MessageProducer, metrics: Metrics, logger: Logger, options: RelayOptions): Relay {
   const log = logger.child({ component: 'relay' });
   const wanted = options.slots ?? Array.from({ length: SLOT_COUNT }, (_, i) => i);
   const owned = new Set<number>();

@@ -85,7 +85,7 @@ export async function backlog(pool: Pool): Promise<Backlog> {
   return { pending: Number(r.pending), oldestAgeSeconds: Math.max(0, r.oldest ?? 0) };
 }
 
-export interface DeliveryState {
+export interface MessageState {
   recipient: string;
   topic: string;
   eventId: string;
@@ -94,7 +94,7 @@ export interface DeliveryState {
   lastError: string | null;
 }
 
-export async function deliveriesOf(pool: Pool, recordId: string): Promise<DeliveryState[]> {
+export async function messagesOf(pool: Pool, recordId: string): Promise<MessageState[]> {
   const { rows } = await pool.query<{ recipient: string; topic: string; event_id: string; delivered_at: Date | null; attempts: number; last_error: string | null }>(
     /* sql */ `SELECT recipient, topic, event_id, delivered_at, attempts, last_error FROM outbox WHERE record_id = $1 ORDER BY id`,
     [recordId],
@@ -111,7 +111,7 @@ export async function deleteOutboxOfRecords(client: Queryable, recordIds: readon
   return { removed: rows.length, undelivered: rows.filter((r) => r.undelivered).length };
 }
 
-/** Delivery times of a record's messages, per recipient, while the outbox still holds them. */
+/** Disclosure times of a record's messages, per recipient, while the outbox still holds them. */
 export async function deliveredAtOf(client: Queryable, recordIds: readonly string[]): Promise<Map<string, Date | null>> {
   const { rows } = await client.query<{ record_id: string; recipient: string; delivered_at: Date | null }>(
     /* sql */ `SELECT record_id, recipient, delivered_at FROM outbox WHERE record_id = ANY($1::uuid[])`,

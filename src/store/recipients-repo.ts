@@ -1,5 +1,5 @@
 // record_recipients: who received each record, on which topic, under which key. Written with the record's
-// outbox rows (store/deliveries-repo.ts) and kept after those are removed (OUTBOX_RETENTION_HOURS), so that later events about the record
+// outbox rows (store/batch-messages-write.ts) and kept after those are removed (OUTBOX_RETENTION_HOURS), so that later events about the record
 // (an advice expiring) reach exactly the recipients that got it.
 import type { Queryable } from './pool.ts';
 

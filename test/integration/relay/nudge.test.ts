@@ -2,7 +2,7 @@
 // wait for the poll interval, and go out as soon as the relay is nudged.
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { DeliveryProducer, OutgoingMessage } from '../../../src/kafka/producer.ts';
+import type { MessageProducer, OutgoingMessage } from '../../../src/kafka/producer.ts';
 import { createLogger } from '../../../src/logger.ts';
 import { createMetrics } from '../../../src/observability/metrics.ts';
 import { createRelay, type Relay } from '../../../src/relay/relay.ts';
@@ -13,7 +13,7 @@ import { freshDatabase, startBridge, type TestBridge } from '../../support/bridg
 import { syntheticBsn, validAdvice } from '../../support/fixtures.ts';
 
 const sent: OutgoingMessage[] = [];
-const recording: DeliveryProducer = {
+const recording: MessageProducer = {
   send: async (messages) => void sent.push(...messages),
   close: async () => undefined,
 };

@@ -1,7 +1,7 @@
 // Several relays on one database share the 64 slots evenly, never hold one slot twice, and a relay whose
 // session ends leaves its slots to the others (decision 0080).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DeliveryProducer } from '../../../src/kafka/producer.ts';
+import type { MessageProducer } from '../../../src/kafka/producer.ts';
 import type { Job } from '../../../src/jobs/job.ts';
 import { createScheduler } from '../../../src/jobs/scheduler.ts';
 import { createLogger } from '../../../src/logger.ts';
@@ -11,7 +11,7 @@ import { SLOT_COUNT } from '../../../src/outbox/slots.ts';
 import { createPool } from '../../../src/store/pool.ts';
 import { freshDatabase } from '../../support/bridge.ts';
 
-const idle: DeliveryProducer = { send: async () => undefined, close: async () => undefined };
+const idle: MessageProducer = { send: async () => undefined, close: async () => undefined };
 let databaseUrl: string;
 const relays: Relay[] = [];
 

@@ -112,7 +112,7 @@ function violations(view: unknown, fields: Record<string, Transform>, bsnValue: 
 
 function check(policy: ExchangePolicy, advice: typeof adviceArb extends fc.Arbitrary<infer T> ? T : never): void {
   const plan = createPolicyPlan(policy, KINDS, '', pseudonymiser);
-  for (const d of plan.deliveriesFor({ kind: 'advice', record: advice, subjectBsn: advice.subject.bsn })) {
+  for (const d of plan.disclosuresFor({ kind: 'advice', record: advice, subjectBsn: advice.subject.bsn })) {
     const fields = policy.kinds['advice']!.recipients[d.recipient]!.fields;
     expect(violations(d.view, fields, advice.subject.bsn), d.recipient).toEqual([]);
     expect(d.messageKey).not.toContain(advice.subject.bsn);

@@ -35,7 +35,7 @@ describe('admission by the default policy', () => {
 });
 
 describe('deliveries under the default policy', () => {
-  const recipients = (a: unknown) => plan.deliveriesFor({ kind: 'advice', record: a, subjectBsn: syntheticBsn(0) }).map((d) => d.recipient).sort();
+  const recipients = (a: unknown) => plan.disclosuresFor({ kind: 'advice', record: a, subjectBsn: syntheticBsn(0) }).map((d) => d.recipient).sort();
 
   it('sends each advice to the OM, and to the partners only when their condition holds', () => {
     expect(recipients(advice())).toEqual(['om-zsm', 'reclassering', 'slachtofferhulp']);
@@ -50,7 +50,7 @@ describe('deliveries under the default policy', () => {
 
   it('keys each recipient by its own pseudonym, and names the fields it disclosed', () => {
     const a = advice();
-    const ds = plan.deliveriesFor({ kind: 'advice', record: a, subjectBsn: a.subject['bsn'] as string });
+    const ds = plan.disclosuresFor({ kind: 'advice', record: a, subjectBsn: a.subject['bsn'] as string });
     const keys = new Set(ds.map((d) => d.messageKey));
     expect(keys.size).toBe(ds.length);
     const victims = ds.find((d) => d.recipient === 'slachtofferhulp')!;

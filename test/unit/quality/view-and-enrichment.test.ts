@@ -94,7 +94,7 @@ describe('incident history enrichment', () => {
   });
 
   it('gives no history to a recipient whose view leaves the incidents out', async () => {
-    const plan = { ...deps.plan, deliveriesFor: (i: Parameters<typeof deps.plan.deliveriesFor>[0]) => deps.plan.deliveriesFor(i).map((d) => ({ ...d, view: { adviceId: (d.view as Advice).adviceId } })) };
+    const plan = { ...deps.plan, disclosuresFor: (i: Parameters<typeof deps.plan.disclosuresFor>[0]) => deps.plan.disclosuresFor(i).map((d) => ({ ...d, view: { adviceId: (d.view as Advice).adviceId } })) };
     const prepared = prepareRecord({ ...deps, plan }, KINDS.advice, { door: 'rest', body: validAdvice() });
     const enriched = await enrichPrepared(prepared, { incidentsFor: async () => [zsm('2026-01-01', 'stalking', 'ev-1')] });
     const envelope = JSON.parse(enriched.outbox[0]!.payload) as Record<string, unknown>;

@@ -7,7 +7,7 @@ import { OUTBOX_CHANNEL, outboxValues, ROWS_PER_INSERT } from './outbox-repo.ts'
 import type { Queryable } from './pool.ts';
 
 /** Outbox rows of records (recordId set) with their recipients, and the relay's wake-up at commit. */
-export async function insertDeliveries(client: Queryable, rows: readonly NewOutboxRow[]): Promise<void> {
+export async function insertBatchMessages(client: Queryable, rows: readonly NewOutboxRow[]): Promise<void> {
   for (let start = 0; start < rows.length; start += ROWS_PER_INSERT) {
     const chunk = rows.slice(start, start + ROWS_PER_INSERT);
     const params: unknown[] = [OUTBOX_CHANNEL, chunk.map((r) => r.recordId), chunk.map((r) => r.recipient), chunk.map((r) => r.topic), chunk.map((r) => r.messageKey)];
