@@ -18,7 +18,12 @@ import { spread } from './stats.ts';
 
 const { values: v, positionals } = parseArgs({
   allowPositionals: true,
-  options: { seconds: { type: 'string', default: '30' }, 'capacity-seconds': { type: 'string', default: '8' }, rounds: { type: 'string', default: '4' }, relay: { type: 'boolean', default: false } },
+  options: {
+    seconds: { type: 'string', default: '30' },
+    'capacity-seconds': { type: 'string', default: '8' },
+    rounds: { type: 'string', default: '4' },
+    relay: { type: 'boolean', default: false },
+  },
 });
 if (positionals.length !== 1) {
   process.stderr.write('usage: npm run bench:ab -- <path of another checkout> [--seconds 30] [--capacity-seconds 8] [--rounds 4] [--relay]\n');
@@ -30,10 +35,20 @@ const pgUrl = process.env['BENCH_PG_URL'] ?? 'postgres://postgres@127.0.0.1:5432
 const brokers = process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092';
 const env: Record<string, string> = v.relay ? {} : { RELAY_ENABLED: 'false' };
 
-interface Side { name: string; mod: typeof here; stack: here.Stack; db: string; bridge?: here.BridgeProcess; target?: Target }
+interface Side {
+  name: string;
+  mod: typeof here;
+  stack: here.Stack;
+  db: string;
+  bridge?: here.BridgeProcess;
+  target?: Target;
+}
 const sides: Side[] = [];
 try {
-  for (const [name, mod] of [['this checkout', here], [otherDir, there]] as const) {
+  for (const [name, mod] of [
+    ['this checkout', here],
+    [otherDir, there],
+  ] as const) {
     const stack = await mod.prepareStack(pgUrl, brokers);
     sides.push({ name, mod, stack, db: await mod.freshDatabase(stack, 'ab') });
   }
@@ -61,7 +76,9 @@ try {
   }
   for (const [i, s] of sides.entries()) {
     const l = spread(latencies[i]!);
-    process.stdout.write(`${s.name}: one at a time, 20/s: HTTP p50 ${l.p50.toFixed(2)} ms, p95 ${l.p95.toFixed(2)} ms (${latencies[i]!.length} requests); saturation, 10 callers: ${rates[i]!.join(' ')} rec/s\n`);
+    process.stdout.write(
+      `${s.name}: one at a time, 20/s: HTTP p50 ${l.p50.toFixed(2)} ms, p95 ${l.p95.toFixed(2)} ms (${latencies[i]!.length} requests); saturation, 10 callers: ${rates[i]!.join(' ')} rec/s\n`,
+    );
   }
 } finally {
   for (const s of sides) {

@@ -15,16 +15,26 @@ export interface Capacity {
   cpuPer1000: number;
 }
 
-export async function capacity(o: { target: Target; pid?: number | undefined; runId: string; callers: number; seconds: number; batchSize?: number | undefined }): Promise<Capacity> {
+export async function capacity(o: {
+  target: Target;
+  pid?: number | undefined;
+  runId: string;
+  callers: number;
+  seconds: number;
+  batchSize?: number | undefined;
+}): Promise<Capacity> {
   const cpu0 = o.pid ? cpuSeconds(o.pid) : NaN;
   const make = o.batchSize ? () => batchBody(o.runId, o.batchSize!) : () => adviceBody(o.runId);
   const { answers, seconds } = await closedLoop(o.target, o.callers, o.seconds, make);
   const ok = answers.filter((a) => a.status === 202 || a.status === 200);
-  const records = o.batchSize
-    ? ok.reduce((n, a) => n + ((JSON.parse(a.body) as { accepted?: number }).accepted ?? 0), 0)
-    : ok.length;
+  const records = o.batchSize ? ok.reduce((n, a) => n + ((JSON.parse(a.body) as { accepted?: number }).accepted ?? 0), 0) : ok.length;
   const cpu = o.pid ? cpuSeconds(o.pid) - cpu0 : NaN;
-  return { recordsPerSecond: records / seconds, latency: spread(ok.map((a) => a.latencyMs)), errors: answers.length - ok.length, cpuPer1000: (cpu / Math.max(records, 1)) * 1_000 };
+  return {
+    recordsPerSecond: records / seconds,
+    latency: spread(ok.map((a) => a.latencyMs)),
+    errors: answers.length - ok.length,
+    cpuPer1000: (cpu / Math.max(records, 1)) * 1_000,
+  };
 }
 
 /** A relay drain or catch-up: how fast, how long, and what was still pending when the wait gave up. */

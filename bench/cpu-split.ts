@@ -26,7 +26,16 @@ function cpuByGroup(bridgePid: number): Map<string, number> {
     } catch {
       continue; // exited meanwhile
     }
-    const group = pid === bridgePid ? 'bridge' : pid === process.pid ? 'load generator' : stat.comm.startsWith('postgres') ? 'postgres' : stat.comm === 'java' ? 'kafka' : 'other';
+    const group =
+      pid === bridgePid
+        ? 'bridge'
+        : pid === process.pid
+          ? 'load generator'
+          : stat.comm.startsWith('postgres')
+            ? 'postgres'
+            : stat.comm === 'java'
+              ? 'kafka'
+              : 'other';
     m.set(group, (m.get(group) ?? 0) + stat.cpuSeconds);
   }
   return m;
@@ -44,11 +53,21 @@ async function perRecord(bridgePid: number, run: () => Promise<number>, unitsPer
   return { recordsPerSecond: records / seconds, cpu };
 }
 
-const { values: v } = parseArgs({ options: { seconds: { type: 'string', default: '10' }, callers: { type: 'string', default: '10' }, backlog: { type: 'string', default: '0' }, drains: { type: 'string' } } });
+const { values: v } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '10' },
+    callers: { type: 'string', default: '10' },
+    backlog: { type: 'string', default: '0' },
+    drains: { type: 'string' },
+  },
+});
 const seconds = Number(v.seconds);
 const callers = Number(v.callers);
 const backlog = Number(v.backlog);
-const stack = await prepareStack(process.env['BENCH_PG_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres', process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092');
+const stack = await prepareStack(
+  process.env['BENCH_PG_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+  process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092',
+);
 const db = await freshDatabase(stack, 'cpusplit');
 try {
   if (v.drains) await drains(v.drains.split(',').map(Number));

@@ -26,15 +26,21 @@ export function send(t: Target, body: string, due: number): Promise<Answer> {
       const at = performance.now();
       resolve({ status, latencyMs: at - due, at, body: text });
     };
-    const req = request(`${t.url}${t.path}`, {
-      method: 'POST', agent, timeout: 30_000,
-      headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...(t.token ? { authorization: `Bearer ${t.token}` } : {}) },
-    }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => done(res.statusCode ?? 0, Buffer.concat(chunks).toString()));
-      res.on('error', () => done(0, ''));
-    });
+    const req = request(
+      `${t.url}${t.path}`,
+      {
+        method: 'POST',
+        agent,
+        timeout: 30_000,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...(t.token ? { authorization: `Bearer ${t.token}` } : {}) },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => done(res.statusCode ?? 0, Buffer.concat(chunks).toString()));
+        res.on('error', () => done(0, ''));
+      },
+    );
     req.on('timeout', () => req.destroy(new Error('timeout')));
     req.on('error', () => done(0, ''));
     req.end(body);
@@ -45,7 +51,12 @@ export function send(t: Target, body: string, due: number): Promise<Answer> {
  * Offers `rate` requests per second for `seconds`; bodies are made before the clock starts. `lateMs`: how long
  * after its due time each request actually left (the generator's own error, in every latency it reports).
  */
-export async function openLoop(t: Target, rate: number, seconds: number, makeBody: () => string): Promise<{ answers: Answer[]; startedAt: number; lateMs: number[] }> {
+export async function openLoop(
+  t: Target,
+  rate: number,
+  seconds: number,
+  makeBody: () => string,
+): Promise<{ answers: Answer[]; startedAt: number; lateMs: number[] }> {
   const total = Math.max(1, Math.round(rate * seconds));
   const bodies = Array.from({ length: total }, makeBody);
   const pending: Promise<Answer>[] = [];
@@ -80,8 +91,10 @@ export async function closedLoop(t: Target, callers: number, seconds: number, ma
   const answers: Answer[] = [];
   const startedAt = performance.now();
   const end = startedAt + seconds * 1_000;
-  await Promise.all(Array.from({ length: callers }, async () => {
-    while (performance.now() < end) answers.push(await send(t, makeBody(), performance.now()));
-  }));
+  await Promise.all(
+    Array.from({ length: callers }, async () => {
+      while (performance.now() < end) answers.push(await send(t, makeBody(), performance.now()));
+    }),
+  );
   return { answers, seconds: (performance.now() - startedAt) / 1_000 };
 }

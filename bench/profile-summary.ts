@@ -39,11 +39,16 @@ export function summariseProfile(file: string, top = 15): HotFunction[] {
     e.us += dt;
     self.set(key, e);
   });
-  return [...self.values()].sort((a, b) => b.us - a.us).slice(0, top).map((e) => ({ name: e.name, where: e.where, selfMs: e.us / 1_000, share: e.us / Math.max(total, 1) }));
+  return [...self.values()]
+    .sort((a, b) => b.us - a.us)
+    .slice(0, top)
+    .map((e) => ({ name: e.name, where: e.where, selfMs: e.us / 1_000, share: e.us / Math.max(total, 1) }));
 }
 
 export function newestProfile(dir: string): string | undefined {
-  const files = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).sort();
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.cpuprofile'))
+    .sort();
   return files.length > 0 ? join(dir, files[files.length - 1]!) : undefined;
 }
 
@@ -67,7 +72,10 @@ export function byPackage(file: string, top = 20): { owner: string; selfMs: numb
     owner ??= first.callFrame.functionName.startsWith('(') ? first.callFrame.functionName : '(node internals)';
     owners.set(owner, (owners.get(owner) ?? 0) + dt);
   });
-  return [...owners].sort((a, b) => b[1] - a[1]).slice(0, top).map(([owner, us]) => ({ owner, selfMs: us / 1_000, share: us / Math.max(total, 1) }));
+  return [...owners]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, top)
+    .map(([owner, us]) => ({ owner, selfMs: us / 1_000, share: us / Math.max(total, 1) }));
 }
 
 /** Where a function (e.g. writev) is called from: self time by the nearest caller in src/. */

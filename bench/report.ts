@@ -64,44 +64,84 @@ const met = (ok: boolean) => (ok ? 'met' : 'NOT met');
 export function formatReport(r: BenchResult): string {
   const out: string[] = [];
   const m = r.machine;
-  out.push(`gcos-zsm-bridge bench, ${r.startedAt}`, `machine: ${m.nproc} CPUs (${m.cpu}); Node ${m.node}; ${m.postgres}; Kafka ${m.kafka}`, `command: ${r.command}`, '');
-  if (r.b3) out.push(`B3 bare Fastify: ${fmt(r.b3.recordsPerSecond, 0)} req/s; latency p50 ${fmt(r.b3.latency.p50)} ms, p99 ${fmt(r.b3.latency.p99)} ms; ${fmt(r.b3.cpuPer1000, 2)} CPU s per 1,000`);
+  out.push(
+    `gcos-zsm-bridge bench, ${r.startedAt}`,
+    `machine: ${m.nproc} CPUs (${m.cpu}); Node ${m.node}; ${m.postgres}; Kafka ${m.kafka}`,
+    `command: ${r.command}`,
+    '',
+  );
+  if (r.b3)
+    out.push(
+      `B3 bare Fastify: ${fmt(r.b3.recordsPerSecond, 0)} req/s; latency p50 ${fmt(r.b3.latency.p50)} ms, p99 ${fmt(r.b3.latency.p99)} ms; ${fmt(r.b3.cpuPer1000, 2)} CPU s per 1,000`,
+    );
   for (const s of r.scenarios) {
-    out.push('', `== scenario: ${s.name}${s.seedSeconds > 0.5 ? ` (seeded in ${fmt(s.seedSeconds, 0)} s)` : ''}; load average ${fmt(s.loadAverage[0], 1)} at start, ${fmt(s.loadAverage[1], 1)} at end ==`);
+    out.push(
+      '',
+      `== scenario: ${s.name}${s.seedSeconds > 0.5 ? ` (seeded in ${fmt(s.seedSeconds, 0)} s)` : ''}; load average ${fmt(s.loadAverage[0], 1)} at start, ${fmt(s.loadAverage[1], 1)} at end ==`,
+    );
     out.push('rate/s  accepted/s  http p50/p95/p99 ms      errors  relay msg/s  e2e 202->receipt p50/p99 ms  (from ce_time p50)  CPU s/1k  peak MB');
     const rows = [...s.steps.map((st) => ({ ...st, label: String(st.rate) })), ...s.halves.map((h, k) => ({ ...h, label: `${h.rate} (half ${k + 1})` }))];
     for (const st of rows) {
-      const errors = Object.entries(st.errors).map(([k, v]) => `${k}x${v}`).join(',') || '0';
-      out.push(`${st.label.padEnd(7)}${fmt(st.acceptedPerSecond).padStart(18 - Math.max(7, st.label.length))}  ${`${fmt(st.http.p50)}/${fmt(st.http.p95)}/${fmt(st.http.p99)}`.padEnd(24)} ${errors.padStart(6)}  ${fmt(st.relayPerSecond, 0).padStart(11)}  ${`${fmt(st.e2e.p50)}/${fmt(st.e2e.p99)}${st.lost ? ` (${st.lost} not seen)` : ''}`.padEnd(28)} ${fmt(st.e2eFromMessage.p50).padStart(18)}  ${fmt(st.cpuPer1000, 2).padStart(8)}  ${fmt(st.peakMb, 0).padStart(7)}`);
+      const errors =
+        Object.entries(st.errors)
+          .map(([k, v]) => `${k}x${v}`)
+          .join(',') || '0';
+      out.push(
+        `${st.label.padEnd(7)}${fmt(st.acceptedPerSecond).padStart(18 - Math.max(7, st.label.length))}  ${`${fmt(st.http.p50)}/${fmt(st.http.p95)}/${fmt(st.http.p99)}`.padEnd(24)} ${errors.padStart(6)}  ${fmt(st.relayPerSecond, 0).padStart(11)}  ${`${fmt(st.e2e.p50)}/${fmt(st.e2e.p99)}${st.lost ? ` (${st.lost} not seen)` : ''}`.padEnd(28)} ${fmt(st.e2eFromMessage.p50).padStart(18)}  ${fmt(st.cpuPer1000, 2).padStart(8)}  ${fmt(st.peakMb, 0).padStart(7)}`,
+      );
     }
     const late = Math.max(...[...s.steps, ...s.halves].map((st) => st.late.p99));
     out.push(`load generator: requests left at most ${fmt(late, 2)} ms after they were due (p99 of the worst step; counted in http)`);
     out.push(`sustainable rate (all accepted, >= 95% of offered, p99 < 1 s): ${s.sustainableRate ?? 'none of the steps'}/s`);
     const sat = (label: string, c: { single: Capacity; batch: Capacity }, rounds = '') => {
-      out.push(`saturation, single advices${label}: ${fmt(c.single.recordsPerSecond)} rec/s (${rounds}p50 ${fmt(c.single.latency.p50)} ms, p99 ${fmt(c.single.latency.p99)} ms, errors ${c.single.errors}, ${fmt(c.single.cpuPer1000, 2)} CPU s/1k)`);
-      out.push(`saturation, batches${label}:        ${fmt(c.batch.recordsPerSecond)} rec/s (request p50 ${fmt(c.batch.latency.p50)} ms, errors ${c.batch.errors}, ${fmt(c.batch.cpuPer1000, 2)} CPU s/1k)`);
+      out.push(
+        `saturation, single advices${label}: ${fmt(c.single.recordsPerSecond)} rec/s (${rounds}p50 ${fmt(c.single.latency.p50)} ms, p99 ${fmt(c.single.latency.p99)} ms, errors ${c.single.errors}, ${fmt(c.single.cpuPer1000, 2)} CPU s/1k)`,
+      );
+      out.push(
+        `saturation, batches${label}:        ${fmt(c.batch.recordsPerSecond)} rec/s (request p50 ${fmt(c.batch.latency.p50)} ms, errors ${c.batch.errors}, ${fmt(c.batch.cpuPer1000, 2)} CPU s/1k)`,
+      );
     };
     sat(', ingest alone', s, `the median of rounds ${list(s.rounds.ingest.bridge, 0)}; `);
     if (s.relaying) sat(', relay running', s.relaying);
-    out.push(`relay drain of a backlog:   ${fmt(s.drain.messagesPerSecond, 0)} msg/s (${fmt(s.drain.seconds)} s${s.drain.left ? `, ${s.drain.left} left` : ''}; rounds: ${list(s.rounds.relay.bridge, 0)} msg/s)`);
-    if (s.vacuumSeconds !== undefined) out.push(`after the catch-up: VACUUM (ANALYZE) outbox in ${fmt(s.vacuumSeconds)} s, before the half-rate rounds (as autovacuum would; decision 0099)`);
+    out.push(
+      `relay drain of a backlog:   ${fmt(s.drain.messagesPerSecond, 0)} msg/s (${fmt(s.drain.seconds)} s${s.drain.left ? `, ${s.drain.left} left` : ''}; rounds: ${list(s.rounds.relay.bridge, 0)} msg/s)`,
+    );
+    if (s.vacuumSeconds !== undefined)
+      out.push(`after the catch-up: VACUUM (ANALYZE) outbox in ${fmt(s.vacuumSeconds)} s, before the half-rate rounds (as autovacuum would; decision 0099)`);
     const pace = s.halves[0] ? `at ${s.halves[0].rate}/s` : 'paced';
-    out.push(`B2 node-postgres, single:   ${list(s.rounds.ingest.b2, 0)} rec/s (before, between and after the ingest rounds; commit p50 ${fmt(s.b2.single.commit.p50)} ms in the median run)`);
-    out.push(`B2 one caller: commit p50 ${fmt(s.b2.oneCaller.commit.p50)} ms back to back; ${pace}, after each half-rate round: ${list(s.rounds.e2e.b2Commit)} ms`);
-    out.push(`B1 kafkajs 2.2.4, before, between and after the relay rounds: ${list(s.rounds.relay.b1, 0)} msg/s in batches of 500; one message acked p50 ${pace}, after each half-rate round: ${list(s.rounds.e2e.b1Ack)} ms`);
+    out.push(
+      `B2 node-postgres, single:   ${list(s.rounds.ingest.b2, 0)} rec/s (before, between and after the ingest rounds; commit p50 ${fmt(s.b2.single.commit.p50)} ms in the median run)`,
+    );
+    out.push(
+      `B2 one caller: commit p50 ${fmt(s.b2.oneCaller.commit.p50)} ms back to back; ${pace}, after each half-rate round: ${list(s.rounds.e2e.b2Commit)} ms`,
+    );
+    out.push(
+      `B1 kafkajs 2.2.4, before, between and after the relay rounds: ${list(s.rounds.relay.b1, 0)} msg/s in batches of 500; one message acked p50 ${pace}, after each half-rate round: ${list(s.rounds.e2e.b1Ack)} ms`,
+    );
     for (const b of s.b1) {
-      out.push(`B1 ${b.client}, at the end: ${fmt(b.messagesPerSecond, 0)} msg/s in batches of 500; one message acked p50 ${fmt(b.ack.p50)} ms, p99 ${fmt(b.ack.p99)} ms back to back`);
+      out.push(
+        `B1 ${b.client}, at the end: ${fmt(b.messagesPerSecond, 0)} msg/s in batches of 500; one message acked p50 ${fmt(b.ack.p50)} ms, p99 ${fmt(b.ack.p99)} ms back to back`,
+      );
     }
     out.push(`B2 node-postgres, multi-row: ${fmt(s.b2.multi.recordsPerSecond)} rec/s (commit p50 ${fmt(s.b2.multi.commit.p50)} ms)`);
     out.push(`peak memory of the bridge (VmHWM): ${fmt(s.peakMb, 0)} MB`);
     const q = s.ratios;
     // The three target ratios with three decimals: 0.798 printed as 0.80 beside "NOT met" reads as a mistake.
     out.push('ratios:');
-    out.push(`  ingest alone / B2           ${fmt(q.ingestOverB2, 3)}  (target >= ${TARGETS.ingestOverB2}: ${met(q.ingestOverB2 >= TARGETS.ingestOverB2)}; the median of rounds ${list(q.ingestOverB2Rounds, 3)})`);
+    out.push(
+      `  ingest alone / B2           ${fmt(q.ingestOverB2, 3)}  (target >= ${TARGETS.ingestOverB2}: ${met(q.ingestOverB2 >= TARGETS.ingestOverB2)}; the median of rounds ${list(q.ingestOverB2Rounds, 3)})`,
+    );
     out.push(`  batch ingest / B2 multi-row ${fmt(q.batchOverB2Multi, 2)}`);
-    if (s.relaying) out.push(`  with the relay running (B2 sends nothing): ingest / B2 ${fmt(q.ingestRelayingOverB2, 2)}, batch / B2 multi-row ${fmt(q.batchRelayingOverB2Multi, 2)}`);
-    out.push(`  relay / B1 kafkajs          ${fmt(q.relayOverB1, 3)}  (target >= ${TARGETS.relayOverB1}: ${met(q.relayOverB1 >= TARGETS.relayOverB1)}; the median of rounds ${list(q.relayOverB1Rounds, 3)});  relay / B1 @platformatic/kafka ${fmt(q.relayOverB1Platformatic, 2)}`);
-    out.push(`  e2e p50 / (B2 commit + B1 ack) at half rate, baselines at the same pace ${fmt(q.e2eOverhead, 3)}  (target <= ${TARGETS.e2eOverhead}: ${met(q.e2eOverhead <= TARGETS.e2eOverhead)}; the median of rounds ${list(q.e2eOverheadRounds, 3)})`);
+    if (s.relaying)
+      out.push(
+        `  with the relay running (B2 sends nothing): ingest / B2 ${fmt(q.ingestRelayingOverB2, 2)}, batch / B2 multi-row ${fmt(q.batchRelayingOverB2Multi, 2)}`,
+      );
+    out.push(
+      `  relay / B1 kafkajs          ${fmt(q.relayOverB1, 3)}  (target >= ${TARGETS.relayOverB1}: ${met(q.relayOverB1 >= TARGETS.relayOverB1)}; the median of rounds ${list(q.relayOverB1Rounds, 3)});  relay / B1 @platformatic/kafka ${fmt(q.relayOverB1Platformatic, 2)}`,
+    );
+    out.push(
+      `  e2e p50 / (B2 commit + B1 ack) at half rate, baselines at the same pace ${fmt(q.e2eOverhead, 3)}  (target <= ${TARGETS.e2eOverhead}: ${met(q.e2eOverhead <= TARGETS.e2eOverhead)}; the median of rounds ${list(q.e2eOverheadRounds, 3)})`,
+    );
     out.push(`  the same over the baselines back to back (as runs 1 to 14) ${fmt(q.e2eOverheadBackToBack, 2)}`);
   }
   if (r.profile) {

@@ -12,7 +12,8 @@ export function median(values: readonly number[]): number {
 
 /** Each figure over the mean of the baseline runs either side of it: `baselines` holds one more run than `figures`. */
 export function bracketedRatios(figures: readonly number[], baselines: readonly number[]): number[] {
-  if (baselines.length !== figures.length + 1) throw new Error(`${figures.length} figures need ${figures.length + 1} baseline runs around them, not ${baselines.length}`);
+  if (baselines.length !== figures.length + 1)
+    throw new Error(`${figures.length} figures need ${figures.length + 1} baseline runs around them, not ${baselines.length}`);
   return figures.map((f, k) => {
     const b = (baselines[k]! + baselines[k + 1]!) / 2;
     return b > 0 && Number.isFinite(f) ? f / b : NaN;

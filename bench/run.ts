@@ -26,7 +26,10 @@ function brokers(): string {
 }
 
 async function postgresVersion(url: string): Promise<string> {
-  const { rows } = await adminQuery<{ v: string; autovacuum: string }>(url, `SELECT current_setting('server_version') AS v, current_setting('autovacuum') AS autovacuum`);
+  const { rows } = await adminQuery<{ v: string; autovacuum: string }>(
+    url,
+    `SELECT current_setting('server_version') AS v, current_setting('autovacuum') AS autovacuum`,
+  );
   // A server without autovacuum keeps the statistics and dead rows of the start of a run all the way through
   // (this machine's is so configured): say so beside the figures, production servers run with it.
   const r = rows[0];
@@ -49,20 +52,41 @@ async function main(): Promise<void> {
   const pgUrl = process.env['BENCH_PG_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   const stack = await prepareStack(pgUrl, brokers());
   if (o.cpuProfileDir) mkdirSync(o.cpuProfileDir, { recursive: true });
-  const machine = { nproc: availableParallelism(), cpu: cpus()[0]?.model ?? '?', node: process.version, postgres: await postgresVersion(pgUrl), kafka: '3.9 (scripts/kafka.sh, one KRaft node)' };
+  const machine = {
+    nproc: availableParallelism(),
+    cpu: cpus()[0]?.model ?? '?',
+    node: process.version,
+    postgres: await postgresVersion(pgUrl),
+    kafka: '3.9 (scripts/kafka.sh, one KRaft node)',
+  };
   let b3: Capacity | undefined;
   const scenarios = [];
   try {
     for (const name of o.scenarios) {
-      scenarios.push(await runScenario(stack, name, o, name !== 'empty' ? undefined : async () => {
-        log('B3: bare Fastify');
-        const bare = await startBareFastify();
-        try {
-          b3 = await capacity({ target: { url: bare.url, path: '/v1/advices' }, pid: bare.pid, runId: stack.runId, callers: o.callers, seconds: o.capacitySeconds });
-        } finally {
-          await bare.stop();
-        }
-      }));
+      scenarios.push(
+        await runScenario(
+          stack,
+          name,
+          o,
+          name !== 'empty'
+            ? undefined
+            : async () => {
+                log('B3: bare Fastify');
+                const bare = await startBareFastify();
+                try {
+                  b3 = await capacity({
+                    target: { url: bare.url, path: '/v1/advices' },
+                    pid: bare.pid,
+                    runId: stack.runId,
+                    callers: o.callers,
+                    seconds: o.capacitySeconds,
+                  });
+                } finally {
+                  await bare.stop();
+                }
+              },
+        ),
+      );
     }
   } finally {
     await deleteTopics(stack).catch((err: unknown) => log(`could not delete the bench topics: ${(err as Error).message}`));
@@ -70,8 +94,12 @@ async function main(): Promise<void> {
   }
   const profileFile = o.cpuProfileDir ? newestProfile(o.cpuProfileDir) : undefined;
   const result: BenchResult = {
-    machine, command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(), startedAt: new Date().toISOString(),
-    b3, scenarios: scenarios.map((s) => ({ ...s, ratios: ratiosOf(s) })), profile: profileFile ? summariseProfile(profileFile) : undefined,
+    machine,
+    command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
+    startedAt: new Date().toISOString(),
+    b3,
+    scenarios: scenarios.map((s) => ({ ...s, ratios: ratiosOf(s) })),
+    profile: profileFile ? summariseProfile(profileFile) : undefined,
   };
   process.stdout.write(`${formatReport(result)}\n`);
   if (o.json) writeFileSync(o.json, JSON.stringify(result, null, 2));

@@ -134,11 +134,21 @@ export async function runScenario(stack: Stack, name: ScenarioName, o: Options, 
         await b2Single();
       }
       log(`${name}: batches of ${o.batchSize}, ${o.batchCallers} callers${how}`);
-      const batch = await capacity({ target: { ...target, path: '/v1/advice-batches' }, pid: bridge.pid, runId: stack.runId, callers: o.batchCallers, seconds: o.capacitySeconds, batchSize: o.batchSize });
+      const batch = await capacity({
+        target: { ...target, path: '/v1/advice-batches' },
+        pid: bridge.pid,
+        runId: stack.runId,
+        callers: o.batchCallers,
+        seconds: o.capacitySeconds,
+        batchSize: o.batchSize,
+      });
       const b2 = b2Runs.map((r) => r.recordsPerSecond);
       const bridgeRuns = singles.map((c) => c.recordsPerSecond);
       return {
-        single: singles[medianIndex(bridgeRuns)]!, batch, b2Single: b2Runs[medianIndex(b2)]!, rounds: { b2, bridge: bridgeRuns },
+        single: singles[medianIndex(bridgeRuns)]!,
+        batch,
+        b2Single: b2Runs[medianIndex(b2)]!,
+        rounds: { b2, bridge: bridgeRuns },
       };
     };
 
@@ -168,7 +178,17 @@ export async function runScenario(stack: Stack, name: ScenarioName, o: Options, 
       const single = await capacity({ target, pid: bridge.pid, runId: stack.runId, callers: o.callers, seconds: o.capacitySeconds });
       await waitDrained(pool, 120_000);
       log(`${name}: batches of ${o.batchSize}, ${o.batchCallers} callers with the relay running`);
-      relaying = { single, batch: await capacity({ target: { ...target, path: '/v1/advice-batches' }, pid: bridge.pid, runId: stack.runId, callers: o.batchCallers, seconds: o.capacitySeconds, batchSize: o.batchSize }) };
+      relaying = {
+        single,
+        batch: await capacity({
+          target: { ...target, path: '/v1/advice-batches' },
+          pid: bridge.pid,
+          runId: stack.runId,
+          callers: o.batchCallers,
+          seconds: o.capacitySeconds,
+          batchSize: o.batchSize,
+        }),
+      };
       await waitDrained(pool, 300_000);
       // The relay target's rounds: B1, a drain, B1, ..., B1.
       await b1Throughput();
@@ -213,10 +233,21 @@ export async function runScenario(stack: Stack, name: ScenarioName, o: Options, 
     peakMb = Math.max(peakMb, memoryMb(bridge.pid).peakMb);
     const drainRates = drains.map((d) => d.messagesPerSecond);
     return {
-      name, seedSeconds, b2: { single: ingest.b2Single, oneCaller: b2OneCaller, multi: b2Multi }, steps, sustainableRate, halves: e2e.halves,
-      single: ingest.single, batch: ingest.batch, relaying, b1, drain: drains[medianIndex(drainRates)]!,
+      name,
+      seedSeconds,
+      b2: { single: ingest.b2Single, oneCaller: b2OneCaller, multi: b2Multi },
+      steps,
+      sustainableRate,
+      halves: e2e.halves,
+      single: ingest.single,
+      batch: ingest.batch,
+      relaying,
+      b1,
+      drain: drains[medianIndex(drainRates)]!,
       rounds: { ingest: ingest.rounds, relay: { b1: b1Runs, bridge: drainRates }, e2e: { bridge: e2e.bridge, b2Commit: e2e.b2Commit, b1Ack: e2e.b1Ack } },
-      vacuumSeconds, peakMb, loadAverage: [loadAtStart, loadavg()[0]!],
+      vacuumSeconds,
+      peakMb,
+      loadAverage: [loadAtStart, loadavg()[0]!],
     };
   } finally {
     await consumer.close().catch(() => undefined);

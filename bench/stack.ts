@@ -31,7 +31,11 @@ export async function prepareStack(serverUrl: string, brokers: string): Promise<
   // A cheap scrypt cost: the bridge caches a verified token, so only the first request pays it anyway.
   const { token, hashLine } = await createToken({ log2N: 14, r: 8, p: 1 });
   const clientsFile = join(dir, 'clients.json');
-  writeFileSync(clientsFile, JSON.stringify({ clients: [{ id: 'bench-gcos', organisation: { oin: BENCH_OIN, name: 'Bench' }, roles: ['submit-advice'], tokens: [hashLine] }] }), { mode: 0o600 });
+  writeFileSync(
+    clientsFile,
+    JSON.stringify({ clients: [{ id: 'bench-gcos', organisation: { oin: BENCH_OIN, name: 'Bench' }, roles: ['submit-advice'], tokens: [hashLine] }] }),
+    { mode: 0o600 },
+  );
   return { runId, serverUrl, brokers, topicPrefix: `${runId}.`, token, clientsFile, dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
@@ -52,7 +56,11 @@ export interface BridgeProcess {
 }
 
 /** Starts src/server.ts with the bench's settings; resolves once /health/ready answers 200. */
-export async function startBridge(stack: Stack, databaseUrlValue: string, opts: { cpuProfileDir?: string | undefined; env?: Record<string, string> } = {}): Promise<BridgeProcess> {
+export async function startBridge(
+  stack: Stack,
+  databaseUrlValue: string,
+  opts: { cpuProfileDir?: string | undefined; env?: Record<string, string> } = {},
+): Promise<BridgeProcess> {
   const env: NodeJS.ProcessEnv = {
     DATABASE_URL: databaseUrlValue,
     KAFKA_BROKERS: stack.brokers,

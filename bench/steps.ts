@@ -41,7 +41,16 @@ export async function waitDrained(pool: pg.Pool, timeoutMs: number): Promise<num
 }
 
 /** With `relay: false` (the bridge runs without its relay, as while Kafka is away) only the HTTP side is measured. */
-export async function rateStep(o: { target: Target; pool: pg.Pool; pid: number; consumer: E2eConsumer; runId: string; rate: number; seconds: number; relay?: boolean }): Promise<StepResult> {
+export async function rateStep(o: {
+  target: Target;
+  pool: pg.Pool;
+  pid: number;
+  consumer: E2eConsumer;
+  runId: string;
+  rate: number;
+  seconds: number;
+  relay?: boolean;
+}): Promise<StepResult> {
   const relay = o.relay ?? true;
   const dbStart = (await o.pool.query<{ now: Date }>('SELECT clock_timestamp() AS now')).rows[0]!.now;
   const cpu0 = cpuSeconds(o.pid);

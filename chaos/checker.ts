@@ -29,7 +29,9 @@ export interface OutboxRow {
 
 export async function promisedMessages(databaseUrl: string, recordIds: string[]): Promise<OutboxRow[]> {
   const { rows } = await adminQuery<{ record_id: string; topic: string; event_id: string }>(
-    databaseUrl, /* sql */ `SELECT record_id, topic, event_id FROM outbox WHERE record_id = ANY($1::uuid[])`, [recordIds],
+    databaseUrl,
+    /* sql */ `SELECT record_id, topic, event_id FROM outbox WHERE record_id = ANY($1::uuid[])`,
+    [recordIds],
   );
   return rows.map((r) => ({ recordId: r.record_id, topic: r.topic, eventId: r.event_id }));
 }

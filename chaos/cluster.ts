@@ -146,17 +146,23 @@ export class Cluster {
 
   /** The last lines of every replica that crashed, for the failure message. */
   crashLogs(): string {
-    return this.replicas.filter((r) => r.unexpectedExits() > 0).map((r) => `${r.name}:\n${r.tail(30)}`).join('\n');
+    return this.replicas
+      .filter((r) => r.unexpectedExits() > 0)
+      .map((r) => `${r.name}:\n${r.tail(30)}`)
+      .join('\n');
   }
 
   async destroy(): Promise<void> {
     // Each step bounded: a clean-up that hangs must not keep the test run (or its processes) alive.
     const step = async (name: string, fn: () => Promise<unknown>) => {
       let timer: NodeJS.Timeout | undefined;
-      const late = new Promise<void>((r) => (timer = setTimeout(() => {
-        process.stderr.write(`chaos: clean-up step ${name} took over 15 s; going on\n`);
-        r();
-      }, 15_000)));
+      const late = new Promise<void>(
+        (r) =>
+          (timer = setTimeout(() => {
+            process.stderr.write(`chaos: clean-up step ${name} took over 15 s; going on\n`);
+            r();
+          }, 15_000)),
+      );
       await Promise.race([fn().catch(() => undefined), late]);
       clearTimeout(timer);
     };

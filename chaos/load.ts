@@ -101,7 +101,7 @@ export class Load {
   private async untilAccepted(body: string): Promise<string | undefined> {
     for (let attempt = 0; !this.stopping; attempt++) {
       const targets = this.opts.targets();
-      const target = targets[(this.next++) % Math.max(1, targets.length)];
+      const target = targets[this.next++ % Math.max(1, targets.length)];
       if (target === undefined) {
         await sleep(100);
         continue;
@@ -117,21 +117,27 @@ export class Load {
 
   private post(base: string, body: string): Promise<{ status?: number; body: string; retryAfterS?: number }> {
     return new Promise((resolve) => {
-      const req = request(`${base}/v1/advices`, {
-        method: 'POST', agent: this.agent, timeout: this.opts.requestTimeoutMs ?? 20_000,
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${this.opts.token}`, 'content-length': Buffer.byteLength(body) },
-      }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (d: Buffer) => chunks.push(d));
-        res.on('error', () => resolve({ body: '' }));
-        res.on('end', () => {
-          const status = res.statusCode ?? 0;
-          this.counts.statuses[status] = (this.counts.statuses[status] ?? 0) + 1;
-          const ra = res.headers['retry-after'];
-          if ((status === 429 || status === 503) && ra !== undefined) this.counts.withRetryAfter++;
-          resolve({ status, body: Buffer.concat(chunks).toString(), ...(ra !== undefined && { retryAfterS: Number(ra) }) });
-        });
-      });
+      const req = request(
+        `${base}/v1/advices`,
+        {
+          method: 'POST',
+          agent: this.agent,
+          timeout: this.opts.requestTimeoutMs ?? 20_000,
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${this.opts.token}`, 'content-length': Buffer.byteLength(body) },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (d: Buffer) => chunks.push(d));
+          res.on('error', () => resolve({ body: '' }));
+          res.on('end', () => {
+            const status = res.statusCode ?? 0;
+            this.counts.statuses[status] = (this.counts.statuses[status] ?? 0) + 1;
+            const ra = res.headers['retry-after'];
+            if ((status === 429 || status === 503) && ra !== undefined) this.counts.withRetryAfter++;
+            resolve({ status, body: Buffer.concat(chunks).toString(), ...(ra !== undefined && { retryAfterS: Number(ra) }) });
+          });
+        },
+      );
       req.on('timeout', () => {
         this.counts.timeouts++;
         req.destroy(new Error('client timeout'));
@@ -153,5 +159,7 @@ export class Load {
 }
 
 export function statusSummary(counts: LoadCounts): string {
-  return Object.entries(counts.statuses).map(([s, n]) => `${s}:${n}`).join(' ');
+  return Object.entries(counts.statuses)
+    .map(([s, n]) => `${s}:${n}`)
+    .join(' ');
 }

@@ -35,7 +35,14 @@ export async function runOverload(cluster: Cluster, o: { seconds: number; measur
   const crashesBefore = cluster.crashes();
   try {
     // 1. Sustainable: closed loop, as many clients as the pool has connections and a few more.
-    const closed = new Load({ targets: () => [replica.base], token: cluster.token, clients: 8, subjectsPerClient: 1, tag: `${cluster.runId}-ovl-measure`, firstSubject: 5_000 }).start();
+    const closed = new Load({
+      targets: () => [replica.base],
+      token: cluster.token,
+      clients: 8,
+      subjectsPerClient: 1,
+      tag: `${cluster.runId}-ovl-measure`,
+      firstSubject: 5_000,
+    }).start();
     const measureMs = (o.measureSeconds ?? 5) * 1000;
     await sleep(1_000); // warm-up
     const before = closed.acks.length;
@@ -55,23 +62,29 @@ export async function runOverload(cluster: Cluster, o: { seconds: number; measur
     let n = 0;
     const post = (body: string, seq: number) => {
       inFlight++;
-      const req = request(`${replica.base}/v1/advices`, {
-        method: 'POST', agent, timeout: 30_000,
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${cluster.token}`, 'content-length': Buffer.byteLength(body) },
-      }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (d: Buffer) => chunks.push(d));
-        res.on('end', () => {
-          inFlight--;
-          const s = res.statusCode ?? 0;
-          statuses[s] = (statuses[s] ?? 0) + 1;
-          if (s === 429 || s === 503) {
-            shed++;
-            if (res.headers['retry-after'] === undefined) shedWithoutRetryAfter++;
-          }
-          if (s === 202) acks.push({ recordId: (JSON.parse(Buffer.concat(chunks).toString()) as { id: string }).id, adviceId: '', subject: seq, seq: 0 });
-        });
-      });
+      const req = request(
+        `${replica.base}/v1/advices`,
+        {
+          method: 'POST',
+          agent,
+          timeout: 30_000,
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${cluster.token}`, 'content-length': Buffer.byteLength(body) },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (d: Buffer) => chunks.push(d));
+          res.on('end', () => {
+            inFlight--;
+            const s = res.statusCode ?? 0;
+            statuses[s] = (statuses[s] ?? 0) + 1;
+            if (s === 429 || s === 503) {
+              shed++;
+              if (res.headers['retry-after'] === undefined) shedWithoutRetryAfter++;
+            }
+            if (s === 202) acks.push({ recordId: (JSON.parse(Buffer.concat(chunks).toString()) as { id: string }).id, adviceId: '', subject: seq, seq: 0 });
+          });
+        },
+      );
       req.on('timeout', () => req.destroy(new Error('client timeout')));
       req.on('error', () => {
         inFlight--;
@@ -112,21 +125,55 @@ export async function runOverload(cluster: Cluster, o: { seconds: number; measur
     agent.destroy();
 
     await cluster.drained();
-    const promised = await promisedMessages(cluster.databaseUrl, acks.map((a) => a.recordId));
+    const promised = await promisedMessages(
+      cluster.databaseUrl,
+      acks.map((a) => a.recordId),
+    );
     const checked = check(acks, promised, await readAllTopics(cluster.brokers, cluster.topicPrefix));
     const lost = checked.lost + checked.lostRecords;
     const crashes = cluster.crashes() - crashesBefore + (replica.running ? 0 : 1);
     const rssStartMb = Math.round((rss[0] ?? 0) / 2 ** 20);
     const rssMaxMb = Math.round(Math.max(...rss) / 2 ** 20);
-    const unexpected = Object.keys(statuses).map(Number).filter((s) => ![202, 429, 503].includes(s));
-    const held = shed > 0 && shedWithoutRetryAfter === 0 && unexpected.length === 0 && readinessMissed === 0 && crashes === 0 && lost === 0 && rssMaxMb < RSS_LIMIT_MB;
+    const unexpected = Object.keys(statuses)
+      .map(Number)
+      .filter((s) => ![202, 429, 503].includes(s));
+    const held =
+      shed > 0 && shedWithoutRetryAfter === 0 && unexpected.length === 0 && readinessMissed === 0 && crashes === 0 && lost === 0 && rssMaxMb < RSS_LIMIT_MB;
     const line = [
-      'scenario=overload', `sustainable_per_s=${sustainable.toFixed(0)}`, `offered_per_s=${offered}`, `seconds=${o.seconds}`,
-      `http=[${Object.entries(statuses).map(([s, c]) => `${s}:${c}`).join(' ')}]`, `shed=${shed}`, `shed_without_retry_after=${shedWithoutRetryAfter}`,
-      `not_sent_client_cap=${notSent}`, `readiness_answered=${readinessAnswered}`, `readiness_missed=${readinessMissed}`,
-      `rss_start_mb=${rssStartMb}`, `rss_max_mb=${rssMaxMb}`, `acked=${acks.length}`, `lost=${lost}`, `crashes=${crashes}`, `held=${held}`,
+      'scenario=overload',
+      `sustainable_per_s=${sustainable.toFixed(0)}`,
+      `offered_per_s=${offered}`,
+      `seconds=${o.seconds}`,
+      `http=[${Object.entries(statuses)
+        .map(([s, c]) => `${s}:${c}`)
+        .join(' ')}]`,
+      `shed=${shed}`,
+      `shed_without_retry_after=${shedWithoutRetryAfter}`,
+      `not_sent_client_cap=${notSent}`,
+      `readiness_answered=${readinessAnswered}`,
+      `readiness_missed=${readinessMissed}`,
+      `rss_start_mb=${rssStartMb}`,
+      `rss_max_mb=${rssMaxMb}`,
+      `acked=${acks.length}`,
+      `lost=${lost}`,
+      `crashes=${crashes}`,
+      `held=${held}`,
     ].join(' ');
-    return { held, sustainablePerSecond: sustainable, offeredPerSecond: offered, statuses, shed, shedWithoutRetryAfter, readinessAnswered, readinessMissed, rssStartMb, rssMaxMb, crashes, lost, line };
+    return {
+      held,
+      sustainablePerSecond: sustainable,
+      offeredPerSecond: offered,
+      statuses,
+      shed,
+      shedWithoutRetryAfter,
+      readinessAnswered,
+      readinessMissed,
+      rssStartMb,
+      rssMaxMb,
+      crashes,
+      lost,
+      line,
+    };
   } finally {
     await replica.stop('SIGTERM');
   }

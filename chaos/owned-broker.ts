@@ -52,8 +52,12 @@ export class OwnedBroker {
     if (this.child) return;
     const before = this.startedCount(); // the log is appended across restarts
     const env = {
-      ...process.env, KAFKA_PORT: String(this.port), KAFKA_CONTROLLER_PORT: String(this.controllerPort),
-      KAFKA_ADVERTISED_PORT: String(this.advertisedPort), KAFKA_STATE_DIR: this.stateDir, KAFKA_HEAP: process.env['CHAOS_KAFKA_HEAP'] ?? '384m',
+      ...process.env,
+      KAFKA_PORT: String(this.port),
+      KAFKA_CONTROLLER_PORT: String(this.controllerPort),
+      KAFKA_ADVERTISED_PORT: String(this.advertisedPort),
+      KAFKA_STATE_DIR: this.stateDir,
+      KAFKA_HEAP: process.env['CHAOS_KAFKA_HEAP'] ?? '384m',
     };
     const child = own(spawn('bash', [`${ROOT}scripts/kafka.sh`, 'run'], { env, stdio: ['ignore', 'ignore', 'ignore'] }));
     this.child = child;

@@ -14,7 +14,11 @@ function serverBinaries(): string {
   const given = process.env['PG_BIN'];
   if (given) return given;
   const root = '/usr/lib/postgresql';
-  const majors = existsSync(root) ? readdirSync(root).filter((v) => existsSync(`${root}/${v}/bin/initdb`)).sort((a, b) => Number(b) - Number(a)) : [];
+  const majors = existsSync(root)
+    ? readdirSync(root)
+        .filter((v) => existsSync(`${root}/${v}/bin/initdb`))
+        .sort((a, b) => Number(b) - Number(a))
+    : [];
   if (majors[0]) return `${root}/${majors[0]}/bin`;
   const dir = spawnSync('pg_config', ['--bindir'], { encoding: 'utf8' }).stdout?.trim();
   if (dir && existsSync(`${dir}/initdb`)) return dir;
@@ -52,7 +56,10 @@ export class OwnedPostgres {
       chownSync(dir, db.user.uid, db.user.gid);
       chownSync(join(dir, 'data'), db.user.uid, db.user.gid);
     }
-    const r = spawnSync(`${BIN()}/initdb`, ['-D', join(dir, 'data'), '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8'], { ...db.user, encoding: 'utf8' });
+    const r = spawnSync(`${BIN()}/initdb`, ['-D', join(dir, 'data'), '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8'], {
+      ...db.user,
+      encoding: 'utf8',
+    });
     if (r.status !== 0) throw new Error(`initdb failed: ${r.stderr}`);
     return db;
   }
@@ -65,7 +72,22 @@ export class OwnedPostgres {
   async start(timeoutMs = 30_000): Promise<void> {
     if (this.child) return;
     // fsync off: the harness kills processes, not the machine, and the page cache survives a process kill.
-    const args = ['-D', join(this.dir, 'data'), '-p', String(this.port), '-k', this.dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'max_connections=200', '-c', 'shared_buffers=64MB'];
+    const args = [
+      '-D',
+      join(this.dir, 'data'),
+      '-p',
+      String(this.port),
+      '-k',
+      this.dir,
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'fsync=off',
+      '-c',
+      'max_connections=200',
+      '-c',
+      'shared_buffers=64MB',
+    ];
     this.child = own(spawn(`${BIN()}/postgres`, args, { ...this.user, stdio: ['ignore', 'ignore', 'ignore'] }));
     const started = Date.now();
     while (Date.now() - started < timeoutMs) {

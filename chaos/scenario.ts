@@ -54,8 +54,14 @@ export async function runScenario(cluster: Cluster, scenario: Scenario, size: Sc
   const started = Date.now();
   const crashesBefore = cluster.crashes();
   const load = new Load({
-    targets: () => cluster.targets(), token: cluster.token, clients: size.clients, subjectsPerClient: size.subjectsPerClient,
-    tag: `${cluster.runId}-${scenario.name}`, firstSubject, records: size.records, ...(size.paceMs !== undefined && { paceMs: size.paceMs }),
+    targets: () => cluster.targets(),
+    token: cluster.token,
+    clients: size.clients,
+    subjectsPerClient: size.subjectsPerClient,
+    tag: `${cluster.runId}-${scenario.name}`,
+    firstSubject,
+    records: size.records,
+    ...(size.paceMs !== undefined && { paceMs: size.paceMs }),
   }).start();
   const acked = async (n: number, timeoutMs = 120_000) => {
     const t0 = Date.now();
@@ -74,7 +80,10 @@ export async function runScenario(cluster: Cluster, scenario: Scenario, size: Sc
     await load.stop();
   }
   await cluster.drained();
-  const promised = await promisedMessages(cluster.databaseUrl, load.acks.map((a) => a.recordId));
+  const promised = await promisedMessages(
+    cluster.databaseUrl,
+    load.acks.map((a) => a.recordId),
+  );
   const read = await readAllTopics(cluster.brokers, cluster.topicPrefix);
   const result = check(load.acks, promised, read);
   const crashes = cluster.crashes() - crashesBefore;
@@ -85,9 +94,25 @@ export async function runScenario(cluster: Cluster, scenario: Scenario, size: Sc
 
 function summaryLine(name: string, r: CheckResult, l: LoadCounts, f: FaultReport, crashes: number, ms: number): string {
   const parts = [
-    `scenario=${name}`, `acked=${r.acked}`, `messages=${r.expected}`, `lost=${r.lost + r.lostRecords}`, `duplicates=${r.duplicates}`,
-    `foreign_duplicates=${r.foreignDuplicates}`, `inversions=${r.inversions}`, `http=[${statusSummary(l)}]`,
-    `cut_off=${l.cutOff}${l.cutOff ? `(${Object.entries(l.cutOffCauses).map(([c, n]) => `${c}x${n}`).join(',')})` : ''}`, `refused=${l.refused}`, `stale_keepalive=${l.staleKeepAlive}`, `timeouts=${l.timeouts}`, `crashes=${crashes}`,
+    `scenario=${name}`,
+    `acked=${r.acked}`,
+    `messages=${r.expected}`,
+    `lost=${r.lost + r.lostRecords}`,
+    `duplicates=${r.duplicates}`,
+    `foreign_duplicates=${r.foreignDuplicates}`,
+    `inversions=${r.inversions}`,
+    `http=[${statusSummary(l)}]`,
+    `cut_off=${l.cutOff}${
+      l.cutOff
+        ? `(${Object.entries(l.cutOffCauses)
+            .map(([c, n]) => `${c}x${n}`)
+            .join(',')})`
+        : ''
+    }`,
+    `refused=${l.refused}`,
+    `stale_keepalive=${l.staleKeepAlive}`,
+    `timeouts=${l.timeouts}`,
+    `crashes=${crashes}`,
   ];
   if (f.takeoverMs !== undefined) parts.push(`takeover_ms=${f.takeoverMs}`);
   if (f.midBatch !== undefined) parts.push(`mid_batch=${f.midBatch}`);

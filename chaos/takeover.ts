@@ -11,9 +11,9 @@ const SLOT_LOCKS = LOCK_KEYS.relaySlot;
 export async function relayBackendOf(cluster: Cluster, replicaPid: number, timeoutMs = 15_000): Promise<number> {
   const started = Date.now();
   while (Date.now() - started < timeoutMs) {
-    const rows = await cluster.query<{ pid: number }>(
-      /* sql */ `SELECT pid FROM pg_stat_activity WHERE application_name LIKE $1`, [`gcos-zsm-bridge-relay %:${replicaPid}`],
-    );
+    const rows = await cluster.query<{ pid: number }>(/* sql */ `SELECT pid FROM pg_stat_activity WHERE application_name LIKE $1`, [
+      `gcos-zsm-bridge-relay %:${replicaPid}`,
+    ]);
     if (rows[0]) return rows[0].pid;
     await sleep(100);
   }
@@ -30,7 +30,8 @@ export async function waitUntilMidBatch(cluster: Cluster, backend: number, timeo
       /* sql */ `SELECT a.state = 'idle' AND a.query LIKE 'WITH marked AS%' AND a.state_change < clock_timestamp() - interval '50 ms'
               AND EXISTS (SELECT 1 FROM outbox o WHERE o.delivered_at IS NULL AND o.slot IN (
                 SELECT l.objid::int FROM pg_locks l WHERE l.pid = a.pid AND l.locktype = 'advisory' AND l.classid = $2 AND l.granted)) AS sending
-       FROM pg_stat_activity a WHERE a.pid = $1`, [backend, SLOT_LOCKS],
+       FROM pg_stat_activity a WHERE a.pid = $1`,
+      [backend, SLOT_LOCKS],
     );
     if (row?.sending) return true;
     await sleep(10);
@@ -47,7 +48,8 @@ export interface TakeoverWatch {
 /** Notes the victim's slots now (call just before the kill). */
 export async function measureTakeover(cluster: Cluster, backend: number): Promise<TakeoverWatch> {
   const held = await cluster.query<{ slot: number }>(
-    /* sql */ `SELECT objid::int AS slot FROM pg_locks WHERE pid = $1 AND locktype = 'advisory' AND classid = $2 AND granted`, [backend, SLOT_LOCKS],
+    /* sql */ `SELECT objid::int AS slot FROM pg_locks WHERE pid = $1 AND locktype = 'advisory' AND classid = $2 AND granted`,
+    [backend, SLOT_LOCKS],
   );
   const slots = held.map((r) => r.slot);
   return {

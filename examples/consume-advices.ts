@@ -37,9 +37,17 @@ await consumer.run({
       const data = JSON.parse(message.value?.toString() ?? '{}') as { recordId: string; adviceId: string; version: number; validUntil: string };
       process.stdout.write(`${type} ${header('ce_id')} record=${data.recordId} advice=${data.adviceId} v${data.version} validUntil=${data.validUntil}\n`);
     } else {
-      const data = JSON.parse(message.value?.toString() ?? '{}') as { recordId: string; record: { adviceId: string; version: number; recommendation?: { disposal: string } }; quality?: { criteria: Record<string, string> } };
-      const warned = Object.entries(data.quality?.criteria ?? {}).filter(([, outcome]) => outcome !== 'met').map(([c]) => c);
-      process.stdout.write(`${type} ${header('ce_id')} record=${data.recordId} advice=${data.record.adviceId} v${data.record.version} disposal=${data.record.recommendation?.disposal ?? '-'} quality=${warned.length ? `warnings:${warned.join(',')}` : 'met'}\n`);
+      const data = JSON.parse(message.value?.toString() ?? '{}') as {
+        recordId: string;
+        record: { adviceId: string; version: number; recommendation?: { disposal: string } };
+        quality?: { criteria: Record<string, string> };
+      };
+      const warned = Object.entries(data.quality?.criteria ?? {})
+        .filter(([, outcome]) => outcome !== 'met')
+        .map(([c]) => c);
+      process.stdout.write(
+        `${type} ${header('ce_id')} record=${data.recordId} advice=${data.record.adviceId} v${data.record.version} disposal=${data.record.recommendation?.disposal ?? '-'} quality=${warned.length ? `warnings:${warned.join(',')}` : 'met'}\n`,
+      );
     }
     handled++;
     if (max > 0 && handled >= max) setImmediate(() => void consumer.disconnect());

@@ -56,7 +56,12 @@ export function runNode(script: string, o: NodeOptions): NodeProcess {
   const output = o.output ?? 'capture';
   const stdio = output === 'ignore' ? 'ignore' : 'pipe';
   // process.execPath: the Node 24 that runs the harness (npm and npx put it first on PATH), not the machine's node.
-  const child = own(spawn(process.execPath, [...(o.nodeArgs ?? []), script, ...(o.args ?? [])], { env: { PATH: process.env['PATH'], ...o.env }, stdio: ['ignore', stdio, stdio] }));
+  const child = own(
+    spawn(process.execPath, [...(o.nodeArgs ?? []), script, ...(o.args ?? [])], {
+      env: { PATH: process.env['PATH'], ...o.env },
+      stdio: ['ignore', stdio, stdio],
+    }),
+  );
   let stdout = '';
   let stderr = '';
   const keep = (text: string) => (o.keepChars === undefined ? text : text.slice(-o.keepChars));
@@ -79,7 +84,9 @@ export function runNode(script: string, o: NodeOptions): NodeProcess {
     o.onExit?.(code, signal);
   });
   // 'close', not 'exit': by then every byte of the output has been read.
-  const exited = new Promise<Exit>((resolve) => child.once('close', (code: number | null, signal: NodeJS.Signals | null) => resolve({ code, signal, stdout, stderr })));
+  const exited = new Promise<Exit>((resolve) =>
+    child.once('close', (code: number | null, signal: NodeJS.Signals | null) => resolve({ code, signal, stdout, stderr })),
+  );
   const p: NodeProcess = {
     child,
     pid: child.pid!,

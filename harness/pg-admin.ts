@@ -26,7 +26,12 @@ export async function withClient<T>(url: string, fn: (client: pg.Client) => Prom
   }
 }
 
-export async function adminQuery<R extends pg.QueryResultRow = pg.QueryResultRow>(url: string, sql: string, params: unknown[] = [], connectTimeoutMs?: number): Promise<pg.QueryResult<R>> {
+export async function adminQuery<R extends pg.QueryResultRow = pg.QueryResultRow>(
+  url: string,
+  sql: string,
+  params: unknown[] = [],
+  connectTimeoutMs?: number,
+): Promise<pg.QueryResult<R>> {
   return withClient(url, (c) => c.query<R>(sql, params), connectTimeoutMs);
 }
 

@@ -35,10 +35,14 @@ async function app(fastify: FastifyInstance, { services: s }: AppOptions): Promi
   await installSecurityHeaders(fastify, { https: c.tls !== undefined });
   installUrlHygiene(fastify);
   await installLoadShedding(fastify, {
-    pool: s.pool, metrics: s.metrics,
+    pool: s.pool,
+    metrics: s.metrics,
     settings: {
-      maxEventLoopDelayMs: c.shedEventLoopDelayMs, maxEventLoopUtilization: c.shedEventLoopUtilization, maxDatabaseWaiting: c.shedDbWaiting,
-      retryAfterSeconds: c.shedRetryAfterSeconds, sampleIntervalMs: c.shedSampleIntervalMs,
+      maxEventLoopDelayMs: c.shedEventLoopDelayMs,
+      maxEventLoopUtilization: c.shedEventLoopUtilization,
+      maxDatabaseWaiting: c.shedDbWaiting,
+      retryAfterSeconds: c.shedRetryAfterSeconds,
+      sampleIntervalMs: c.shedSampleIntervalMs,
     },
   });
   installAccessControl(fastify, createAuthenticator(c.clients));
@@ -49,8 +53,16 @@ async function app(fastify: FastifyInstance, { services: s }: AppOptions): Promi
 
   // Every route below declares its access; the hooks above enforce it.
   const pipeline = {
-    pool: s.pool, plan: s.plan, pseudonymiser: s.pseudonymiser, metrics: s.metrics, bridgeOin: c.bridgeOin, logger: s.logger, stored: () => s.relay.nudge(),
-    severities: c.qualitySeverities, incidents: s.incidents, regions: s.regions,
+    pool: s.pool,
+    plan: s.plan,
+    pseudonymiser: s.pseudonymiser,
+    metrics: s.metrics,
+    bridgeOin: c.bridgeOin,
+    logger: s.logger,
+    stored: () => s.relay.nudge(),
+    severities: c.qualitySeverities,
+    incidents: s.incidents,
+    regions: s.regions,
   };
   await healthRoutes(fastify, { pool: s.pool, admin: s.admin, readyMaxOutboxAgeSeconds: c.readyMaxOutboxAgeSeconds });
   await metricsRoutes(fastify, { pool: s.pool, metrics: s.metrics, metricsPublic: c.metricsPublic });

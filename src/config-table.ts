@@ -1,7 +1,7 @@
 // README.md's configuration table, written from the one schema in config.ts so the two cannot drift apart
 // (`npm run docs:config` rewrites it; test/unit/config-table.test.ts fails when README.md differs).
 import { fileURLToPath } from 'node:url';
-import { VARIABLES } from './config.ts';
+import { VARIABLES } from './config-variables.ts';
 
 export const TABLE_START = '<!-- config-table:start (written from src/config.ts by `npm run docs:config`; do not edit by hand) -->';
 export const TABLE_END = '<!-- config-table:end -->';

@@ -2,13 +2,7 @@
 // no code here does); credentials are redacted wherever they might appear.
 import { pino, type Logger, type LoggerOptions } from 'pino';
 
-export const REDACT_PATHS = [
-  'req.headers.authorization',
-  'req.headers.cookie',
-  'req.headers["x-api-key"]',
-  'headers.authorization',
-  'authorization',
-];
+export const REDACT_PATHS = ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]', 'headers.authorization', 'authorization'];
 
 /** A request in a log line: method and the route pattern it matched, never the URL as sent. A path parameter or
  * a query holds whatever the caller typed (a BSN, a name); the request id ties the line to the response. */

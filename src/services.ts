@@ -67,15 +67,40 @@ export function createServices(config: Config, logger: Logger): Services {
   const inboundTopic = `${config.kafkaTopicPrefix}${config.inboundTopic}`;
   const deadLetterTopic = topicName(config.kafkaTopicPrefix, 'case-event', 'dead-letter');
   return {
-    config, logger, pool, kafka, metrics, pseudonymiser, producer, relay,
+    config,
+    logger,
+    pool,
+    kafka,
+    metrics,
+    pseudonymiser,
+    producer,
+    relay,
     admin: createKafkaAdmin(kafka),
     plan,
     incidents,
     scheduler: createScheduler(pool, createJobs(config, { plan, pseudonymiser }), metrics, logger, runner),
     regions,
-    inbound: createInboundConsumer(kafka, { pool, plan, pseudonymiser, metrics, bridgeOin: config.bridgeOin, logger, severities: config.qualitySeverities, incidents, regions, stored: () => relay.nudge() }, logger, {
-      topic: inboundTopic, groupId: config.inboundGroupId, deadLetterTopic,
-    }),
+    inbound: createInboundConsumer(
+      kafka,
+      {
+        pool,
+        plan,
+        pseudonymiser,
+        metrics,
+        bridgeOin: config.bridgeOin,
+        logger,
+        severities: config.qualitySeverities,
+        incidents,
+        regions,
+        stored: () => relay.nudge(),
+      },
+      logger,
+      {
+        topic: inboundTopic,
+        groupId: config.inboundGroupId,
+        deadLetterTopic,
+      },
+    ),
     inboundTopic,
     deadLetterTopic,
   };
@@ -83,7 +108,11 @@ export function createServices(config: Config, logger: Logger): Services {
 
 /** Creates the plan's topics, retrying in the background until Kafka answers; ingest does not wait for it. */
 export async function ensureTopics(s: Services, signal?: AbortSignal): Promise<void> {
-  const specs = [...s.plan.topics(), s.inboundTopic, s.deadLetterTopic].map((topic) => ({ topic, partitions: s.config.kafkaTopicPartitions, replicationFactor: s.config.kafkaReplicationFactor }));
+  const specs = [...s.plan.topics(), s.inboundTopic, s.deadLetterTopic].map((topic) => ({
+    topic,
+    partitions: s.config.kafkaTopicPartitions,
+    replicationFactor: s.config.kafkaReplicationFactor,
+  }));
   for (let delay = 500; !signal?.aborted; delay = Math.min(delay * 2, 15_000)) {
     try {
       const created = await s.admin.ensureTopics(specs);

@@ -34,13 +34,21 @@ interface Sender {
 
 async function kafkajsSender(brokers: string): Promise<Sender> {
   const kafka = new Kafka({ clientId: 'bench-b1', brokers: brokers.split(','), logLevel: logLevel.NOTHING });
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+  const producer = kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    allowAutoTopicCreation: false,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
   await producer.connect();
   return {
     async send(batch) {
       const byTopic = new Map<string, Message[]>();
       for (const m of batch) byTopic.set(m.topic, [...(byTopic.get(m.topic) ?? []), m]);
-      await producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, ms]) => ({ topic, messages: ms.map((m) => ({ key: m.key, value: m.value, headers: m.headers })) })) });
+      await producer.sendBatch({
+        acks: -1,
+        topicMessages: [...byTopic].map(([topic, ms]) => ({ topic, messages: ms.map((m) => ({ key: m.key, value: m.value, headers: m.headers })) })),
+      });
     },
     close: () => producer.disconnect(),
   };
@@ -48,8 +56,12 @@ async function kafkajsSender(brokers: string): Promise<Sender> {
 
 async function platformaticSender(brokers: string): Promise<Sender> {
   const producer = new PltProducer({
-    clientId: 'bench-b1-platformatic', bootstrapBrokers: brokers.split(','), idempotent: true, acks: ProduceAcks.ALL,
-    serializers: stringSerializers, autocreateTopics: false,
+    clientId: 'bench-b1-platformatic',
+    bootstrapBrokers: brokers.split(','),
+    idempotent: true,
+    acks: ProduceAcks.ALL,
+    serializers: stringSerializers,
+    autocreateTopics: false,
   });
   return {
     async send(batch) {

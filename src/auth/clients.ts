@@ -50,13 +50,17 @@ const schema = {
         properties: {
           id: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{0,62}$' },
           organisation: {
-            type: 'object', additionalProperties: false, required: ['oin'],
+            type: 'object',
+            additionalProperties: false,
+            required: ['oin'],
             properties: { oin: OIN, name: { type: 'string', minLength: 1, maxLength: 200 } },
           },
           roles: { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string', enum: [...ROLES] } },
           tokens: { type: 'array', maxItems: 10, items: { type: 'string', maxLength: 300 } },
           certificate: {
-            type: 'object', additionalProperties: false, required: ['serialNumber'],
+            type: 'object',
+            additionalProperties: false,
+            required: ['serialNumber'],
             properties: { serialNumber: OIN, commonName: { type: 'string', minLength: 1, maxLength: 200 } },
           },
           rateLimitPerMinute: { type: 'integer', minimum: 1, maximum: 1_000_000 },
@@ -112,7 +116,10 @@ export function parseClients(text: string, format: 'json' | 'yaml'): { clients: 
     }
     if (tokens.length === 0 && !c.certificate && !problems.some((p) => p.startsWith(where))) problems.push(`${where}: has neither tokens nor a certificate`);
     return {
-      id: c.id, organisation: { oin: c.organisation.oin, name: c.organisation.name ?? c.id }, roles: c.roles, tokens,
+      id: c.id,
+      organisation: { oin: c.organisation.oin, name: c.organisation.name ?? c.id },
+      roles: c.roles,
+      tokens,
       ...(c.certificate ? { certificate: c.certificate } : {}),
       ...(c.rateLimitPerMinute ? { rateLimitPerMinute: c.rateLimitPerMinute } : {}),
     };

@@ -25,5 +25,8 @@ export function assertSubmitterIsSource(kind: string, readSource: () => unknown,
   // Organisation numbers only (they identify organisations, not persons); anything else the caller wrote in the
   // field stays out of the message, which also goes to the log.
   const named = /^[0-9]{20}$/.test(source) ? source : 'another organisation';
-  throw new BridgeError('BRIDGE_SOURCE_MISMATCH', `Client ${submitter.id} submits for organisation ${submitter.organisation.oin}; this ${kind} names ${named} as its issuer`);
+  throw new BridgeError(
+    'BRIDGE_SOURCE_MISMATCH',
+    `Client ${submitter.id} submits for organisation ${submitter.organisation.oin}; this ${kind} names ${named} as its issuer`,
+  );
 }

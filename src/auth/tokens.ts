@@ -34,7 +34,10 @@ export async function createToken(cost = DEFAULT_COST): Promise<{ token: string;
   const token = `gzb_${keyId}_${randomBytes(32).toString('base64url')}`;
   const salt = randomBytes(16);
   const hash = await scrypt(token, salt, cost);
-  return { token, hashLine: ['scrypt', keyId, String(cost.log2N), String(cost.r), String(cost.p), salt.toString('base64url'), hash.toString('base64url')].join('$') };
+  return {
+    token,
+    hashLine: ['scrypt', keyId, String(cost.log2N), String(cost.r), String(cost.p), salt.toString('base64url'), hash.toString('base64url')].join('$'),
+  };
 }
 
 /** Parses a hash line; undefined when it is malformed or too cheap. */
@@ -43,7 +46,8 @@ export function parseHashLine(line: string): TokenHash | undefined {
   if (!m) return undefined;
   const [, keyId, n, r, p, salt, hash] = m;
   const parsed = { keyId: keyId!, log2N: Number(n), r: Number(r), p: Number(p), salt: Buffer.from(salt!, 'base64url'), hash: Buffer.from(hash!, 'base64url') };
-  if (parsed.log2N < MIN_LOG2_N || parsed.log2N > 20 || parsed.r < 1 || parsed.r > 32 || parsed.p < 1 || parsed.p > 4 || parsed.hash.length !== 32) return undefined;
+  if (parsed.log2N < MIN_LOG2_N || parsed.log2N > 20 || parsed.r < 1 || parsed.r > 32 || parsed.p < 1 || parsed.p > 4 || parsed.hash.length !== 32)
+    return undefined;
   return parsed;
 }
 

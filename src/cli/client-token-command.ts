@@ -15,14 +15,24 @@ interface ClientEntry {
   tokens?: string[];
 }
 
-function addTo(doc: { clients: ClientEntry[] }, id: string, hashLine: string, create: { oin?: string | undefined; name?: string | undefined; roles?: string | undefined }): string | undefined {
+function addTo(
+  doc: { clients: ClientEntry[] },
+  id: string,
+  hashLine: string,
+  create: { oin?: string | undefined; name?: string | undefined; roles?: string | undefined },
+): string | undefined {
   const existing = doc.clients.find((c) => c.id === id);
   if (existing) {
     existing.tokens = [...(existing.tokens ?? []), hashLine];
     return undefined;
   }
   if (!create.oin || !create.roles) return `client ${id} is not in the file: give --oin and --roles to add it`;
-  doc.clients.push({ id, organisation: { oin: create.oin, ...(create.name ? { name: create.name } : {}) }, roles: create.roles.split(','), tokens: [hashLine] });
+  doc.clients.push({
+    id,
+    organisation: { oin: create.oin, ...(create.name ? { name: create.name } : {}) },
+    roles: create.roles.split(','),
+    tokens: [hashLine],
+  });
   return undefined;
 }
 
@@ -50,7 +60,8 @@ function updateFile(path: string, id: string, hashLine: string, create: Paramete
 
 export async function run(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
-    args, allowPositionals: true,
+    args,
+    allowPositionals: true,
     options: { file: { type: 'string' }, oin: { type: 'string' }, roles: { type: 'string' }, name: { type: 'string' } },
   });
   const id = positionals[0];

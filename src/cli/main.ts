@@ -2,7 +2,10 @@
 const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run(args: string[]): Promise<number> }> }> = {
   migrate: { summary: 'apply pending database migrations (DATABASE_URL)', load: () => import('./migrate-command.ts') },
   validate: { summary: 'print the verdict the service would give a record file (no database needed)', load: () => import('./validate-command.ts') },
-  'audit-verify': { summary: 'verify the processing log hash chains; name the first broken link (DATABASE_URL)', load: () => import('./audit-verify-command.ts') },
+  'audit-verify': {
+    summary: 'verify the processing log hash chains; name the first broken link (DATABASE_URL)',
+    load: () => import('./audit-verify-command.ts'),
+  },
   'client-token': { summary: 'make a bearer token for a client: prints it once, stores only its hash', load: () => import('./client-token-command.ts') },
 };
 

@@ -39,7 +39,11 @@ const processIo: Io = { out: (t) => process.stdout.write(t), err: (t) => process
 export async function run(args: string[], io: Io = processIo): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({ args, allowPositionals: true, options: { kind: { type: 'string', default: 'advice' }, lang: { type: 'string', default: DEFAULT_LANGUAGE } } });
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      options: { kind: { type: 'string', default: 'advice' }, lang: { type: 'string', default: DEFAULT_LANGUAGE } },
+    });
   } catch (err) {
     io.err(`${(err as Error).message}\n${USAGE}`);
     return 2;

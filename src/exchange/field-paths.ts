@@ -66,8 +66,13 @@ export function hasValueAt(value: unknown, segments: readonly string[], from = 0
   if (from === segments.length) return true;
   const seg = segments[from]!;
   if (seg === EVERY) return Array.isArray(value) && value.some((v) => hasValueAt(v, segments, from + 1));
-  return value !== null && typeof value === 'object' && !Array.isArray(value) && Object.hasOwn(value, seg)
-    && hasValueAt((value as Record<string, unknown>)[seg], segments, from + 1);
+  return (
+    value !== null &&
+    typeof value === 'object' &&
+    !Array.isArray(value) &&
+    Object.hasOwn(value, seg) &&
+    hasValueAt((value as Record<string, unknown>)[seg], segments, from + 1)
+  );
 }
 
 /** Every value present at a path in a record, with its JSON pointer. */

@@ -36,23 +36,33 @@ export function describePlace(path: readonly (string | number)[]): string {
 
 function pointerToPath(pointer: string): (string | number)[] {
   if (!pointer) return [];
-  return pointer.slice(1).split('/').map((s) => {
-    const key = s.replace(/~1/g, '/').replace(/~0/g, '~');
-    return /^\d+$/.test(key) ? Number(key) : key;
-  });
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((s) => {
+      const key = s.replace(/~1/g, '/').replace(/~0/g, '~');
+      return /^\d+$/.test(key) ? Number(key) : key;
+    });
 }
 
 function schemaProblem(e: ErrorObject): { path: (string | number)[]; text: string } {
   const path = pointerToPath(e.instancePath);
   const p = e.params as Record<string, unknown>;
   switch (e.keyword) {
-    case 'required': return { path, text: `needs "${String(p['missingProperty'])}"` };
-    case 'additionalProperties': return { path: [...path, String(p['additionalProperty'])], text: 'is not a known setting' };
-    case 'unevaluatedProperties': return { path: [...path, String(p['unevaluatedProperty'])], text: 'is not a known setting' };
-    case 'propertyNames': return { path, text: `has a name that is not allowed (${String(p['propertyName'])})` };
-    case 'enum': return { path, text: `must be one of: ${(p['allowedValues'] as unknown[]).join(', ')}` };
-    case 'oneOf': return { path, text: 'is not a condition: write {field, in}, {field, present}, {field, youngerThan, on}, {all}, {any} or {not}' };
-    default: return { path, text: e.message ?? 'is invalid' };
+    case 'required':
+      return { path, text: `needs "${String(p['missingProperty'])}"` };
+    case 'additionalProperties':
+      return { path: [...path, String(p['additionalProperty'])], text: 'is not a known setting' };
+    case 'unevaluatedProperties':
+      return { path: [...path, String(p['unevaluatedProperty'])], text: 'is not a known setting' };
+    case 'propertyNames':
+      return { path, text: `has a name that is not allowed (${String(p['propertyName'])})` };
+    case 'enum':
+      return { path, text: `must be one of: ${(p['allowedValues'] as unknown[]).join(', ')}` };
+    case 'oneOf':
+      return { path, text: 'is not a condition: write {field, in}, {field, present}, {field, youngerThan, on}, {all}, {any} or {not}' };
+    default:
+      return { path, text: e.message ?? 'is invalid' };
   }
 }
 
@@ -67,7 +77,10 @@ export function loadExchangePolicy(file: string, kinds: readonly KindSchema[]): 
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
-    throw new PolicyError(file, doc.errors.map((e) => `line ${e.linePos?.[0].line ?? '?'}: ${e.message.split('\n')[0]}`));
+    throw new PolicyError(
+      file,
+      doc.errors.map((e) => `line ${e.linePos?.[0].line ?? '?'}: ${e.message.split('\n')[0]}`),
+    );
   }
   const data: unknown = doc.toJS();
   const where = (path: readonly (string | number)[]) => `${describePlace(path)}${lineOf(doc, lines, path)}`;

@@ -45,7 +45,13 @@ function regionTargets(record: unknown, routeBy: readonly string[], extra: strin
 }
 
 /** `regions` defaults to the repository's data/ (the offline validator and tests need no other). */
-export function createPolicyPlan(policy: ExchangePolicy, kinds: readonly KindSchema[], topicPrefix: string, pseudonymiser: Pseudonymiser, given?: RegionDirectory): ExchangePlan {
+export function createPolicyPlan(
+  policy: ExchangePolicy,
+  kinds: readonly KindSchema[],
+  topicPrefix: string,
+  pseudonymiser: Pseudonymiser,
+  given?: RegionDirectory,
+): ExchangePlan {
   const needsRegions = Object.values(policy.kinds).some((k) => Object.values(k.recipients).some((g) => g.routeBy));
   const regions = given ?? (needsRegions ? loadRegionDirectory() : undefined);
   const compiled = new Map<string, CompiledKind>();
@@ -55,7 +61,13 @@ export function createPolicyPlan(policy: ExchangePolicy, kinds: readonly KindSch
     const special = specialCategoryPaths(kind.schema).map((s) => ({ ...s, segments: parsePath(s.path) }));
     const grants = Object.entries(k.recipients).map(([recipient, grant]): CompiledGrant => {
       return {
-        recipient, grant, view: compileView(grant.fields, special.map((s) => s.path)), domain: recipientDomain(policy, recipient),
+        recipient,
+        grant,
+        view: compileView(
+          grant.fields,
+          special.map((s) => s.path),
+        ),
+        domain: recipientDomain(policy, recipient),
         ...(grant.routeBy && { routeBy: parsePath(grant.routeBy) }),
       };
     });
@@ -71,15 +83,36 @@ export function createPolicyPlan(policy: ExchangePolicy, kinds: readonly KindSch
       const errors: FieldError[] = [];
       const accepted = k.accepts.find((a) => a.legalBasis === legalBasis.value);
       if (!accepted) {
-        errors.push(fieldError('LEGAL_BASIS_NOT_ACCEPTED', legalBasis.pointer, `legal basis ${legalBasis.value} is not accepted for ${kind} by exchange policy ${policy.version}`, `kinds.${kind}.accepts`));
+        errors.push(
+          fieldError(
+            'LEGAL_BASIS_NOT_ACCEPTED',
+            legalBasis.pointer,
+            `legal basis ${legalBasis.value} is not accepted for ${kind} by exchange policy ${policy.version}`,
+            `kinds.${kind}.accepts`,
+          ),
+        );
       } else if (!accepted.purposes.includes(purpose.value)) {
-        errors.push(fieldError('PURPOSE_NOT_ACCEPTED', purpose.pointer, `purpose ${purpose.value} is not covered by legal basis ${legalBasis.value} in exchange policy ${policy.version}`, `kinds.${kind}.accepts`));
+        errors.push(
+          fieldError(
+            'PURPOSE_NOT_ACCEPTED',
+            purpose.pointer,
+            `purpose ${purpose.value} is not covered by legal basis ${legalBasis.value} in exchange policy ${policy.version}`,
+            `kinds.${kind}.accepts`,
+          ),
+        );
       }
       for (const s of c.special) {
         const rules = (k.specialCategories ?? []).filter((r) => r.field === s.path);
         if (rules.some((r) => holds(r.when, record))) continue;
         for (const { pointer } of valuesAt(record, s.segments)) {
-          errors.push(fieldError('SPECIAL_CATEGORY_NOT_ALLOWED', pointer, `holds special-category data (${s.category}) that no rule of exchange policy ${policy.version} admits here`, `kinds.${kind}.specialCategories`));
+          errors.push(
+            fieldError(
+              'SPECIAL_CATEGORY_NOT_ALLOWED',
+              pointer,
+              `holds special-category data (${s.category}) that no rule of exchange policy ${policy.version} admits here`,
+              `kinds.${kind}.specialCategories`,
+            ),
+          );
         }
       }
       // A regional grant that applies must find the region: an unroutable record is refused, never dropped.
@@ -87,7 +120,14 @@ export function createPolicyPlan(policy: ExchangePolicy, kinds: readonly KindSch
         if (!g.routeBy || (g.grant.when && !holds(g.grant.when, record))) continue;
         if (!regionOf(record, g.routeBy, regions!)) {
           const pointer = `/${g.routeBy.join('/')}`;
-          errors.push(fieldError('MUNICIPALITY_UNKNOWN', pointer, `names a municipality that no Zorg- en Veiligheidshuis region covers (data/municipality-regions.csv)`, `kinds.${kind}.recipients.${g.recipient}.routeBy`));
+          errors.push(
+            fieldError(
+              'MUNICIPALITY_UNKNOWN',
+              pointer,
+              `names a municipality that no Zorg- en Veiligheidshuis region covers (data/municipality-regions.csv)`,
+              `kinds.${kind}.recipients.${g.recipient}.routeBy`,
+            ),
+          );
         }
       }
       return errors;
@@ -117,9 +157,11 @@ export function createPolicyPlan(policy: ExchangePolicy, kinds: readonly KindSch
       return policy.kinds[kind]?.processingActivity ?? `urn:gcos-zsm-bridge:verwerking:${kind}`;
     },
     topics() {
-      return [...compiled.entries()].flatMap(([kind, c]) => c.grants.flatMap((g) =>
-        g.routeBy ? regions!.regions.map((r) => topicName(topicPrefix, kind, r.recipient)) : [topicName(topicPrefix, kind, g.recipient)]));
+      return [...compiled.entries()].flatMap(([kind, c]) =>
+        c.grants.flatMap((g) =>
+          g.routeBy ? regions!.regions.map((r) => topicName(topicPrefix, kind, r.recipient)) : [topicName(topicPrefix, kind, g.recipient)],
+        ),
+      );
     },
   };
 }
-

@@ -29,7 +29,13 @@ export function compileView(fields: Record<string, Transform>, specialPaths: rea
   };
   for (const [path, transform] of Object.entries(fields)) place(path, transform);
   for (const special of specialPaths) if (!(special in fields)) place(special, 'drop');
-  return { tree, fields: Object.entries(fields).filter(([, t]) => t !== 'drop').map(([p]) => p).sort() };
+  return {
+    tree,
+    fields: Object.entries(fields)
+      .filter(([, t]) => t !== 'drop')
+      .map(([p]) => p)
+      .sort(),
+  };
 }
 
 export interface TransformContext {
@@ -39,10 +45,14 @@ export interface TransformContext {
 function apply(transform: Transform, value: unknown, ctx: TransformContext): unknown {
   switch (transform) {
     // A copy, so a view never shares an object with the record; a string or number is immutable and needs none.
-    case 'keep': return copyJson(value);
-    case 'pseudonym': return typeof value === 'string' ? ctx.pseudonym(value) : undefined;
-    case 'year': return typeof value === 'string' && /^\d{4}-/.test(value) ? Number(value.slice(0, 4)) : undefined;
-    case 'drop': return undefined;
+    case 'keep':
+      return copyJson(value);
+    case 'pseudonym':
+      return typeof value === 'string' ? ctx.pseudonym(value) : undefined;
+    case 'year':
+      return typeof value === 'string' && /^\d{4}-/.test(value) ? Number(value.slice(0, 4)) : undefined;
+    case 'drop':
+      return undefined;
   }
 }
 

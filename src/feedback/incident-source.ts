@@ -18,7 +18,9 @@ export function caseEventIncidents(pool: Pool): IncidentSource {
     async incidentsFor(subjectKey, db?: Queryable) {
       const found = await caseEventIncidentsOf(db ?? pool, subjectKey);
       return found.map((r): SourcedIncident => ({
-        date: r.incident.date, kind: r.incident.kind, subjectRole: r.incident.subjectRole,
+        date: r.incident.date,
+        kind: r.incident.kind,
+        subjectRole: r.incident.subjectRole,
         origin: { system: 'zsm', reference: r.eventId },
       }));
     },

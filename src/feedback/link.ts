@@ -9,7 +9,6 @@ import type { RegionDirectory } from '../regions/regions.ts';
 import { findAdvice, findByCase, type FoundRecord, type PendingLink } from '../store/links-repo.ts';
 import type { Queryable } from '../store/pool.ts';
 
-
 export interface LinkPlan {
   links: PendingLink[];
   /** Regions (VR codes) that must also receive the new record. */

@@ -55,54 +55,64 @@ function itemProblem(request: FastifyRequest, err: BridgeError, index: number): 
 }
 
 export async function adviceBatchRoutes(app: FastifyInstance, deps: IngestDeps, limits: BatchLimits): Promise<void> {
-  app.post('/v1/advice-batches', {
-    config: { access: { roles: ['submit-advice'] } },
-    bodyLimit: limits.bodyLimitBytes,
-    schema: {
-      tags: ['advices'],
-      summary: 'Submit many advices at once',
-      description:
-        `Up to ${limits.maxItems} advices (BATCH_MAX_ITEMS). Each is judged as POST /v1/advices would judge it, and answered on its own in \`items\`, ` +
-        'in request order: a receipt (202) or a problem document with its status (400, 403, 409, 422). Every accepted advice is stored with its ' +
-        'outgoing messages in one transaction, and the answer comes only after the commit; a refused advice leaves nothing stored or sent. ' +
-        'A repeated advice (also within the batch) returns the first receipt; the same id and version with other content is a 409 for that item.',
-      body: {
-        type: 'object',
-        required: ['advices'],
-        additionalProperties: false,
-        properties: { advices: { type: 'array', minItems: 1, maxItems: limits.maxItems, items: documentedSchema('advice.v1.json', 'advice.valid.json') } },
-      },
-      response: {
-        200: {
+  app.post(
+    '/v1/advice-batches',
+    {
+      config: { access: { roles: ['submit-advice'] } },
+      bodyLimit: limits.bodyLimitBytes,
+      schema: {
+        tags: ['advices'],
+        summary: 'Submit many advices at once',
+        description:
+          `Up to ${limits.maxItems} advices (BATCH_MAX_ITEMS). Each is judged as POST /v1/advices would judge it, and answered on its own in \`items\`, ` +
+          'in request order: a receipt (202) or a problem document with its status (400, 403, 409, 422). Every accepted advice is stored with its ' +
+          'outgoing messages in one transaction, and the answer comes only after the commit; a refused advice leaves nothing stored or sent. ' +
+          'A repeated advice (also within the batch) returns the first receipt; the same id and version with other content is a 409 for that item.',
+        body: {
           type: 'object',
-          description: 'Every advice answered; accepted ones are committed',
-          required: ['accepted', 'refused', 'items'],
-          properties: {
-            accepted: { type: 'integer', description: 'Items with a receipt (replays included)' },
-            refused: { type: 'integer' },
-            items: { type: 'array', items: itemSchema },
-          },
+          required: ['advices'],
+          additionalProperties: false,
+          properties: { advices: { type: 'array', minItems: 1, maxItems: limits.maxItems, items: documentedSchema('advice.v1.json', 'advice.valid.json') } },
         },
-        400: problemResponse('Malformed JSON, or a batch that is not an object with 1 to BATCH_MAX_ITEMS advices'),
-        413: problemResponse('Body too large (BATCH_BODY_LIMIT_BYTES)'),
-        415: problemResponse('Content-Type is not application/json'),
-        503: problemResponse('Database unavailable or the service is shedding load; nothing stored; retry after the indicated time'),
+        response: {
+          200: {
+            type: 'object',
+            description: 'Every advice answered; accepted ones are committed',
+            required: ['accepted', 'refused', 'items'],
+            properties: {
+              accepted: { type: 'integer', description: 'Items with a receipt (replays included)' },
+              refused: { type: 'integer' },
+              items: { type: 'array', items: itemSchema },
+            },
+          },
+          400: problemResponse('Malformed JSON, or a batch that is not an object with 1 to BATCH_MAX_ITEMS advices'),
+          413: problemResponse('Body too large (BATCH_BODY_LIMIT_BYTES)'),
+          415: problemResponse('Content-Type is not application/json'),
+          503: problemResponse('Database unavailable or the service is shedding load; nothing stored; retry after the indicated time'),
+        },
       },
+      // The envelope is checked below and each advice by the pipeline, so that the verdict is the single one's.
+      validatorCompiler: () => () => true,
     },
-    // The envelope is checked below and each advice by the pipeline, so that the verdict is the single one's.
-    validatorCompiler: () => () => true,
-  }, async (request, reply) => {
-    const advices = advicesOf(request.body, limits.maxItems);
-    const language = negotiateLanguage(request.headers['accept-language']);
-    const batch = await ingestBatch(deps, KINDS.advice, advices, {
-      door: 'batch', traceparent: request.headers.traceparent as string | undefined, actor: actorOf(request), submitter: request.client, language,
-    });
-    if (batch.outcome === 'unavailable') throw batch.error;
-    const items = batch.items.map((o, index) => 'error' in o
-      ? { index, status: o.error.status, problem: itemProblem(request, o.error, index) }
-      : { index, status: 202, replayed: o.outcome === 'replayed', receipt: receiptIn(o.receipt, language) });
-    const accepted = items.filter((i) => i.status === 202).length;
-    reply.header('content-language', language).header('vary', 'accept-language');
-    return reply.code(200).send({ accepted, refused: items.length - accepted, items });
-  });
+    async (request, reply) => {
+      const advices = advicesOf(request.body, limits.maxItems);
+      const language = negotiateLanguage(request.headers['accept-language']);
+      const batch = await ingestBatch(deps, KINDS.advice, advices, {
+        door: 'batch',
+        traceparent: request.headers.traceparent as string | undefined,
+        actor: actorOf(request),
+        submitter: request.client,
+        language,
+      });
+      if (batch.outcome === 'unavailable') throw batch.error;
+      const items = batch.items.map((o, index) =>
+        'error' in o
+          ? { index, status: o.error.status, problem: itemProblem(request, o.error, index) }
+          : { index, status: 202, replayed: o.outcome === 'replayed', receipt: receiptIn(o.receipt, language) },
+      );
+      const accepted = items.filter((i) => i.status === 202).length;
+      reply.header('content-language', language).header('vary', 'accept-language');
+      return reply.code(200).send({ accepted, refused: items.length - accepted, items });
+    },
+  );
 }

@@ -11,34 +11,46 @@ import { problemResponse } from './problem-schema.ts';
 import { receiptSchema } from './receipt-schema.ts';
 
 export async function caseEventRoutes(app: FastifyInstance, deps: IngestDeps): Promise<void> {
-  app.post('/v1/case-events', {
-    config: { access: { roles: ['submit-case-events'] } },
-    schema: {
-      tags: ['case events'],
-      summary: 'Submit a ZSM case event',
-      description:
-        'Suspect entered ZSM, advice requested, advice consulted, decision taken, case closed: validated, stored with its outgoing message in one ' +
-        "transaction, and delivered to the Zorg- en Veiligheidshuis of the person's municipality only (a decision also to the Veiligheidshuis whose " +
-        'advice it answers). 202 only after the commit. Sending the same event again returns the original receipt; the same event id with other ' +
-        'content is a 409. A municipality that no region covers is refused with MUNICIPALITY_UNKNOWN.',
-      body: documentedSchema('case-event.v1.json', 'case-event.valid.json'),
-      response: {
-        202: receiptSchema,
-        400: problemResponse('Malformed JSON or a body that does not match the schema; every error is listed'),
-        409: problemResponse('Same event id already accepted with different content'),
-        413: problemResponse('Body too large'),
-        415: problemResponse('Content-Type is not application/json'),
-        422: problemResponse('Well-formed, but breaks a rule (BSN eleven-test, times) or the exchange policy (legal basis, purpose, an unknown municipality)'),
-        503: problemResponse('Database unavailable; nothing stored; retry after the indicated time'),
+  app.post(
+    '/v1/case-events',
+    {
+      config: { access: { roles: ['submit-case-events'] } },
+      schema: {
+        tags: ['case events'],
+        summary: 'Submit a ZSM case event',
+        description:
+          'Suspect entered ZSM, advice requested, advice consulted, decision taken, case closed: validated, stored with its outgoing message in one ' +
+          "transaction, and delivered to the Zorg- en Veiligheidshuis of the person's municipality only (a decision also to the Veiligheidshuis whose " +
+          'advice it answers). 202 only after the commit. Sending the same event again returns the original receipt; the same event id with other ' +
+          'content is a 409. A municipality that no region covers is refused with MUNICIPALITY_UNKNOWN.',
+        body: documentedSchema('case-event.v1.json', 'case-event.valid.json'),
+        response: {
+          202: receiptSchema,
+          400: problemResponse('Malformed JSON or a body that does not match the schema; every error is listed'),
+          409: problemResponse('Same event id already accepted with different content'),
+          413: problemResponse('Body too large'),
+          415: problemResponse('Content-Type is not application/json'),
+          422: problemResponse(
+            'Well-formed, but breaks a rule (BSN eleven-test, times) or the exchange policy (legal basis, purpose, an unknown municipality)',
+          ),
+          503: problemResponse('Database unavailable; nothing stored; retry after the indicated time'),
+        },
       },
+      // Validation happens in the spine, so that REST, the inbound topic and the offline validator give one verdict.
+      validatorCompiler: () => () => true,
     },
-    // Validation happens in the spine, so that REST, the inbound topic and the offline validator give one verdict.
-    validatorCompiler: () => () => true,
-  }, async (request, reply) => {
-    const result = receiptOrThrow(await ingestRecord(deps, KINDS['case-event'], {
-      body: request.body, door: 'rest', traceparent: request.headers.traceparent as string | undefined, actor: actorOf(request), submitter: request.client,
-    }));
-    if (result.replayed) reply.header('idempotent-replayed', 'true');
-    return reply.code(202).header('location', result.receipt.statusUrl).send(result.receipt);
-  });
+    async (request, reply) => {
+      const result = receiptOrThrow(
+        await ingestRecord(deps, KINDS['case-event'], {
+          body: request.body,
+          door: 'rest',
+          traceparent: request.headers.traceparent as string | undefined,
+          actor: actorOf(request),
+          submitter: request.client,
+        }),
+      );
+      if (result.replayed) reply.header('idempotent-replayed', 'true');
+      return reply.code(202).header('location', result.receipt.statusUrl).send(result.receipt);
+    },
+  );
 }

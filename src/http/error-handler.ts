@@ -61,6 +61,9 @@ export function installErrorHandling(app: FastifyInstance): void {
   app.setNotFoundHandler((request, reply) => {
     const path = safeInstance(request.url);
     const detail = path === undefined ? 'No such resource' : `No resource at ${request.method} ${path}`;
-    return reply.code(404).type('application/problem+json').send(toProblem(new BridgeError('BRIDGE_NOT_FOUND', detail), path));
+    return reply
+      .code(404)
+      .type('application/problem+json')
+      .send(toProblem(new BridgeError('BRIDGE_NOT_FOUND', detail), path));
   });
 }

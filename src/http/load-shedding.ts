@@ -26,7 +26,9 @@ export async function installLoadShedding(app: FastifyInstance, deps: { pool: Po
   const { settings: s, metrics } = deps;
   const shed = (reason: string) => {
     metrics.requestsShed.inc({ reason });
-    return new BridgeError('BRIDGE_OVERLOADED', `The service is overloaded (${reason}); nothing was stored`, { headers: { 'retry-after': String(s.retryAfterSeconds) } });
+    return new BridgeError('BRIDGE_OVERLOADED', `The service is overloaded (${reason}); nothing was stored`, {
+      headers: { 'retry-after': String(s.retryAfterSeconds) },
+    });
   };
   const exempt = (request: FastifyRequest) => request.is404 || isPublic(request.routeOptions.config.access);
 

@@ -6,14 +6,21 @@ import type { Pool } from '../store/pool.ts';
 
 export async function metricsRoutes(app: FastifyInstance, deps: { pool: Pool; metrics: Metrics; metricsPublic: boolean }): Promise<void> {
   // Public only when the operator says so (METRICS_PUBLIC): the numbers tell an attacker how the bridge is doing.
-  app.get('/metrics', { config: { access: deps.metricsPublic ? 'public' : { roles: ['ops'] } }, schema: { tags: ['operations'], summary: 'Metrics in Prometheus text format', produces: ['text/plain'] } }, async (_request, reply) => {
-    try {
-      const b = await backlog(deps.pool);
-      deps.metrics.outboxPending.set(b.pending);
-      deps.metrics.outboxOldestAge.set(b.oldestAgeSeconds);
-    } catch {
-      // A scrape must still answer while the database is down; the gauges keep their last value.
-    }
-    return reply.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
-  });
+  app.get(
+    '/metrics',
+    {
+      config: { access: deps.metricsPublic ? 'public' : { roles: ['ops'] } },
+      schema: { tags: ['operations'], summary: 'Metrics in Prometheus text format', produces: ['text/plain'] },
+    },
+    async (_request, reply) => {
+      try {
+        const b = await backlog(deps.pool);
+        deps.metrics.outboxPending.set(b.pending);
+        deps.metrics.outboxOldestAge.set(b.oldestAgeSeconds);
+      } catch {
+        // A scrape must still answer while the database is down; the gauges keep their last value.
+      }
+      return reply.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
+    },
+  );
 }

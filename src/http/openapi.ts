@@ -12,15 +12,22 @@ export function openapiOptions(): SwaggerOptions {
         title: 'gcos-zsm-bridge',
         version: API_VERSION,
         description:
-          'Exchange between the Zorg- en Veiligheidshuizen (GCOS) and the OM\'s ZSM fast track: advice and case events, validated, stored durably, and relayed over Kafka as CloudEvents, each recipient receiving only what it may see.',
+          "Exchange between the Zorg- en Veiligheidshuizen (GCOS) and the OM's ZSM fast track: advice and case events, validated, stored durably, and relayed over Kafka as CloudEvents, each recipient receiving only what it may see.",
         contact: { name: 'gcos-zsm-bridge maintainers' },
         license: { name: 'EUPL-1.2', identifier: 'EUPL-1.2' },
       },
       components: {
         securitySchemes: {
-          bearerToken: { type: 'http', scheme: 'bearer', description: 'A client token made by `gcos-zsm-bridge client-token`; the bridge stores only its scrypt hash' },
+          bearerToken: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'A client token made by `gcos-zsm-bridge client-token`; the bridge stores only its scrypt hash',
+          },
           // OpenAPI 3.1 has mutualTLS; the swagger plugin's types know only 3.0's schemes.
-          clientCertificate: { type: 'mutualTLS', description: "A PKIoverheid-style client certificate whose subject serialNumber is the organisation's OIN" } as never,
+          clientCertificate: {
+            type: 'mutualTLS',
+            description: "A PKIoverheid-style client certificate whose subject serialNumber is the organisation's OIN",
+          } as never,
         },
       },
       tags: [

@@ -36,7 +36,10 @@ export const qualityProblemSchema = {
   ...problemSchema,
   properties: {
     ...problemSchema.properties,
-    quality: { ...qualitySchema, description: `When an advice is refused on quality: every criterion and finding, warnings included. ${qualitySchema.description}` },
+    quality: {
+      ...qualitySchema,
+      description: `When an advice is refused on quality: every criterion and finding, warnings included. ${qualitySchema.description}`,
+    },
   },
 } as const;
 

@@ -9,57 +9,90 @@ import { problemResponse } from './problem-schema.ts';
 
 const UUID = '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$';
 const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', pattern: UUID } } };
-const fieldErrors = { type: 'array', items: { type: 'object', properties: { code: { type: 'string' }, pointer: { type: 'string' }, detail: { type: 'string' }, rule: { type: 'string' } } } };
+const fieldErrors = {
+  type: 'array',
+  items: { type: 'object', properties: { code: { type: 'string' }, pointer: { type: 'string' }, detail: { type: 'string' }, rule: { type: 'string' } } },
+};
 const entrySchema = {
   type: 'object',
   properties: {
-    id: { type: 'string' }, receivedAt: { type: 'string', format: 'date-time' }, origin: { type: 'string', description: 'kafka:<topic>/<partition>/<offset>' },
-    eventId: { type: ['string', 'null'] }, reasonCode: { type: 'string' }, reason: fieldErrors, status: { type: 'string', enum: ['open', 'released', 'discarded'] },
-    attempts: { type: 'integer' }, resolvedAt: { type: ['string', 'null'], format: 'date-time' }, recordId: { type: ['string', 'null'] },
+    id: { type: 'string' },
+    receivedAt: { type: 'string', format: 'date-time' },
+    origin: { type: 'string', description: 'kafka:<topic>/<partition>/<offset>' },
+    eventId: { type: ['string', 'null'] },
+    reasonCode: { type: 'string' },
+    reason: fieldErrors,
+    status: { type: 'string', enum: ['open', 'released', 'discarded'] },
+    attempts: { type: 'integer' },
+    resolvedAt: { type: ['string', 'null'], format: 'date-time' },
+    recordId: { type: ['string', 'null'] },
   },
 };
 
 export async function quarantineRoutes(app: FastifyInstance, deps: IngestDeps & { deadLetterTopic: string }): Promise<void> {
-  app.get<{ Querystring: { status?: 'open' | 'released' | 'discarded'; limit?: number } }>('/v1/quarantine', {
-    config: { access: { roles: ['ops'] } },
-    schema: {
-      tags: ['operations'],
-      summary: 'Inbound messages that could not be taken, with their reasons',
-      querystring: { type: 'object', additionalProperties: false, properties: { status: { type: 'string', enum: ['open', 'released', 'discarded'], default: 'open' }, limit: { type: 'integer', minimum: 1, maximum: 500, default: 100 } } },
-      response: { 200: { type: 'object', properties: { entries: { type: 'array', items: entrySchema } } } },
-    },
-  }, async (request) => ({ entries: await quarantined(deps.pool, request.query.status ?? 'open', request.query.limit ?? 100) }));
-
-  app.post<{ Params: { id: string } }>('/v1/quarantine/:id/release', {
-    config: { access: { roles: ['ops'] } },
-    schema: {
-      tags: ['operations'],
-      summary: 'Take a quarantined message again, after the cause was fixed',
-      description: 'Runs the message through the pipeline exactly as from the inbound topic. Accepted (or already accepted): released. Still failing: stays open with its new reason (422).',
-      params: idParams,
-      response: {
-        200: { type: 'object', properties: { id: { type: 'string' }, status: { type: 'string' }, recordId: { type: 'string' } } },
-        404: problemResponse('No open quarantine entry with this id'),
-        422: problemResponse('Still cannot be taken; the entry stays open with this reason'),
+  app.get<{ Querystring: { status?: 'open' | 'released' | 'discarded'; limit?: number } }>(
+    '/v1/quarantine',
+    {
+      config: { access: { roles: ['ops'] } },
+      schema: {
+        tags: ['operations'],
+        summary: 'Inbound messages that could not be taken, with their reasons',
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            status: { type: 'string', enum: ['open', 'released', 'discarded'], default: 'open' },
+            limit: { type: 'integer', minimum: 1, maximum: 500, default: 100 },
+          },
+        },
+        response: { 200: { type: 'object', properties: { entries: { type: 'array', items: entrySchema } } } },
       },
     },
-  }, async (request) => {
-    const released = await releaseQuarantined(deps, request.params.id, actorOf(request));
-    if ('refused' in released) throw released.refused;
-    return released;
-  });
+    async (request) => ({ entries: await quarantined(deps.pool, request.query.status ?? 'open', request.query.limit ?? 100) }),
+  );
 
-  app.post<{ Params: { id: string } }>('/v1/quarantine/:id/discard', {
-    config: { access: { roles: ['ops'] } },
-    schema: {
-      tags: ['operations'],
-      summary: 'Discard a quarantined message: its content is erased, its reason kept',
-      params: idParams,
-      response: { 200: { type: 'object', properties: { id: { type: 'string' }, status: { type: 'string' } } }, 404: problemResponse('No open quarantine entry with this id') },
+  app.post<{ Params: { id: string } }>(
+    '/v1/quarantine/:id/release',
+    {
+      config: { access: { roles: ['ops'] } },
+      schema: {
+        tags: ['operations'],
+        summary: 'Take a quarantined message again, after the cause was fixed',
+        description:
+          'Runs the message through the pipeline exactly as from the inbound topic. Accepted (or already accepted): released. Still failing: stays open with its new reason (422).',
+        params: idParams,
+        response: {
+          200: { type: 'object', properties: { id: { type: 'string' }, status: { type: 'string' }, recordId: { type: 'string' } } },
+          404: problemResponse('No open quarantine entry with this id'),
+          422: problemResponse('Still cannot be taken; the entry stays open with this reason'),
+        },
+      },
     },
-  }, async (request) => {
-    const discarded = await discardQuarantined(deps.pool, request.params.id);
-    if (!discarded) throw new BridgeError('BRIDGE_NOT_FOUND', 'No open quarantine entry with this id');
-    return { id: request.params.id, status: 'discarded' };
-  });
+    async (request) => {
+      const released = await releaseQuarantined(deps, request.params.id, actorOf(request));
+      if ('refused' in released) throw released.refused;
+      return released;
+    },
+  );
+
+  app.post<{ Params: { id: string } }>(
+    '/v1/quarantine/:id/discard',
+    {
+      config: { access: { roles: ['ops'] } },
+      schema: {
+        tags: ['operations'],
+        summary: 'Discard a quarantined message: its content is erased, its reason kept',
+        params: idParams,
+        response: {
+          200: { type: 'object', properties: { id: { type: 'string' }, status: { type: 'string' } } },
+          404: problemResponse('No open quarantine entry with this id'),
+        },
+      },
+    },
+    async (request) => {
+      const discarded = await discardQuarantined(deps.pool, request.params.id);
+      if (!discarded) throw new BridgeError('BRIDGE_NOT_FOUND', 'No open quarantine entry with this id');
+      return { id: request.params.id, status: 'discarded' };
+    },
+  );
 }

@@ -19,7 +19,9 @@ export async function installRateLimit(app: FastifyInstance, opts: { perMinute: 
     max: (request) => limits.get(request.client?.id ?? '') ?? opts.perMinute,
     errorResponseBuilder: (_request, context) => {
       const seconds = Math.max(1, Math.ceil(context.ttl / 1000));
-      return new BridgeError('BRIDGE_RATE_LIMITED', `More than ${context.max} requests in a minute; try again in ${seconds} s`, { headers: { 'retry-after': String(seconds) } });
+      return new BridgeError('BRIDGE_RATE_LIMITED', `More than ${context.max} requests in a minute; try again in ${seconds} s`, {
+        headers: { 'retry-after': String(seconds) },
+      });
     },
   });
 }

@@ -52,18 +52,22 @@ const recordStateSchema = {
 };
 
 export async function recordRoutes(app: FastifyInstance, deps: { pool: Pool }): Promise<void> {
-  app.get<{ Params: { id: string } }>('/v1/records/:id', {
-    config: { access: { roles: ['submit-advice', 'submit-case-events', 'ops'] } },
-    schema: {
-      tags: ['records'],
-      summary: 'State of a record and of each of its deliveries',
-      params: { type: 'object', required: ['id'], properties: { id: { type: 'string', pattern: UUID } } },
-      response: { 200: recordStateSchema, 400: problemResponse('Malformed id'), 404: problemResponse('No such record, or one of another organisation') },
+  app.get<{ Params: { id: string } }>(
+    '/v1/records/:id',
+    {
+      config: { access: { roles: ['submit-advice', 'submit-case-events', 'ops'] } },
+      schema: {
+        tags: ['records'],
+        summary: 'State of a record and of each of its deliveries',
+        params: { type: 'object', required: ['id'], properties: { id: { type: 'string', pattern: UUID } } },
+        response: { 200: recordStateSchema, 400: problemResponse('Malformed id'), 404: problemResponse('No such record, or one of another organisation') },
+      },
     },
-  }, async (request) => {
-    const client = request.client;
-    const view = await recordView(deps.pool, request.params.id, client && { roles: client.roles, oin: client.organisation.oin });
-    if (!view) throw new BridgeError('BRIDGE_NOT_FOUND', 'No record with this id');
-    return view;
-  });
+    async (request) => {
+      const client = request.client;
+      const view = await recordView(deps.pool, request.params.id, client && { roles: client.roles, oin: client.organisation.oin });
+      if (!view) throw new BridgeError('BRIDGE_NOT_FOUND', 'No record with this id');
+      return view;
+    },
+  );
 }

@@ -8,21 +8,28 @@ import type { FastifyRequest } from 'fastify';
 import type { BridgeError, ProblemCode } from '../errors.ts';
 
 const SECURITY_CODES: ReadonlySet<ProblemCode> = new Set<ProblemCode>([
-  'BRIDGE_UNAUTHENTICATED', 'BRIDGE_FORBIDDEN', 'BRIDGE_SOURCE_MISMATCH', 'BRIDGE_RATE_LIMITED', 'BRIDGE_URL_REFUSED',
+  'BRIDGE_UNAUTHENTICATED',
+  'BRIDGE_FORBIDDEN',
+  'BRIDGE_SOURCE_MISMATCH',
+  'BRIDGE_RATE_LIMITED',
+  'BRIDGE_URL_REFUSED',
 ]);
 
 export function logSecurityRefusal(request: FastifyRequest, err: BridgeError): void {
   if (!SECURITY_CODES.has(err.code)) return;
-  request.log.warn({
-    event: 'request-refused',
-    code: err.code,
-    status: err.status,
-    actor: request.client ? `client:${request.client.id}` : null,
-    via: request.client?.authenticatedBy ?? null,
-    route: request.routeOptions.url ?? 'unmatched',
-    method: request.method,
-    origin: request.ip,
-    // Fixed texts, or organisation numbers for a source mismatch: nothing the caller typed.
-    detail: err.message,
-  }, 'request refused');
+  request.log.warn(
+    {
+      event: 'request-refused',
+      code: err.code,
+      status: err.status,
+      actor: request.client ? `client:${request.client.id}` : null,
+      via: request.client?.authenticatedBy ?? null,
+      route: request.routeOptions.url ?? 'unmatched',
+      method: request.method,
+      origin: request.ip,
+      // Fixed texts, or organisation numbers for a source mismatch: nothing the caller typed.
+      detail: err.message,
+    },
+    'request refused',
+  );
 }

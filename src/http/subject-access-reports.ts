@@ -15,7 +15,11 @@ const requestSchema = {
   required: ['bsn'],
   properties: {
     bsn: { type: 'string', pattern: '^[0-9]{9}$', description: 'The BSN of the person the report is about' },
-    requestReference: { type: 'string', pattern: '^[A-Za-z0-9._/-]{1,64}$', description: "The privacy officer's reference of the request; logged with the lookup" },
+    requestReference: {
+      type: 'string',
+      pattern: '^[A-Za-z0-9._/-]{1,64}$',
+      description: "The privacy officer's reference of the request; logged with the lookup",
+    },
   },
 };
 const reportSchema = {
@@ -30,8 +34,13 @@ const reportSchema = {
       items: {
         type: 'object',
         properties: {
-          id: { type: 'string' }, kind: { type: 'string' }, source: { type: 'string' }, externalId: { type: 'string' }, version: { type: 'integer' },
-          status: { type: 'string' }, receivedAt: { type: 'string', format: 'date-time' },
+          id: { type: 'string' },
+          kind: { type: 'string' },
+          source: { type: 'string' },
+          externalId: { type: 'string' },
+          version: { type: 'integer' },
+          status: { type: 'string' },
+          receivedAt: { type: 'string', format: 'date-time' },
           data: { type: ['object', 'null'], additionalProperties: true, description: 'The record as received' },
         },
       },
@@ -42,8 +51,13 @@ const reportSchema = {
       items: {
         type: 'object',
         properties: {
-          recordId: nullableString, recipient: { type: 'string' }, recipientName: { type: 'string' }, fields: { type: 'array', items: { type: 'string' } },
-          legalBasis: nullableString, purpose: nullableString, at: { type: 'string', format: 'date-time', description: 'When the disclosure was committed for delivery' },
+          recordId: nullableString,
+          recipient: { type: 'string' },
+          recipientName: { type: 'string' },
+          fields: { type: 'array', items: { type: 'string' } },
+          legalBasis: nullableString,
+          purpose: nullableString,
+          at: { type: 'string', format: 'date-time', description: 'When the disclosure was committed for delivery' },
           deliveredAt: { ...nullableString, format: 'date-time', description: 'When Kafka acknowledged it, while the bridge still holds the delivery' },
         },
       },
@@ -54,9 +68,17 @@ const reportSchema = {
       items: {
         type: 'object',
         properties: {
-          operation: { type: 'string' }, status: { type: 'string' }, startedAt: { type: 'string' }, endedAt: { type: 'string' }, actor: { type: 'string' },
-          processingActivity: { type: 'string' }, legalBasis: nullableString, purpose: nullableString, recordId: nullableString,
-          recipient: nullableString, traceId: { type: 'string' },
+          operation: { type: 'string' },
+          status: { type: 'string' },
+          startedAt: { type: 'string' },
+          endedAt: { type: 'string' },
+          actor: { type: 'string' },
+          processingActivity: { type: 'string' },
+          legalBasis: nullableString,
+          purpose: nullableString,
+          recordId: nullableString,
+          recipient: nullableString,
+          traceId: { type: 'string' },
         },
       },
     },
@@ -64,24 +86,29 @@ const reportSchema = {
 };
 
 export async function subjectAccessRoutes(app: FastifyInstance, deps: SubjectAccessDeps): Promise<void> {
-  app.post<{ Body: { bsn: string; requestReference?: string } }>('/v1/subject-access-reports', {
-    config: { access: { roles: ['privacy-officer'] } },
-    schema: {
-      tags: ['privacy'],
-      summary: 'Report what the bridge holds about a person and every disclosure',
-      description: 'For a privacy officer answering a data-subject access request (AVG art. 15). The BSN is sent in the body, never in the URL. The report itself is logged as a lookup.',
-      body: requestSchema,
-      response: {
-        200: reportSchema,
-        400: problemResponse('Malformed body'),
-        422: problemResponse('The BSN fails the eleven-test'),
-        503: problemResponse('Database unavailable; retry after the indicated time'),
+  app.post<{ Body: { bsn: string; requestReference?: string } }>(
+    '/v1/subject-access-reports',
+    {
+      config: { access: { roles: ['privacy-officer'] } },
+      schema: {
+        tags: ['privacy'],
+        summary: 'Report what the bridge holds about a person and every disclosure',
+        description:
+          'For a privacy officer answering a data-subject access request (AVG art. 15). The BSN is sent in the body, never in the URL. The report itself is logged as a lookup.',
+        body: requestSchema,
+        response: {
+          200: reportSchema,
+          400: problemResponse('Malformed body'),
+          422: problemResponse('The BSN fails the eleven-test'),
+          503: problemResponse('Database unavailable; retry after the indicated time'),
+        },
       },
     },
-  }, async (request) => {
-    const { bsn, requestReference } = request.body;
-    if (!isValidBsn(bsn)) throw new BridgeError('BRIDGE_UNPROCESSABLE', 'The BSN fails the eleven-test', { errors: [fieldError('BSN_ELEVEN_TEST', '/bsn')] });
-    const { traceId } = traceFrom(request.headers.traceparent as string | undefined);
-    return subjectAccessReport(deps, { bsn, requestReference, actor: actorOf(request), traceId });
-  });
+    async (request) => {
+      const { bsn, requestReference } = request.body;
+      if (!isValidBsn(bsn)) throw new BridgeError('BRIDGE_UNPROCESSABLE', 'The BSN fails the eleven-test', { errors: [fieldError('BSN_ELEVEN_TEST', '/bsn')] });
+      const { traceId } = traceFrom(request.headers.traceparent as string | undefined);
+      return subjectAccessReport(deps, { bsn, requestReference, actor: actorOf(request), traceId });
+    },
+  );
 }

@@ -30,7 +30,11 @@ export function createInboundConsumer(kafka: Kafka, deps: IngestDeps, logger: Lo
   let starting: Promise<void> | undefined;
   let wakeStart: (() => void) | undefined;
 
-  async function takeWithRetry(message: { value: Buffer | null; offset: string; headers?: Record<string, unknown> }, origin: string, heartbeat: () => Promise<void>) {
+  async function takeWithRetry(
+    message: { value: Buffer | null; offset: string; headers?: Record<string, unknown> },
+    origin: string,
+    heartbeat: () => Promise<void>,
+  ) {
     const traceparent = message.headers?.['traceparent']?.toString();
     let lastError: unknown;
     const deps2 = { ...deps, deadLetterTopic: options.deadLetterTopic };

@@ -15,7 +15,11 @@ export function quarantined(pool: Pool, status: QuarantineStatus, limit: number)
 
 /** Released with the record it became, or refused (BRIDGE_NOT_FOUND, or why it still cannot be taken; the entry
  * then keeps its new reason). */
-export async function releaseQuarantined(deps: TakeDeps, id: string, actor: string): Promise<{ id: string; status: 'released'; recordId: string } | { refused: BridgeError }> {
+export async function releaseQuarantined(
+  deps: TakeDeps,
+  id: string,
+  actor: string,
+): Promise<{ id: string; status: 'released'; recordId: string } | { refused: BridgeError }> {
   // The refusal is returned only after the commit: the entry's new reason must be stored, not rolled back.
   return withTransaction(deps.pool, async (client) => {
     // The lock keeps two operators from releasing one message twice.

@@ -38,7 +38,10 @@ export const QUARANTINE_EVENT_TYPE = 'nl.justitieketen.zsm.case-event.quarantine
 export async function takeCaseEvent(deps: TakeDeps, msg: InboundMessage): Promise<InboundOutcome> {
   const raw = msg.value ?? Buffer.alloc(0);
   const o = await ingestRecord(deps, caseEventKind, {
-    raw, door: deps.quarantine === false ? 'release' : 'kafka', traceparent: msg.traceparent, actor: msg.actor,
+    raw,
+    door: deps.quarantine === false ? 'release' : 'kafka',
+    traceparent: msg.traceparent,
+    actor: msg.actor,
   });
   switch (o.outcome) {
     case 'accepted':
@@ -63,9 +66,15 @@ export async function quarantine(deps: TakeDeps, msg: InboundMessage, raw: Buffe
   // hold its partition for good. U+FFFD stands in for each, as the UTF-8 decoder already does for invalid bytes.
   const rawText = raw.toString('utf8').replaceAll('\u0000', '\uFFFD');
   const deadLetter = messageBuilder(deps.bridgeOin)({
-    about: { quarantineId: id }, eventType: QUARANTINE_EVENT_TYPE, recipient: 'dead-letter', topic: deps.deadLetterTopic,
+    about: { quarantineId: id },
+    eventType: QUARANTINE_EVENT_TYPE,
+    recipient: 'dead-letter',
+    topic: deps.deadLetterTopic,
     // The quarantine id, never anything from the message: a malformed message's key could be a BSN.
-    messageKey: id, orderKey: id, time: now, traceparent: msg.traceparent ?? '',
+    messageKey: id,
+    orderKey: id,
+    time: now,
+    traceparent: msg.traceparent ?? '',
     extraHeaders: { 'x-quarantine-id': id, 'x-quarantine-reason': reasonCode, 'x-quarantine-origin': msg.origin },
     payload: rawText,
   });

@@ -53,4 +53,3 @@ async function writeRefusalEntry(deps: IngestDeps, kind: RecordKind, input: Inge
     deps.logger?.warn({ code: err.code, err: { message: (writeErr as Error).message } }, 'processing-log entry of a refusal not written');
   }
 }
-

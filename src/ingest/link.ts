@@ -6,9 +6,15 @@ import type { RecordKind } from './kinds/kind.ts';
 import { prepareRecord, type IngestDeps, type IngestInput, type PreparedRecord } from './prepare.ts';
 
 /** Reads on `db` (the ingest's own connection) when given, else on a connection of the pool. */
-export async function linkPrepared<T>(deps: IngestDeps, kind: RecordKind<T>, input: IngestInput, p: PreparedRecord<T>, db?: Queryable): Promise<PreparedRecord<T>> {
+export async function linkPrepared<T>(
+  deps: IngestDeps,
+  kind: RecordKind<T>,
+  input: IngestInput,
+  p: PreparedRecord<T>,
+  db?: Queryable,
+): Promise<PreparedRecord<T>> {
   if (!deps.regions) return p;
-  const client = db ?? await deps.pool.connect();
+  const client = db ?? (await deps.pool.connect());
   let plan;
   try {
     plan = await planLinks(client, deps.regions, kind.name, p.record, p.row.subjectKey);

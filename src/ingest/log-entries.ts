@@ -12,16 +12,33 @@ export interface StepContext {
   startedAt: Date;
 }
 
-export function acceptedEntries(ctx: StepContext, a: { recordId: string; subjectId: string; legalBasis: string; purpose: string; policyVersion: string; disclosures: readonly Disclosure[] }): LogEntry[] {
+export function acceptedEntries(
+  ctx: StepContext,
+  a: { recordId: string; subjectId: string; legalBasis: string; purpose: string; policyVersion: string; disclosures: readonly Disclosure[] },
+): LogEntry[] {
   const base = {
-    status: 'ok' as const, traceId: ctx.traceId, actor: ctx.actor, subjectId: a.subjectId, recordId: a.recordId, recordKind: ctx.kind,
-    legalBasis: a.legalBasis, purpose: a.purpose, processingActivity: ctx.processingActivity, startedAt: ctx.startedAt,
+    status: 'ok' as const,
+    traceId: ctx.traceId,
+    actor: ctx.actor,
+    subjectId: a.subjectId,
+    recordId: a.recordId,
+    recordKind: ctx.kind,
+    legalBasis: a.legalBasis,
+    purpose: a.purpose,
+    processingActivity: ctx.processingActivity,
+    startedAt: ctx.startedAt,
     // Set again just before the write, when the step ends.
     endedAt: ctx.startedAt,
   };
   return [
     { ...base, operation: 'received', recipient: null, fields: null, detail: { policyVersion: a.policyVersion, recipients: a.disclosures.length } },
-    ...a.disclosures.map((d): LogEntry => ({ ...base, operation: 'disclosed', recipient: d.recipient, fields: d.fields, detail: { policyVersion: a.policyVersion, topic: d.topic } })),
+    ...a.disclosures.map((d): LogEntry => ({
+      ...base,
+      operation: 'disclosed',
+      recipient: d.recipient,
+      fields: d.fields,
+      detail: { policyVersion: a.policyVersion, topic: d.topic },
+    })),
   ];
 }
 
@@ -33,9 +50,23 @@ const maskDigits = (pointer: string) => pointer.replace(/\d{5,}/g, '[digits]');
 export function refusalEntry(ctx: StepContext, err: BridgeError, stated: { legalBasis?: unknown; purpose?: unknown }, endedAt: Date): LogEntry {
   const code = (v: unknown) => (typeof v === 'string' && CODE.test(v) ? v : null);
   return {
-    operation: 'refused', status: 'refused', traceId: ctx.traceId, actor: ctx.actor, subjectId: null, recordId: null, recordKind: ctx.kind,
-    recipient: null, fields: null, legalBasis: code(stated.legalBasis), purpose: code(stated.purpose), processingActivity: ctx.processingActivity,
-    startedAt: ctx.startedAt, endedAt,
-    detail: { code: err.code, errors: (err.errors ?? []).slice(0, 50).map((e) => ({ code: e.code, pointer: maskDigits(e.pointer), ...(e.rule ? { rule: e.rule } : {}) })) },
+    operation: 'refused',
+    status: 'refused',
+    traceId: ctx.traceId,
+    actor: ctx.actor,
+    subjectId: null,
+    recordId: null,
+    recordKind: ctx.kind,
+    recipient: null,
+    fields: null,
+    legalBasis: code(stated.legalBasis),
+    purpose: code(stated.purpose),
+    processingActivity: ctx.processingActivity,
+    startedAt: ctx.startedAt,
+    endedAt,
+    detail: {
+      code: err.code,
+      errors: (err.errors ?? []).slice(0, 50).map((e) => ({ code: e.code, pointer: maskDigits(e.pointer), ...(e.rule ? { rule: e.rule } : {}) })),
+    },
   };
 }

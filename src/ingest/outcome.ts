@@ -22,7 +22,10 @@ export type Refusal = Extract<IngestOutcome, { error: BridgeError }>;
 export function failureOutcome(err: unknown): Refusal {
   if (err instanceof BridgeError) return err.code === 'BRIDGE_CONFLICT' ? { outcome: 'conflict', error: err } : { outcome: 'refused', error: err };
   if (isDatabaseUnavailable(err)) {
-    return { outcome: 'unavailable', error: new BridgeError('BRIDGE_UNAVAILABLE', 'The database is unavailable; nothing was stored', { cause: err, headers: { 'retry-after': '5' } }) };
+    return {
+      outcome: 'unavailable',
+      error: new BridgeError('BRIDGE_UNAVAILABLE', 'The database is unavailable; nothing was stored', { cause: err, headers: { 'retry-after': '5' } }),
+    };
   }
   throw err;
 }

@@ -108,26 +108,61 @@ export function prepareRecord<T>(deps: IngestDeps, kind: RecordKind<T>, input: I
   const id = randomUUID();
   const receivedAt = now.toISOString();
   const receipt: Receipt = {
-    id, kind: kind.name, source: identity.source, externalId: identity.externalId, version: identity.version,
-    status: 'accepted', receivedAt, statusUrl: `/v1/records/${id}`, ...(quality && { quality }),
+    id,
+    kind: kind.name,
+    source: identity.source,
+    externalId: identity.externalId,
+    version: identity.version,
+    status: 'accepted',
+    receivedAt,
+    statusUrl: `/v1/records/${id}`,
+    ...(quality && { quality }),
   };
   const message = messageBuilder(deps.bridgeOin);
   const disclosures = deps.plan.disclosuresFor({ kind: kind.name, record, subjectBsn: bsn, alsoToRegions: input.alsoToRegions });
-  const outbox = disclosures.map((d) => message({
-    about: { recordId: id }, eventType: kind.eventType, recipient: d.recipient, topic: d.topic, messageKey: d.messageKey, orderKey: subjectKey,
-    time: receivedAt, traceparent: trace.traceparent,
-    // Next to the record, the findings this recipient's view covers, in the officer's language (decision 0050).
-    payload: JSON.stringify({
-      recordId: id, kind: kind.name, acceptedAt: receivedAt, disclosure: { legalBasis, purpose, policyVersion }, record: d.view,
-      ...(quality && { quality: renderReport(reportForView(quality, d.view), MESSAGE_LANGUAGE) }),
+  const outbox = disclosures.map((d) =>
+    message({
+      about: { recordId: id },
+      eventType: kind.eventType,
+      recipient: d.recipient,
+      topic: d.topic,
+      messageKey: d.messageKey,
+      orderKey: subjectKey,
+      time: receivedAt,
+      traceparent: trace.traceparent,
+      // Next to the record, the findings this recipient's view covers, in the officer's language (decision 0050).
+      payload: JSON.stringify({
+        recordId: id,
+        kind: kind.name,
+        acceptedAt: receivedAt,
+        disclosure: { legalBasis, purpose, policyVersion },
+        record: d.view,
+        ...(quality && { quality: renderReport(reportForView(quality, d.view), MESSAGE_LANGUAGE) }),
+      }),
     }),
-  }));
+  );
   const row: NewRecord = {
-    id, kind: kind.name, source: identity.source, externalId: identity.externalId, version: identity.version,
-    contentHash: contentHash(record), subjectKey, body: record, receipt, traceId: trace.traceId, validUntil: kind.validUntil?.(record) ?? null,
+    id,
+    kind: kind.name,
+    source: identity.source,
+    externalId: identity.externalId,
+    version: identity.version,
+    contentHash: contentHash(record),
+    subjectKey,
+    body: record,
+    receipt,
+    traceId: trace.traceId,
+    validUntil: kind.validUntil?.(record) ?? null,
   };
   const step = stepContext(deps, kind.name, input, trace.traceId, now);
-  const entries = acceptedEntries(step, { recordId: id, subjectId: deps.pseudonymiser.pseudonym(bsn, DOMAIN_PROCESSING_LOG), legalBasis, purpose, policyVersion, disclosures });
+  const entries = acceptedEntries(step, {
+    recordId: id,
+    subjectId: deps.pseudonymiser.pseudonym(bsn, DOMAIN_PROCESSING_LOG),
+    legalBasis,
+    purpose,
+    policyVersion,
+    disclosures,
+  });
   return { kind, record, row, outbox, views: disclosures.map((d) => d.view), receipt, log: { chainKey: subjectKey, entries } };
 }
 

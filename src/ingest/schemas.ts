@@ -19,7 +19,17 @@ const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false, 
 addFormatsModule.default(ajv, ['date', 'date-time', 'email', 'uri', 'uuid']);
 
 /** Special categories of personal data (AVG art. 9(1)). */
-export const SPECIAL_CATEGORIES = ['health', 'racial-or-ethnic-origin', 'political-opinions', 'religious-or-philosophical-beliefs', 'trade-union-membership', 'genetic', 'biometric', 'sex-life', 'sexual-orientation'] as const;
+export const SPECIAL_CATEGORIES = [
+  'health',
+  'racial-or-ethnic-origin',
+  'political-opinions',
+  'religious-or-philosophical-beliefs',
+  'trade-union-membership',
+  'genetic',
+  'biometric',
+  'sex-life',
+  'sexual-orientation',
+] as const;
 // An annotation, not a check: it marks fields whose data the exchange policy must admit by an explicit rule
 // (src/exchange/policy-plan.ts). Registered so that strict mode accepts it and a misspelt category fails at load.
 ajv.addKeyword({ keyword: SPECIAL_CATEGORY_KEYWORD, schemaType: 'string', metaSchema: { enum: SPECIAL_CATEGORIES } });
@@ -62,17 +72,28 @@ const escapePointer = (key: string) => key.replace(/~/g, '~0').replace(/\//g, '~
 function describe(e: ErrorObject): string {
   const p = e.params as Record<string, unknown>;
   switch (e.keyword) {
-    case 'required': return 'is required';
-    case 'additionalProperties': return 'is not a known field';
-    case 'pattern': return `does not match the pattern ${String(p['pattern'])}`;
-    case 'maxLength': return `is too long (at most ${String(p['limit'])} characters)`;
-    case 'minLength': return `is too short (at least ${String(p['limit'])} characters)`;
-    case 'maxItems': return `has too many items (at most ${String(p['limit'])})`;
-    case 'type': return `must be of type ${String(p['type'])}`;
-    case 'format': return `must be a valid ${String(p['format'])}`;
-    case 'enum': return `must be one of: ${(p['allowedValues'] as unknown[]).join(', ')}`;
-    case 'anyOf': return 'must satisfy one of the alternatives (see the schema)';
-    default: return e.message ?? 'is invalid';
+    case 'required':
+      return 'is required';
+    case 'additionalProperties':
+      return 'is not a known field';
+    case 'pattern':
+      return `does not match the pattern ${String(p['pattern'])}`;
+    case 'maxLength':
+      return `is too long (at most ${String(p['limit'])} characters)`;
+    case 'minLength':
+      return `is too short (at least ${String(p['limit'])} characters)`;
+    case 'maxItems':
+      return `has too many items (at most ${String(p['limit'])})`;
+    case 'type':
+      return `must be of type ${String(p['type'])}`;
+    case 'format':
+      return `must be a valid ${String(p['format'])}`;
+    case 'enum':
+      return `must be one of: ${(p['allowedValues'] as unknown[]).join(', ')}`;
+    case 'anyOf':
+      return 'must satisfy one of the alternatives (see the schema)';
+    default:
+      return e.message ?? 'is invalid';
   }
 }
 

@@ -47,7 +47,12 @@ export type BatchOutcome =
 
 /** Many records at once (GCOS synchronising a backlog): each judged as a single record would be and answered on
  * its own; every accepted one written in ONE transaction with multi-row statements (decision 0090). */
-export async function ingestBatch<T>(deps: IngestDeps, kind: RecordKind<T>, bodies: readonly unknown[], common: Omit<IngestInput, 'body'>): Promise<BatchOutcome> {
+export async function ingestBatch<T>(
+  deps: IngestDeps,
+  kind: RecordKind<T>,
+  bodies: readonly unknown[],
+  common: Omit<IngestInput, 'body'>,
+): Promise<BatchOutcome> {
   const startedAt = deps.now?.() ?? new Date();
   const inputs = bodies.map((body): IngestInput => ({ ...common, body }));
   const items: (IngestOutcome | undefined)[] = [];
@@ -63,7 +68,9 @@ export async function ingestBatch<T>(deps: IngestDeps, kind: RecordKind<T>, bodi
     if (judged.length > 0) {
       // Links and enrichment read what is already stored, as for a single record. The reads of different items
       // are independent, so they run together (the pool bounds them).
-      const ready = await Promise.all(judged.map(async ({ index, p }) => enrichPrepared(await linkPrepared(deps, kind, inputs[index]!, p), deps.incidents ?? NO_INCIDENTS)));
+      const ready = await Promise.all(
+        judged.map(async ({ index, p }) => enrichPrepared(await linkPrepared(deps, kind, inputs[index]!, p), deps.incidents ?? NO_INCIDENTS)),
+      );
       const written = await withTransaction(deps.pool, (client) => writeBatch(client, ready));
       for (const [i, w] of written.entries()) items[judged[i]!.index] = w;
     }

@@ -30,7 +30,10 @@ export interface Verdict<T> {
 
 /** The value at a JSON pointer of a record that passed its schema. */
 export function valueAt(record: unknown, pointer: string): unknown {
-  return pointer.split('/').slice(1).reduce<unknown>((v, key) => (v as Record<string, unknown> | undefined)?.[key], record);
+  return pointer
+    .split('/')
+    .slice(1)
+    .reduce<unknown>((v, key) => (v as Record<string, unknown> | undefined)?.[key], record);
 }
 
 /** Returns the typed record and its quality report, or throws a BridgeError: 400 for the schema; 422 for rules,
@@ -50,16 +53,17 @@ export function validateRecord<T>(kind: RecordKind<T>, body: unknown, now: Date,
   const quality = kind.assess?.(record, today, options.severities ?? {});
   const language = options.language ?? DEFAULT_LANGUAGE;
   if (quality) errors.push(...refusalErrors(quality, language));
-  const refusals = options.plan?.admit({
-    kind: kind.name, record,
-    legalBasis: { value: String(valueAt(record, kind.legalBasisPointer)), pointer: kind.legalBasisPointer },
-    purpose: { value: String(valueAt(record, kind.purposePointer)), pointer: kind.purposePointer },
-  }) ?? [];
+  const refusals =
+    options.plan?.admit({
+      kind: kind.name,
+      record,
+      legalBasis: { value: String(valueAt(record, kind.legalBasisPointer)), pointer: kind.legalBasisPointer },
+      purpose: { value: String(valueAt(record, kind.purposePointer)), pointer: kind.purposePointer },
+    }) ?? [];
   if (errors.length > 0 || refusals.length > 0) {
     const code = refusals.length > 0 ? 'BRIDGE_POLICY_REFUSED' : 'BRIDGE_UNPROCESSABLE';
-    const detail = refusals.length > 0
-      ? `The exchange policy refuses this ${kind.name} (${refusals.length} rule(s))`
-      : `The ${kind.name} breaks ${errors.length} rule(s)`;
+    const detail =
+      refusals.length > 0 ? `The exchange policy refuses this ${kind.name} (${refusals.length} rule(s))` : `The ${kind.name} breaks ${errors.length} rule(s)`;
     throw new BridgeError(code, detail, {
       errors: [...errors, ...refusals],
       ...(quality && { headers: { 'content-language': language, vary: 'accept-language' }, extensions: { quality: renderReport(quality, language) } }),

@@ -21,7 +21,10 @@ export function settleInsert(p: PreparedRecord, outcome: InsertOutcome): WriteOu
   if (!outcome.existing.contentHash.equals(p.row.contentHash)) {
     return {
       outcome: 'conflict',
-      error: new BridgeError('BRIDGE_CONFLICT', `${p.kind.name} ${p.row.externalId} version ${p.row.version} was already accepted with different content; send a higher version`),
+      error: new BridgeError(
+        'BRIDGE_CONFLICT',
+        `${p.kind.name} ${p.row.externalId} version ${p.row.version} was already accepted with different content; send a higher version`,
+      ),
     };
   }
   return { outcome: 'replayed', receipt: outcome.existing.receipt as Receipt };
@@ -32,7 +35,10 @@ export async function writePrepared(client: Queryable, p: PreparedRecord): Promi
   // The step ends here; the chain stays locked until commit.
   const endedAt = new Date();
   const chain = chainOf(p.log.chainKey);
-  const entries = unchainedEntries(p.log.entries.map((e) => ({ ...e, endedAt })), chain);
+  const entries = unchainedEntries(
+    p.log.entries.map((e) => ({ ...e, endedAt })),
+    chain,
+  );
   return settleInsert(p, await insertAccepted(client, { row: p.row, links: p.links ?? [], outbox: p.outbox, log: { chain, entries } }));
 }
 
@@ -41,12 +47,21 @@ export async function writePrepared(client: Queryable, p: PreparedRecord): Promi
  * receipt; the same key with other content is a conflict for that item alone. Nothing is written for a
  * conflicting item: the conflict is found before its rows are. */
 export async function writeBatch(client: Queryable, prepared: readonly PreparedRecord[]): Promise<WriteOutcome[]> {
-  const outcomes = await insertRecords(client, prepared.map((p) => p.row));
+  const outcomes = await insertRecords(
+    client,
+    prepared.map((p) => p.row),
+  );
   const fresh = prepared.filter((_, i) => outcomes[i]!.inserted);
   for (const p of fresh) for (const link of p.links ?? []) await insertLink(client, p.row.id, link.to, link.relation);
-  await insertBatchMessages(client, fresh.flatMap((p) => p.outbox));
+  await insertBatchMessages(
+    client,
+    fresh.flatMap((p) => p.outbox),
+  );
   // Last: the log's chains stay locked until commit.
   const endedAt = new Date();
-  await appendProcessingLogMany(client, fresh.map((p) => ({ chainKey: p.log.chainKey, entries: p.log.entries.map((e) => ({ ...e, endedAt })) })));
+  await appendProcessingLogMany(
+    client,
+    fresh.map((p) => ({ chainKey: p.log.chainKey, entries: p.log.entries.map((e) => ({ ...e, endedAt })) })),
+  );
   return prepared.map((p, i) => settleInsert(p, outcomes[i]!));
 }

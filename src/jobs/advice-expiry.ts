@@ -17,10 +17,16 @@ const EVENT_TYPE = adviceKind.expiredEventType!;
 /** The expiry message: ids the recipient already has and the dates, nothing more about the person. */
 function notice(r: ExpiredRecord, n: ExpiryNotice, expiredAt: string): MessageSpec {
   return {
-    about: { recordId: r.id }, eventId: n.eventId, eventType: EVENT_TYPE, recipient: n.recipient, topic: n.topic, messageKey: n.messageKey,
+    about: { recordId: r.id },
+    eventId: n.eventId,
+    eventType: EVENT_TYPE,
+    recipient: n.recipient,
+    topic: n.topic,
+    messageKey: n.messageKey,
     // The accepted message's order key: the relay sends one subject's messages in order, so expiry follows acceptance.
     orderKey: r.subjectKey,
-    time: expiredAt, traceparent: continueTrace(r.traceId).traceparent,
+    time: expiredAt,
+    traceparent: continueTrace(r.traceId).traceparent,
     payload: JSON.stringify({ recordId: r.id, kind: r.kind, adviceId: r.externalId, version: r.version, validUntil: r.validUntil, expiredAt }),
   };
 }
@@ -39,9 +45,15 @@ export function adviceExpiryJob(cron: string, bridgeOin: string): Job {
       for (;;) {
         const batch = await withTransaction(pool, async (client) => {
           const records = await expireDue(client, adviceKind.name, today, now, BATCH);
-          const notices = await assignExpiryEvents(client, records.map((r) => r.id));
+          const notices = await assignExpiryEvents(
+            client,
+            records.map((r) => r.id),
+          );
           const byId = new Map(records.map((r) => [r.id, r]));
-          await insertOutboxRows(client, notices.map((n) => message(notice(byId.get(n.recordId)!, n, expiredAt))));
+          await insertOutboxRows(
+            client,
+            notices.map((n) => message(notice(byId.get(n.recordId)!, n, expiredAt))),
+          );
           return { records: records.length, events: notices.length };
         });
         expired += batch.records;

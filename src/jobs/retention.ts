@@ -35,9 +35,20 @@ export function retentionJob(cron: string, plan: ExchangePlan): Job {
             await purgeRecords(client, ids, now);
             await unlinkRecordEntries(client, ids);
             const entries = ids.map((recordId): LogEntry => ({
-              operation: 'purged', status: 'ok', traceId, actor: 'bridge:retention', subjectId: null, recordId, recordKind: kind,
-              recipient: null, fields: null, legalBasis: activity.legalBasis, purpose: activity.purpose,
-              processingActivity: activity.processingActivity, startedAt: now, endedAt: new Date(),
+              operation: 'purged',
+              status: 'ok',
+              traceId,
+              actor: 'bridge:retention',
+              subjectId: null,
+              recordId,
+              recordKind: kind,
+              recipient: null,
+              fields: null,
+              legalBasis: activity.legalBasis,
+              purpose: activity.purpose,
+              processingActivity: activity.processingActivity,
+              startedAt: now,
+              endedAt: new Date(),
               detail: { retentionDays: k.retentionDays, policyVersion: policy.version },
             }));
             await appendProcessingLog(client, entries, `retention:${kind}`);

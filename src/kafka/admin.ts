@@ -63,10 +63,12 @@ export function createKafkaAdmin(kafka: Kafka): KafkaAdmin {
   function retire(a: Admin | undefined, lastCall: Promise<unknown>): void {
     if (!a) return;
     if (admin === a) admin = undefined;
-    const p = lastCall.then(
-      () => a.disconnect(),
-      () => a.disconnect(),
-    ).catch(() => undefined);
+    const p = lastCall
+      .then(
+        () => a.disconnect(),
+        () => a.disconnect(),
+      )
+      .catch(() => undefined);
     retiring.add(p);
     void p.finally(() => retiring.delete(p));
   }

@@ -70,10 +70,12 @@ export function createMessageProducer(kafka: Kafka, logger: Logger): MessageProd
     producer = undefined;
     if (!p) return;
     retired.add(p);
-    const done = lastSend.then(
-      () => p.disconnect(),
-      () => p.disconnect(),
-    ).catch(() => undefined);
+    const done = lastSend
+      .then(
+        () => p.disconnect(),
+        () => p.disconnect(),
+      )
+      .catch(() => undefined);
     retiring.add(done);
     void done.finally(() => {
       retiring.delete(done);

@@ -46,12 +46,29 @@ export async function lookupKnownPerson(deps: LookupDeps, request: LookupRequest
   const answer = await withTransaction(deps.pool, async (client) => {
     // Under every key held: records stored before a key rotation carry the older pseudonym.
     const found = knownAt(await advicesOfSubject(client, pseudonymiser.allPseudonyms(bsn, DOMAIN_INTERNAL)), todayInAmsterdam(startedAt));
-    await appendProcessingLog(client, [{
-      operation: 'looked-up', status: 'ok', traceId, actor: request.actor,
-      subjectId: pseudonymiser.pseudonym(bsn, DOMAIN_PROCESSING_LOG), recordId: null, recordKind: null, recipient: null, fields: null,
-      legalBasis: activity.legalBasis, purpose: activity.purpose, processingActivity: activity.processingActivity, startedAt, endedAt: new Date(),
-      detail: { lookup: 'known-person', result: found.result, veiligheidshuizen: found.knownAt.length },
-    }], pseudonymiser.pseudonym(bsn, DOMAIN_INTERNAL));
+    await appendProcessingLog(
+      client,
+      [
+        {
+          operation: 'looked-up',
+          status: 'ok',
+          traceId,
+          actor: request.actor,
+          subjectId: pseudonymiser.pseudonym(bsn, DOMAIN_PROCESSING_LOG),
+          recordId: null,
+          recordKind: null,
+          recipient: null,
+          fields: null,
+          legalBasis: activity.legalBasis,
+          purpose: activity.purpose,
+          processingActivity: activity.processingActivity,
+          startedAt,
+          endedAt: new Date(),
+          detail: { lookup: 'known-person', result: found.result, veiligheidshuizen: found.knownAt.length },
+        },
+      ],
+      pseudonymiser.pseudonym(bsn, DOMAIN_INTERNAL),
+    );
     return found;
   });
   deps.metrics.knownPersonLookups.inc({ result: answer.result });
@@ -66,7 +83,11 @@ export function knownAt(advices: readonly AdviceSummary[], today: string): Looku
     let entry = byIssuer.get(r.source);
     if (!entry) {
       const { name, email, phone } = r.body.contactPoint;
-      entry = { veiligheidshuis: { oin: r.body.issuer.oin, name: r.body.issuer.name }, contactPoint: { name, ...(email ? { email } : {}), ...(phone ? { phone } : {}) }, currentAdvice: null };
+      entry = {
+        veiligheidshuis: { oin: r.body.issuer.oin, name: r.body.issuer.name },
+        contactPoint: { name, ...(email ? { email } : {}), ...(phone ? { phone } : {}) },
+        currentAdvice: null,
+      };
       byIssuer.set(r.source, entry);
     }
     if (!entry.currentAdvice && r.status !== 'expired' && r.body.validUntil >= today) {

@@ -49,7 +49,12 @@ export function messageBuilder(bridgeOin: string): (spec: MessageSpec) => NewOut
     return {
       recordId: 'recordId' in m.about ? m.about.recordId : null,
       ...('quarantineId' in m.about && { quarantineId: m.about.quarantineId }),
-      eventId, eventType: m.eventType, recipient: m.recipient, topic: m.topic, messageKey: m.messageKey, slot: slotOf(m.orderKey),
+      eventId,
+      eventType: m.eventType,
+      recipient: m.recipient,
+      topic: m.topic,
+      messageKey: m.messageKey,
+      slot: slotOf(m.orderKey),
       headers: { ...cloudEventHeaders({ id: eventId, source, type: m.eventType, time: m.time, traceparent: m.traceparent }), ...m.extraHeaders },
       payload: m.payload,
     };

@@ -28,16 +28,30 @@ const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 function disclosure(e: StoredEntry, plan: ExchangePlan, delivered: Map<string, Date | null>) {
   const recipient = e.recipient ?? '';
   return {
-    recordId: e.recordId, recipient, recipientName: plan.policy.recipients[recipient]?.name ?? recipient, fields: e.fields ?? [],
-    legalBasis: e.legalBasis, purpose: e.purpose, at: iso(e.endedAt), deliveredAt: iso(delivered.get(`${e.recordId} ${recipient}`)),
+    recordId: e.recordId,
+    recipient,
+    recipientName: plan.policy.recipients[recipient]?.name ?? recipient,
+    fields: e.fields ?? [],
+    legalBasis: e.legalBasis,
+    purpose: e.purpose,
+    at: iso(e.endedAt),
+    deliveredAt: iso(delivered.get(`${e.recordId} ${recipient}`)),
   };
 }
 
 function step(e: StoredEntry) {
   return {
-    operation: e.operation, status: e.status, startedAt: iso(e.startedAt), endedAt: iso(e.endedAt), actor: e.actor,
-    processingActivity: e.processingActivity, legalBasis: e.legalBasis, purpose: e.purpose, recordId: e.recordId,
-    recipient: e.recipient, traceId: e.traceId,
+    operation: e.operation,
+    status: e.status,
+    startedAt: iso(e.startedAt),
+    endedAt: iso(e.endedAt),
+    actor: e.actor,
+    processingActivity: e.processingActivity,
+    legalBasis: e.legalBasis,
+    purpose: e.purpose,
+    recordId: e.recordId,
+    recipient: e.recipient,
+    traceId: e.traceId,
   };
 }
 
@@ -48,21 +62,47 @@ export async function subjectAccessReport(deps: SubjectAccessDeps, req: ReportRe
   const { records, entries, delivered } = await withTransaction(deps.pool, async (client) => {
     const records = await recordsOfSubject(client, subjectKeys);
     const entries = await entriesOfSubject(client, deps.pseudonymiser.allPseudonyms(req.bsn, DOMAIN_PROCESSING_LOG));
-    const delivered = await deliveredAtOf(client, records.map((r) => r.id));
-    await appendProcessingLog(client, [{
-      operation: 'looked-up', status: 'ok', traceId: req.traceId, actor: req.actor,
-      subjectId: deps.pseudonymiser.pseudonym(req.bsn, DOMAIN_PROCESSING_LOG), recordId: null, recordKind: null, recipient: null, fields: null,
-      legalBasis: activity.legalBasis, purpose: activity.purpose, processingActivity: activity.processingActivity, startedAt, endedAt: new Date(),
-      detail: { report: 'subject-access', records: records.length, ...(req.requestReference ? { requestReference: req.requestReference } : {}) },
-    }], subjectKeys[0]!);
+    const delivered = await deliveredAtOf(
+      client,
+      records.map((r) => r.id),
+    );
+    await appendProcessingLog(
+      client,
+      [
+        {
+          operation: 'looked-up',
+          status: 'ok',
+          traceId: req.traceId,
+          actor: req.actor,
+          subjectId: deps.pseudonymiser.pseudonym(req.bsn, DOMAIN_PROCESSING_LOG),
+          recordId: null,
+          recordKind: null,
+          recipient: null,
+          fields: null,
+          legalBasis: activity.legalBasis,
+          purpose: activity.purpose,
+          processingActivity: activity.processingActivity,
+          startedAt,
+          endedAt: new Date(),
+          detail: { report: 'subject-access', records: records.length, ...(req.requestReference ? { requestReference: req.requestReference } : {}) },
+        },
+      ],
+      subjectKeys[0]!,
+    );
     return { records, entries, delivered };
   });
   return {
     generatedAt: startedAt.toISOString(),
     policyVersion: deps.plan.policy.version,
     records: records.map((r) => ({
-      id: r.id, kind: r.kind, source: r.source, externalId: r.externalId, version: r.version, status: r.status,
-      receivedAt: r.receivedAt.toISOString(), data: r.body ?? null,
+      id: r.id,
+      kind: r.kind,
+      source: r.source,
+      externalId: r.externalId,
+      version: r.version,
+      status: r.status,
+      receivedAt: r.receivedAt.toISOString(),
+      data: r.body ?? null,
     })),
     disclosures: entries.filter((e) => e.operation === 'disclosed').map((e) => disclosure(e, deps.plan, delivered)),
     processing: entries.map(step),

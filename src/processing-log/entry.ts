@@ -73,12 +73,24 @@ const SEQ_MARK = '"chainSeq":0,';
 export function entryBodyParts(e: Omit<Hashed, 'chainSeq' | 'prevHash'>): EntryBodyParts {
   const body = canonicalJson({
     v: 1,
-    entryId: e.entryId, chain: e.chain, chainSeq: 0,
-    operation: e.operation, status: e.status, traceId: e.traceId, actor: e.actor,
+    entryId: e.entryId,
+    chain: e.chain,
+    chainSeq: 0,
+    operation: e.operation,
+    status: e.status,
+    traceId: e.traceId,
+    actor: e.actor,
     subject: e.subjectCommitment ? e.subjectCommitment.toString('hex') : null,
-    recordId: e.recordId, recordKind: e.recordKind, recipient: e.recipient, fields: e.fields,
-    legalBasis: e.legalBasis, purpose: e.purpose, processingActivity: e.processingActivity,
-    startedAt: e.startedAt.toISOString(), endedAt: e.endedAt.toISOString(), detail: e.detail,
+    recordId: e.recordId,
+    recordKind: e.recordKind,
+    recipient: e.recipient,
+    fields: e.fields,
+    legalBasis: e.legalBasis,
+    purpose: e.purpose,
+    processingActivity: e.processingActivity,
+    startedAt: e.startedAt.toISOString(),
+    endedAt: e.endedAt.toISOString(),
+    detail: e.detail,
   });
   // Keys are sorted, so the top-level "chainSeq" comes right after "chain" and before "detail" (and any nested key
   // of the same name); inside a string value its quotes would be escaped, so the first match is the member.

@@ -12,7 +12,13 @@ export function outcomeOf(findings: readonly { severity: string }[]): Outcome {
 
 export function assessAdvice(advice: Advice, today: string, severities: Severities = {}): QualityReport {
   const findings: Finding[] = RULES.flatMap((rule) =>
-    rule.check(advice, today).map((f) => ({ criterion: QUALITY_CODES[f.code].criterion, code: f.code, severity: severityOf(f.code, severities), pointer: f.pointer, ...(f.args ? { args: f.args } : {}) })),
+    rule.check(advice, today).map((f) => ({
+      criterion: QUALITY_CODES[f.code].criterion,
+      code: f.code,
+      severity: severityOf(f.code, severities),
+      pointer: f.pointer,
+      ...(f.args ? { args: f.args } : {}),
+    })),
   );
   const criteria = Object.fromEntries(CRITERIA.map((c) => [c, outcomeOf(findings.filter((f) => f.criterion === c))])) as Record<Criterion, Outcome>;
   return { criteria, findings };

@@ -14,7 +14,7 @@ export function isLanguage(value: string): value is Language {
 
 /** The supported language the client prefers most: "nl-NL,nl;q=0.9,en;q=0.8" -> nl; "fr" -> the default. */
 export function negotiateLanguage(header: string | string[] | undefined): Language {
-  const text = Array.isArray(header) ? header.join(',') : header ?? '';
+  const text = Array.isArray(header) ? header.join(',') : (header ?? '');
   let best: { language: Language; q: number } | undefined;
   for (const part of text.split(',')) {
     const [range = '', ...params] = part.trim().toLowerCase().split(';');

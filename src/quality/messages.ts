@@ -35,7 +35,7 @@ const MESSAGES: Record<QualityCode, Record<Language, Template>> = {
     nl: (a) => `Het doel telt ${a['words']} woord(en); gebruik er minstens ${a['minimum']} om het doel van de interventie duidelijk te maken.`,
   },
   CONTEXT_MISSING: {
-    en: () => 'The context is empty or a placeholder; describe the impact on the person\'s system (household, children) and environment.',
+    en: () => "The context is empty or a placeholder; describe the impact on the person's system (household, children) and environment.",
     nl: () => 'De context is leeg of een opvulling; beschrijf de impact op het systeem (huishouden, kinderen) en de omgeving van de persoon.',
   },
   CONTEXT_TOO_BRIEF: {
@@ -71,7 +71,7 @@ const MESSAGES: Record<QualityCode, Record<Language, Template>> = {
     nl: (a) => `De teksten van het advies tellen samen ${a['length']} tekens; er worden er hoogstens ${a['limit']} aanvaard.`,
   },
   DV_HISTORY_MISSING: {
-    en: () => 'Domestic violence is flagged but the incident history is missing; list each incident with date, kind and the person\'s role.',
+    en: () => "Domestic violence is flagged but the incident history is missing; list each incident with date, kind and the person's role.",
     nl: () => 'Huiselijk geweld is aangevinkt maar de incidentgeschiedenis ontbreekt; noem elk incident met datum, soort en de rol van de persoon.',
   },
   DV_HISTORY_WITHOUT_FLAG: {

@@ -23,7 +23,13 @@ export function renderReport(report: QualityReport, language: Language): Rendere
   return {
     language,
     criteria: report.criteria,
-    findings: report.findings.map((f) => ({ criterion: f.criterion, code: f.code, severity: f.severity, pointer: f.pointer, message: messageFor(f.code, language, f.args) })),
+    findings: report.findings.map((f) => ({
+      criterion: f.criterion,
+      code: f.code,
+      severity: f.severity,
+      pointer: f.pointer,
+      message: messageFor(f.code, language, f.args),
+    })),
   };
 }
 

@@ -11,7 +11,10 @@ export function severityOf(code: QualityCode, overrides: Severities): Severity {
 /** Parses the mapping; each problem (unknown code, unknown severity, malformed entry) is one string in `problems`. */
 export function parseSeverities(text: string, problems: string[]): Severities {
   const out: Severities = {};
-  for (const entry of text.split(',').map((e) => e.trim()).filter((e) => e !== '')) {
+  for (const entry of text
+    .split(',')
+    .map((e) => e.trim())
+    .filter((e) => e !== '')) {
     const [code = '', severity = '', ...rest] = entry.split('=').map((p) => p.trim());
     if (rest.length > 0 || !code || !severity) problems.push(`QUALITY_SEVERITIES entry "${entry}" is not CODE=refuse or CODE=warn`);
     else if (!isQualityCode(code)) problems.push(`QUALITY_SEVERITIES names an unknown quality code ${code} (known: ${Object.keys(QUALITY_CODES).join(', ')})`);

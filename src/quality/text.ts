@@ -3,10 +3,42 @@
 
 // Compact forms (letters and digits only) of texts that stand in for content. Dutch first, the usual English.
 const PLACEHOLDERS = new Set([
-  'nvt', 'nietvantoepassing', 'nb', 'nnb', 'nietbekend', 'nognietbekend', 'onbekend', 'nogonbekend', 'geen', 'leeg',
-  'ntb', 'nadertebepalen', 'volgt', 'volgtnog', 'wordtaangevuld', 'nogaanvullen', 'zieboven', 'ziehierboven',
-  'ziedossier', 'ziegcos', 'ziebijlage', 'ziebijlagen', 'zieeerderadvies', 'zieverslag', 'zieplanvanaanpak',
-  'na', 'none', 'unknown', 'tbd', 'todo', 'seefile', 'seeabove', 'test', 'x', 'xx', 'xxx',
+  'nvt',
+  'nietvantoepassing',
+  'nb',
+  'nnb',
+  'nietbekend',
+  'nognietbekend',
+  'onbekend',
+  'nogonbekend',
+  'geen',
+  'leeg',
+  'ntb',
+  'nadertebepalen',
+  'volgt',
+  'volgtnog',
+  'wordtaangevuld',
+  'nogaanvullen',
+  'zieboven',
+  'ziehierboven',
+  'ziedossier',
+  'ziegcos',
+  'ziebijlage',
+  'ziebijlagen',
+  'zieeerderadvies',
+  'zieverslag',
+  'zieplanvanaanpak',
+  'na',
+  'none',
+  'unknown',
+  'tbd',
+  'todo',
+  'seefile',
+  'seeabove',
+  'test',
+  'x',
+  'xx',
+  'xxx',
 ]);
 
 /** Lower case, diacritics and punctuation removed, words separated by one space. "N.v.t." -> "nvt". */
@@ -36,7 +68,9 @@ export function emptiness(text: string): Emptiness | undefined {
 
 /** Words of at least two letters: "Hulp." has 1, "Stabiliseren van de thuissituatie" has 4. */
 export function wordCount(text: string): number {
-  return normalise(text).split(' ').filter((w) => /\p{L}.*\p{L}/u.test(w)).length;
+  return normalise(text)
+    .split(' ')
+    .filter((w) => /\p{L}.*\p{L}/u.test(w)).length;
 }
 
 /** Length in code points, as JSON Schema's maxLength counts. */

@@ -29,10 +29,25 @@ const OUTBOX_TYPES = ['uuid', 'text', 'text', 'text', 'text', 'smallint', 'jsonb
 export async function insertAccepted(client: Queryable, a: AcceptedRows): Promise<InsertOutcome> {
   const r = a.row;
   const params: unknown[] = [
-    r.id, r.kind, r.source, r.externalId, r.version, r.contentHash, r.subjectKey, JSON.stringify(r.body), JSON.stringify(r.receipt), r.traceId, r.validUntil,
-    OUTBOX_CHANNEL, a.links.map((l) => l.to), a.links.map((l) => l.relation),
-    a.outbox.map((o) => o.recipient), a.outbox.map((o) => o.topic), a.outbox.map((o) => o.messageKey),
-    LOCK_KEYS.processingLogChain, a.log.chain,
+    r.id,
+    r.kind,
+    r.source,
+    r.externalId,
+    r.version,
+    r.contentHash,
+    r.subjectKey,
+    JSON.stringify(r.body),
+    JSON.stringify(r.receipt),
+    r.traceId,
+    r.validUntil,
+    OUTBOX_CHANNEL,
+    a.links.map((l) => l.to),
+    a.links.map((l) => l.relation),
+    a.outbox.map((o) => o.recipient),
+    a.outbox.map((o) => o.topic),
+    a.outbox.map((o) => o.messageKey),
+    LOCK_KEYS.processingLogChain,
+    a.log.chain,
   ];
   const outboxTuples = a.outbox.map((o) => {
     const values = [o.eventId, o.eventType, o.recipient, o.topic, o.messageKey, o.slot, JSON.stringify(o.headers), o.payload];

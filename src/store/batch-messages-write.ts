@@ -10,7 +10,13 @@ import type { Queryable } from './pool.ts';
 export async function insertBatchMessages(client: Queryable, rows: readonly NewOutboxRow[]): Promise<void> {
   for (let start = 0; start < rows.length; start += ROWS_PER_INSERT) {
     const chunk = rows.slice(start, start + ROWS_PER_INSERT);
-    const params: unknown[] = [OUTBOX_CHANNEL, chunk.map((r) => r.recordId), chunk.map((r) => r.recipient), chunk.map((r) => r.topic), chunk.map((r) => r.messageKey)];
+    const params: unknown[] = [
+      OUTBOX_CHANNEL,
+      chunk.map((r) => r.recordId),
+      chunk.map((r) => r.recipient),
+      chunk.map((r) => r.topic),
+      chunk.map((r) => r.messageKey),
+    ];
     await client.query(
       /* sql */ `WITH o AS (INSERT INTO outbox ${outboxValues(chunk, params)} RETURNING 1),
        r AS (INSERT INTO record_recipients (record_id, recipient, topic, message_key)

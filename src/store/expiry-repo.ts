@@ -14,7 +14,15 @@ export interface ExpiredRecord {
 
 /** Marks up to `limit` accepted records of `kind` whose valid-until lies before `today` as expired. */
 export async function expireDue(client: Queryable, kind: string, today: string, expiredAt: Date, limit: number): Promise<ExpiredRecord[]> {
-  const { rows } = await client.query<{ id: string; kind: string; external_id: string; version: number; valid_until: string; subject_key: string; trace_id: string | null }>(
+  const { rows } = await client.query<{
+    id: string;
+    kind: string;
+    external_id: string;
+    version: number;
+    valid_until: string;
+    subject_key: string;
+    trace_id: string | null;
+  }>(
     /* sql */ `WITH due AS (
        SELECT id FROM records WHERE kind = $1 AND status = 'accepted' AND valid_until < $2::date
        ORDER BY valid_until, id LIMIT $4 FOR UPDATE SKIP LOCKED
@@ -23,5 +31,13 @@ export async function expireDue(client: Queryable, kind: string, today: string, 
      RETURNING r.id, r.kind, r.external_id, r.version, r.valid_until::text AS valid_until, r.subject_key, r.trace_id`,
     [kind, today, expiredAt, limit],
   );
-  return rows.map((r) => ({ id: r.id, kind: r.kind, externalId: r.external_id, version: r.version, validUntil: r.valid_until, subjectKey: r.subject_key, traceId: r.trace_id }));
+  return rows.map((r) => ({
+    id: r.id,
+    kind: r.kind,
+    externalId: r.external_id,
+    version: r.version,
+    validUntil: r.valid_until,
+    subjectKey: r.subject_key,
+    traceId: r.trace_id,
+  }));
 }

@@ -11,10 +11,7 @@ export interface PendingLink {
 }
 
 export async function insertLink(client: Queryable, from: string, to: string, relation: Relation): Promise<void> {
-  await client.query(
-    /* sql */ `INSERT INTO record_links (from_record, to_record, relation) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
-    [from, to, relation],
-  );
+  await client.query(/* sql */ `INSERT INTO record_links (from_record, to_record, relation) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, [from, to, relation]);
 }
 
 export interface FoundRecord {
@@ -40,7 +37,13 @@ export async function findAdvice(client: Queryable, issuerOin: string, adviceId:
 }
 
 /** The newest record of a kind about one subject in one ZSM case (the case number alone is not proof of identity). */
-export async function findByCase(client: Queryable, kind: string, caseReference: string, subjectKey: string, eventType?: string): Promise<FoundRecord | undefined> {
+export async function findByCase(
+  client: Queryable,
+  kind: string,
+  caseReference: string,
+  subjectKey: string,
+  eventType?: string,
+): Promise<FoundRecord | undefined> {
   const { rows } = await client.query<FoundRow>({
     name: 'records-by-case',
     text: /* sql */ `SELECT id, source, subject_key, body, received_at FROM records
@@ -65,7 +68,16 @@ export interface LinkedRecord {
 
 /** Every record linked to this one, either way, oldest first. Reads ids, types and times only: no personal data. */
 export async function linksOf(pool: Pool, recordId: string): Promise<LinkedRecord[]> {
-  const { rows } = await pool.query<{ id: string; relation: Relation; direction: 'from' | 'to'; kind: string; event_type: string | null; occurred_at: string | null; received_at: Date; decision_kind: string | null }>(
+  const { rows } = await pool.query<{
+    id: string;
+    relation: Relation;
+    direction: 'from' | 'to';
+    kind: string;
+    event_type: string | null;
+    occurred_at: string | null;
+    received_at: Date;
+    decision_kind: string | null;
+  }>(
     /* sql */ `SELECT r.id, l.relation, l.direction, r.kind, r.body ->> 'eventType' AS event_type, r.body ->> 'occurredAt' AS occurred_at,
             r.received_at, r.body -> 'decision' ->> 'kind' AS decision_kind
      FROM (SELECT to_record AS other, relation, 'to' AS direction FROM record_links WHERE from_record = $1
@@ -74,5 +86,14 @@ export async function linksOf(pool: Pool, recordId: string): Promise<LinkedRecor
      ORDER BY r.received_at`,
     [recordId],
   );
-  return rows.map((r) => ({ id: r.id, relation: r.relation, direction: r.direction, kind: r.kind, eventType: r.event_type, occurredAt: r.occurred_at, receivedAt: r.received_at, decisionKind: r.decision_kind }));
+  return rows.map((r) => ({
+    id: r.id,
+    relation: r.relation,
+    direction: r.direction,
+    kind: r.kind,
+    eventType: r.event_type,
+    occurredAt: r.occurred_at,
+    receivedAt: r.received_at,
+    decisionKind: r.decision_kind,
+  }));
 }

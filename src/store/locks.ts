@@ -47,10 +47,11 @@ export async function countRelays(c: Queryable): Promise<number> {
 /** Takes up to `limit` of the given slots that no other session holds; returns those taken. One statement, so
  * the LIMIT stops the scan once enough locks succeed and no more are taken than asked for. */
 export async function tryLockSlots(c: Queryable, slots: readonly number[], limit: number): Promise<number[]> {
-  const { rows } = await c.query<{ slot: number }>(
-    /* sql */ `SELECT s AS slot FROM unnest($1::int[]) AS s WHERE pg_try_advisory_lock($2, s) LIMIT $3`,
-    [slots, LOCK_KEYS.relaySlot, limit],
-  );
+  const { rows } = await c.query<{ slot: number }>(/* sql */ `SELECT s AS slot FROM unnest($1::int[]) AS s WHERE pg_try_advisory_lock($2, s) LIMIT $3`, [
+    slots,
+    LOCK_KEYS.relaySlot,
+    limit,
+  ]);
   return rows.map((r) => r.slot);
 }
 

@@ -42,10 +42,23 @@ export interface ClaimedRow {
  * the rows of `delivered` (the previous batch, acknowledged by the broker) are marked delivered: one round trip
  * per relay round instead of two. The claim reads the snapshot from before the mark, so `exclude` must hold
  * `delivered` too. No row lock: only the replica holding a slot's advisory lock reads or marks its rows. */
-export async function claimPending(client: Queryable, slots: number[], limit: number, opts: { exclude?: readonly string[]; delivered?: readonly string[] } = {}): Promise<ClaimedRow[]> {
+export async function claimPending(
+  client: Queryable,
+  slots: number[],
+  limit: number,
+  opts: { exclude?: readonly string[]; delivered?: readonly string[] } = {},
+): Promise<ClaimedRow[]> {
   // Unnamed on purpose: planned with the actual arrays, so `<> ALL` of a thousand ids is a hash lookup (PostgreSQL
   // 15 hashes a constant array, not a parameter of a generic plan).
-  const { rows } = await client.query<{ id: string; event_id: string; topic: string; message_key: string; headers: Record<string, string>; payload: string; attempts: number }>({
+  const { rows } = await client.query<{
+    id: string;
+    event_id: string;
+    topic: string;
+    message_key: string;
+    headers: Record<string, string>;
+    payload: string;
+    attempts: number;
+  }>({
     text: /* sql */ `WITH marked AS (
        UPDATE outbox SET delivered_at = clock_timestamp(), attempts = attempts + 1, last_attempt_at = clock_timestamp(), last_error = NULL
        WHERE id = ANY($4::bigint[]) AND delivered_at IS NULL)
@@ -54,7 +67,15 @@ export async function claimPending(client: Queryable, slots: number[], limit: nu
      ORDER BY id LIMIT $2`,
     values: [slots, limit, opts.exclude ?? [], opts.delivered ?? []],
   });
-  return rows.map((r) => ({ id: r.id, eventId: r.event_id, topic: r.topic, messageKey: r.message_key, headers: r.headers, payload: r.payload, attempts: r.attempts }));
+  return rows.map((r) => ({
+    id: r.id,
+    eventId: r.event_id,
+    topic: r.topic,
+    messageKey: r.message_key,
+    headers: r.headers,
+    payload: r.payload,
+    attempts: r.attempts,
+  }));
 }
 
 export async function markDelivered(client: Queryable, ids: readonly string[]): Promise<void> {
@@ -66,10 +87,10 @@ export async function markDelivered(client: Queryable, ids: readonly string[]): 
 }
 
 export async function markFailed(client: Queryable, ids: string[], error: string): Promise<void> {
-  await client.query(
-    /* sql */ `UPDATE outbox SET attempts = attempts + 1, last_attempt_at = clock_timestamp(), last_error = $2 WHERE id = ANY($1::bigint[])`,
-    [ids, error],
-  );
+  await client.query(/* sql */ `UPDATE outbox SET attempts = attempts + 1, last_attempt_at = clock_timestamp(), last_error = $2 WHERE id = ANY($1::bigint[])`, [
+    ids,
+    error,
+  ]);
 }
 
 export interface Backlog {
@@ -95,11 +116,22 @@ export interface MessageState {
 }
 
 export async function messagesOf(pool: Pool, recordId: string): Promise<MessageState[]> {
-  const { rows } = await pool.query<{ recipient: string; topic: string; event_id: string; delivered_at: Date | null; attempts: number; last_error: string | null }>(
-    /* sql */ `SELECT recipient, topic, event_id, delivered_at, attempts, last_error FROM outbox WHERE record_id = $1 ORDER BY id`,
-    [recordId],
-  );
-  return rows.map((r) => ({ recipient: r.recipient, topic: r.topic, eventId: r.event_id, deliveredAt: r.delivered_at, attempts: r.attempts, lastError: r.last_error }));
+  const { rows } = await pool.query<{
+    recipient: string;
+    topic: string;
+    event_id: string;
+    delivered_at: Date | null;
+    attempts: number;
+    last_error: string | null;
+  }>(/* sql */ `SELECT recipient, topic, event_id, delivered_at, attempts, last_error FROM outbox WHERE record_id = $1 ORDER BY id`, [recordId]);
+  return rows.map((r) => ({
+    recipient: r.recipient,
+    topic: r.topic,
+    eventId: r.event_id,
+    deliveredAt: r.delivered_at,
+    attempts: r.attempts,
+    lastError: r.last_error,
+  }));
 }
 
 /** Removes the rows (and so the recipient views) of records whose retention has ended, delivered or not. */

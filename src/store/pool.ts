@@ -28,7 +28,9 @@ export function createPool(settings: PoolSettings, logger: Logger, applicationNa
   // client when its socket dies, even while a query runs: unhandled, that kills the process on a database
   // restart. The query in flight still fails (and answers 503); the pool drops the broken client at release.
   pool.on('connect', (client) => {
-    client.on('error', (err: Error & { code?: string }) => logger.warn({ err: { message: err.message, code: err.code } }, 'PostgreSQL connection lost while in use'));
+    client.on('error', (err: Error & { code?: string }) =>
+      logger.warn({ err: { message: err.message, code: err.code } }, 'PostgreSQL connection lost while in use'),
+    );
   });
   return pool;
 }

@@ -2,14 +2,43 @@
 // A chain's head is read under a transaction-level advisory lock on that chain: two writers on one chain take
 // turns, and the lock falls free at commit or rollback.
 import { randomUUID } from 'node:crypto';
-import { chainHash, chainOf, commitment, entryBodyParts, GENESIS, newSalts, type EntryBodyParts, type LogEntry, type StoredEntry } from '../processing-log/entry.ts';
+import {
+  chainHash,
+  chainOf,
+  commitment,
+  entryBodyParts,
+  GENESIS,
+  newSalts,
+  type EntryBodyParts,
+  type LogEntry,
+  type StoredEntry,
+} from '../processing-log/entry.ts';
 import { LOCK_KEYS } from './locks.ts';
 import type { Pool, Queryable } from './pool.ts';
 
 const COLUMNS = [
-  'entry_id', 'chain', 'chain_seq', 'operation', 'status', 'trace_id', 'actor', 'subject_id', 'subject_salt', 'subject_commitment',
-  'record_id', 'record_kind', 'recipient', 'fields', 'legal_basis', 'purpose', 'processing_activity', 'started_at', 'ended_at',
-  'detail', 'prev_hash', 'hash',
+  'entry_id',
+  'chain',
+  'chain_seq',
+  'operation',
+  'status',
+  'trace_id',
+  'actor',
+  'subject_id',
+  'subject_salt',
+  'subject_commitment',
+  'record_id',
+  'record_kind',
+  'recipient',
+  'fields',
+  'legal_basis',
+  'purpose',
+  'processing_activity',
+  'started_at',
+  'ended_at',
+  'detail',
+  'prev_hash',
+  'hash',
 ] as const;
 
 /** Appends entries to one chain (chosen by chainKey, e.g. the subject's key) inside the caller's transaction.
@@ -69,8 +98,24 @@ export function unchainedEntries(entries: readonly LogEntry[], chain: number): U
     const subjectCommitment = salt && e.subjectId ? commitment(salt, e.subjectId) : null;
     return {
       values: [
-        entryId, chain, e.operation, e.status, e.traceId, e.actor, e.subjectId, salt, subjectCommitment,
-        e.recordId, e.recordKind, e.recipient, e.fields, e.legalBasis, e.purpose, e.processingActivity, e.startedAt, e.endedAt,
+        entryId,
+        chain,
+        e.operation,
+        e.status,
+        e.traceId,
+        e.actor,
+        e.subjectId,
+        salt,
+        subjectCommitment,
+        e.recordId,
+        e.recordKind,
+        e.recipient,
+        e.fields,
+        e.legalBasis,
+        e.purpose,
+        e.processingActivity,
+        e.startedAt,
+        e.endedAt,
         e.detail === null ? null : JSON.stringify(e.detail),
       ],
       parts: entryBodyParts({ ...e, entryId, chain, subjectCommitment }),
@@ -101,9 +146,28 @@ async function insertRows(client: Queryable, rows: readonly unknown[][]): Promis
 }
 
 const TYPES = [
-  'uuid', 'smallint', 'bigint', 'text', 'text', 'text', 'text', 'text', 'bytea', 'bytea',
-  'uuid', 'text', 'text', 'text[]', 'text', 'text', 'text', 'timestamptz', 'timestamptz',
-  'jsonb', 'bytea', 'bytea',
+  'uuid',
+  'smallint',
+  'bigint',
+  'text',
+  'text',
+  'text',
+  'text',
+  'text',
+  'bytea',
+  'bytea',
+  'uuid',
+  'text',
+  'text',
+  'text[]',
+  'text',
+  'text',
+  'text',
+  'timestamptz',
+  'timestamptz',
+  'jsonb',
+  'bytea',
+  'bytea',
 ] as const;
 
 /** `(columns) SELECT * FROM (VALUES ...)` of rows from chainEntries, their parameters appended to `params`, each
@@ -114,20 +178,56 @@ function processingLogValues(rows: readonly unknown[][], params: unknown[]): str
 }
 
 interface Row {
-  id: string; entry_id: string; chain: number; chain_seq: string; operation: LogEntry['operation']; status: LogEntry['status'];
-  trace_id: string; actor: string; subject_id: string | null; subject_salt: Buffer | null; subject_commitment: Buffer | null;
-  record_id: string | null; record_kind: string | null; recipient: string | null; fields: string[] | null; legal_basis: string | null;
-  purpose: string | null; processing_activity: string; started_at: Date; ended_at: Date; detail: Record<string, unknown> | null;
-  prev_hash: Buffer; hash: Buffer;
+  id: string;
+  entry_id: string;
+  chain: number;
+  chain_seq: string;
+  operation: LogEntry['operation'];
+  status: LogEntry['status'];
+  trace_id: string;
+  actor: string;
+  subject_id: string | null;
+  subject_salt: Buffer | null;
+  subject_commitment: Buffer | null;
+  record_id: string | null;
+  record_kind: string | null;
+  recipient: string | null;
+  fields: string[] | null;
+  legal_basis: string | null;
+  purpose: string | null;
+  processing_activity: string;
+  started_at: Date;
+  ended_at: Date;
+  detail: Record<string, unknown> | null;
+  prev_hash: Buffer;
+  hash: Buffer;
 }
 
 function toEntry(r: Row): StoredEntry {
   return {
-    id: r.id, entryId: r.entry_id, chain: r.chain, chainSeq: Number(r.chain_seq), operation: r.operation, status: r.status,
-    traceId: r.trace_id, actor: r.actor, subjectId: r.subject_id, subjectSalt: r.subject_salt, subjectCommitment: r.subject_commitment,
-    recordId: r.record_id, recordKind: r.record_kind, recipient: r.recipient, fields: r.fields, legalBasis: r.legal_basis,
-    purpose: r.purpose, processingActivity: r.processing_activity, startedAt: r.started_at, endedAt: r.ended_at, detail: r.detail,
-    prevHash: r.prev_hash, hash: r.hash,
+    id: r.id,
+    entryId: r.entry_id,
+    chain: r.chain,
+    chainSeq: Number(r.chain_seq),
+    operation: r.operation,
+    status: r.status,
+    traceId: r.trace_id,
+    actor: r.actor,
+    subjectId: r.subject_id,
+    subjectSalt: r.subject_salt,
+    subjectCommitment: r.subject_commitment,
+    recordId: r.record_id,
+    recordKind: r.record_kind,
+    recipient: r.recipient,
+    fields: r.fields,
+    legalBasis: r.legal_basis,
+    purpose: r.purpose,
+    processingActivity: r.processing_activity,
+    startedAt: r.started_at,
+    endedAt: r.ended_at,
+    detail: r.detail,
+    prevHash: r.prev_hash,
+    hash: r.hash,
   };
 }
 
@@ -138,28 +238,25 @@ export async function logChains(pool: Pool): Promise<number[]> {
 
 /** One page of a chain in chain order, after a position. */
 export async function readChain(pool: Pool, chain: number, afterSeq: number, limit: number): Promise<StoredEntry[]> {
-  const { rows } = await pool.query<Row>(
-    /* sql */ `SELECT * FROM processing_log WHERE chain = $1 AND chain_seq > $2 ORDER BY chain_seq LIMIT $3`,
-    [chain, afterSeq, limit],
-  );
+  const { rows } = await pool.query<Row>(/* sql */ `SELECT * FROM processing_log WHERE chain = $1 AND chain_seq > $2 ORDER BY chain_seq LIMIT $3`, [
+    chain,
+    afterSeq,
+    limit,
+  ]);
   return rows.map(toEntry);
 }
 
 /** Every entry about a person, by the person's pseudonyms under every key held. */
 export async function entriesOfSubject(client: Queryable, subjectIds: readonly string[]): Promise<StoredEntry[]> {
-  const { rows } = await client.query<Row>(
-    /* sql */ `SELECT * FROM processing_log WHERE subject_id = ANY($1::text[]) ORDER BY started_at, id`,
-    [subjectIds],
-  );
+  const { rows } = await client.query<Row>(/* sql */ `SELECT * FROM processing_log WHERE subject_id = ANY($1::text[]) ORDER BY started_at, id`, [subjectIds]);
   return rows.map(toEntry);
 }
 
 /** Erases the link to the person from the entries about these records (the one change the table allows). */
 export async function unlinkRecordEntries(client: Queryable, recordIds: readonly string[]): Promise<number> {
-  const res = await client.query(
-    /* sql */ `UPDATE processing_log SET subject_id = NULL WHERE record_id = ANY($1::uuid[]) AND subject_id IS NOT NULL`,
-    [recordIds],
-  );
+  const res = await client.query(/* sql */ `UPDATE processing_log SET subject_id = NULL WHERE record_id = ANY($1::uuid[]) AND subject_id IS NOT NULL`, [
+    recordIds,
+  ]);
   return res.rowCount ?? 0;
 }
 

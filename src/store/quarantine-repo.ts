@@ -12,10 +12,14 @@ export interface NewQuarantineEntry {
 }
 
 export async function insertQuarantine(client: Queryable, q: NewQuarantineEntry): Promise<void> {
-  await client.query(
-    /* sql */ `INSERT INTO quarantine (id, origin, event_id, raw_value, reason_code, reason) VALUES ($1, $2, $3, $4, $5, $6)`,
-    [q.id, q.origin, q.eventId, q.rawValue, q.reasonCode, JSON.stringify(q.reason)],
-  );
+  await client.query(/* sql */ `INSERT INTO quarantine (id, origin, event_id, raw_value, reason_code, reason) VALUES ($1, $2, $3, $4, $5, $6)`, [
+    q.id,
+    q.origin,
+    q.eventId,
+    q.rawValue,
+    q.reasonCode,
+    JSON.stringify(q.reason),
+  ]);
 }
 
 export interface QuarantineSummary {
@@ -31,10 +35,29 @@ export interface QuarantineSummary {
   recordId: string | null;
 }
 
-type Row = { id: string; received_at: Date; origin: string; event_id: string | null; reason_code: string; reason: FieldError[]; status: string; attempts: number; resolved_at: Date | null; record_id: string | null };
+type Row = {
+  id: string;
+  received_at: Date;
+  origin: string;
+  event_id: string | null;
+  reason_code: string;
+  reason: FieldError[];
+  status: string;
+  attempts: number;
+  resolved_at: Date | null;
+  record_id: string | null;
+};
 const toSummary = (r: Row): QuarantineSummary => ({
-  id: r.id, receivedAt: r.received_at, origin: r.origin, eventId: r.event_id, reasonCode: r.reason_code, reason: r.reason,
-  status: r.status, attempts: r.attempts, resolvedAt: r.resolved_at, recordId: r.record_id,
+  id: r.id,
+  receivedAt: r.received_at,
+  origin: r.origin,
+  eventId: r.event_id,
+  reasonCode: r.reason_code,
+  reason: r.reason,
+  status: r.status,
+  attempts: r.attempts,
+  resolvedAt: r.resolved_at,
+  recordId: r.record_id,
 });
 const COLUMNS = 'id, received_at, origin, event_id, reason_code, reason, status, attempts, resolved_at, record_id';
 
@@ -52,17 +75,24 @@ export async function lockOpenEntry(client: Queryable, id: string): Promise<(Qua
 }
 
 export async function markReleased(client: Queryable, id: string, recordId: string): Promise<void> {
-  await client.query(/* sql */ `UPDATE quarantine SET status = 'released', resolved_at = now(), record_id = $2, attempts = attempts + 1 WHERE id = $1`, [id, recordId]);
+  await client.query(/* sql */ `UPDATE quarantine SET status = 'released', resolved_at = now(), record_id = $2, attempts = attempts + 1 WHERE id = $1`, [
+    id,
+    recordId,
+  ]);
 }
 
 export async function markStillFailing(client: Queryable, id: string, reasonCode: string, reason: FieldError[]): Promise<void> {
-  await client.query(
-    /* sql */ `UPDATE quarantine SET attempts = attempts + 1, reason_code = $2, reason = $3 WHERE id = $1`,
-    [id, reasonCode, JSON.stringify(reason)],
-  );
+  await client.query(/* sql */ `UPDATE quarantine SET attempts = attempts + 1, reason_code = $2, reason = $3 WHERE id = $1`, [
+    id,
+    reasonCode,
+    JSON.stringify(reason),
+  ]);
 }
 
 export async function markDiscarded(client: Queryable, id: string): Promise<boolean> {
-  const res = await client.query(/* sql */ `UPDATE quarantine SET status = 'discarded', resolved_at = now(), raw_value = '' WHERE id = $1 AND status = 'open'`, [id]);
+  const res = await client.query(
+    /* sql */ `UPDATE quarantine SET status = 'discarded', resolved_at = now(), raw_value = '' WHERE id = $1 AND status = 'open'`,
+    [id],
+  );
   return res.rowCount === 1;
 }

@@ -25,7 +25,8 @@ export async function checkDatabase(pool: Pool, url: string, willMigrate: boolea
   try {
     const { rows } = await pool.query<{ v: number | null }>('SELECT max(version) AS v FROM schema_migrations');
     const v = rows[0]?.v ?? 0;
-    if (v < latest) return `the database at ${describeDatabase(url)} is at migration ${v}, the code needs ${latest}: run \`npm run migrate\` or set MIGRATE_ON_START=true`;
+    if (v < latest)
+      return `the database at ${describeDatabase(url)} is at migration ${v}, the code needs ${latest}: run \`npm run migrate\` or set MIGRATE_ON_START=true`;
   } catch {
     return `the database at ${describeDatabase(url)} has not been migrated: run \`npm run migrate\` or set MIGRATE_ON_START=true`;
   }

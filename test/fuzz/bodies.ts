@@ -21,8 +21,7 @@ const bsn = fc.constantFrom(...CANARY_BSNS);
 const oin = fc.constantFrom(GCOS_OIN, GCOS_OIN, GCOS_OIN, OTHER_VH_OIN);
 const adviceId = fc.stringMatching(/^FZ-[A-Z0-9]{1,6}$/);
 
-const valid = fc.record({ adviceId, version: fc.integer({ min: 1, max: 3 }), bsn, issuerOin: oin })
-  .map((o) => validAdvice(o));
+const valid = fc.record({ adviceId, version: fc.integer({ min: 1, max: 3 }), bsn, issuerOin: oin }).map((o) => validAdvice(o));
 
 /** Every JSON pointer into a value, as key paths. */
 function paths(v: unknown, prefix: string[] = []): string[][] {
@@ -37,7 +36,8 @@ const oddValue = fc.oneof(
   fc.constantFrom('', ' ', '\u0000', '\ud800', '💥'.repeat(50), 'x'.repeat(3000), -0, 1e308, 2 ** 60, '2026-02-30', '1990-01-01T00:00:00Z'),
 );
 
-const mutated = fc.tuple(valid, fc.array(fc.tuple(fc.constantFrom(...advicePaths), fc.constantFrom('set', 'delete', 'add'), oddValue), { minLength: 1, maxLength: 3 }))
+const mutated = fc
+  .tuple(valid, fc.array(fc.tuple(fc.constantFrom(...advicePaths), fc.constantFrom('set', 'delete', 'add'), oddValue), { minLength: 1, maxLength: 3 }))
   .map(([advice, edits]) => {
     const a = structuredClone(advice);
     for (const [path, op, value] of edits) {
@@ -54,7 +54,8 @@ const mutated = fc.tuple(valid, fc.array(fc.tuple(fc.constantFrom(...advicePaths
 const subject = fc.record({ bsn, name: fc.constant({ givenNames: CANARY_TEXT[1], surname: CANARY_TEXT[3] }), dateOfBirth: fc.constant(CANARY_TEXT[2]) });
 // Mostly issued by a test client's own Veiligheidshuis, so that source binding (checked first) lets most of
 // them through to the schema, the rules, the quality criteria and the policy.
-const fromTheSchema = fc.tuple(fromSchema(readSchema('advice.v1.json')), subject, fc.boolean(), fc.option(oin, { freq: 5 }))
+const fromTheSchema = fc
+  .tuple(fromSchema(readSchema('advice.v1.json')), subject, fc.boolean(), fc.option(oin, { freq: 5 }))
   .map(([record, s, withCanary, issuerOin]) => {
     if (!record || typeof record !== 'object') return record;
     const r: Json = { ...(record as Json), ...(withCanary ? { subject: s } : {}) };
@@ -67,10 +68,18 @@ const nested = fc.tuple(fc.integer({ min: 1, max: 120_000 }), fc.constantFrom('[
   return inField ? JSON.stringify({ ...validAdvice(), goal: 'DEEP' }).replace('"DEEP"', deep) : deep;
 });
 
-const huge = fc.tuple(valid, fc.integer({ min: 100_000, max: 400_000 }), fc.constantFrom('goal', 'list')).map(([advice, size, how]) =>
-  JSON.stringify(how === 'goal' ? { ...advice, goal: 'x'.repeat(size) } : { ...advice, extra: Array.from({ length: size / 4 }, () => 1) }));
+const huge = fc
+  .tuple(valid, fc.integer({ min: 100_000, max: 400_000 }), fc.constantFrom('goal', 'list'))
+  .map(([advice, size, how]) =>
+    JSON.stringify(how === 'goal' ? { ...advice, goal: 'x'.repeat(size) } : { ...advice, extra: Array.from({ length: size / 4 }, () => 1) }),
+  );
 
-const FORBIDDEN = ['"__proto__": {"polluted": true}', '"constructor": {"prototype": {"polluted": true}}', '"__proto__": null', '"prototype": {"polluted": true}'];
+const FORBIDDEN = [
+  '"__proto__": {"polluted": true}',
+  '"constructor": {"prototype": {"polluted": true}}',
+  '"__proto__": null',
+  '"prototype": {"polluted": true}',
+];
 const polluted = fc.tuple(valid, fc.constantFrom(...FORBIDDEN), fc.nat()).map(([advice, key, at]) => {
   const text = JSON.stringify(advice);
   const opens = [...text.matchAll(/\{/g)].map((m) => m.index);
@@ -88,7 +97,12 @@ const encoded = fc.tuple(valid, fc.constantFrom('utf16le', 'latin1', 'bom', 'nul
 });
 
 // ZSM case events: valid ones (some in another system's name), and ones built from their schema.
-const caseEvent = fc.tuple(fc.constantFrom('suspect-entered-zsm', 'advice-requested', 'advice-consulted', 'decision-taken', 'case-closed' as const), bsn, fc.constantFrom(ZSM_OIN, ZSM_OIN, OTHER_VH_OIN))
+const caseEvent = fc
+  .tuple(
+    fc.constantFrom('suspect-entered-zsm', 'advice-requested', 'advice-consulted', 'decision-taken', 'case-closed' as const),
+    bsn,
+    fc.constantFrom(ZSM_OIN, ZSM_OIN, OTHER_VH_OIN),
+  )
   .map(([type, b, source]) => {
     const e = validCaseEvent(type, { bsn: b });
     return { ...e, source: { ...(e['source'] as Json), oin: source } };

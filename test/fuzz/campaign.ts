@@ -65,7 +65,12 @@ export async function runCampaign(bridge: TestBridge, opts: { runs: number; seed
   let rows = await countRows(pool);
   let lastFailure = '';
   const property = fc.asyncProperty(fuzzRequests({ routes: bridge.app.declaredRoutes, tokens: inject('testClients').tokens }), async (req) => {
-    const res = await bridge.app.inject({ method: req.method as 'GET', url: req.url, headers: req.headers, ...(req.body.payload === undefined ? {} : { payload: req.body.payload }) });
+    const res = await bridge.app.inject({
+      method: req.method as 'GET',
+      url: req.url,
+      headers: req.headers,
+      ...(req.body.payload === undefined ? {} : { payload: req.body.payload }),
+    });
     summary.requests++;
     bump(summary.byStatus, String(res.statusCode));
     bump(summary.byBody, req.body.kind);
@@ -82,7 +87,19 @@ export async function runCampaign(bridge: TestBridge, opts: { runs: number; seed
       // The last failing request is the smallest one shrinking found.
       // The whole request, to replay by hand (reports/ is not committed).
       mkdirSync('reports', { recursive: true });
-      writeFileSync('reports/fuzz-failure.json', JSON.stringify({ ...req, body: { kind: req.body.kind, payload: Buffer.from(req.body.payload ?? '').toString('base64') }, status: res.statusCode, answer: res.body.slice(0, 2000) }, null, 2));
+      writeFileSync(
+        'reports/fuzz-failure.json',
+        JSON.stringify(
+          {
+            ...req,
+            body: { kind: req.body.kind, payload: Buffer.from(req.body.payload ?? '').toString('base64') },
+            status: res.statusCode,
+            answer: res.body.slice(0, 2000),
+          },
+          null,
+          2,
+        ),
+      );
       lastFailure = `${req.method} ${req.url.slice(0, 120)} (${req.body.kind} body of ${Buffer.byteLength(req.body.payload ?? '')} bytes, ${req.auth}, content-type ${req.headers['content-type']}): ${wrong}`;
       throw new Error(lastFailure);
     }
@@ -97,7 +114,11 @@ export async function runCampaign(bridge: TestBridge, opts: { runs: number; seed
 }
 
 export function formatSummary(s: FuzzSummary): string {
-  const sorted = (m: Record<string, number>) => Object.entries(m).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k}=${v}`).join(' ');
+  const sorted = (m: Record<string, number>) =>
+    Object.entries(m)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' ');
   return [
     `fuzz: ${s.requests} requests in ${(s.ms / 1000).toFixed(1)} s (seed ${s.seed}); 5xx: ${s.serverErrors}; rows from refused requests: ${s.rowsFromRefused}; accepted: ${s.accepted.length}`,
     `fuzz: by status: ${sorted(s.byStatus)}`,

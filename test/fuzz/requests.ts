@@ -33,8 +33,19 @@ const query = fc.oneof(
   { weight: 1, arbitrary: printable(40).map((q) => `?${encodeURIComponent(q)}=${encodeURIComponent(CANARY_TEXT[3]!)}`) },
 );
 
-const CONTENT_TYPES = ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/xml', 'application/json; charset=latin1',
-  'APPLICATION/JSON', 'application/problem+json', 'application/json-seq', '', 'application/json;;', '*/*'];
+const CONTENT_TYPES = [
+  'text/plain',
+  'application/x-www-form-urlencoded',
+  'multipart/form-data; boundary=x',
+  'application/xml',
+  'application/json; charset=latin1',
+  'APPLICATION/JSON',
+  'application/problem+json',
+  'application/json-seq',
+  '',
+  'application/json;;',
+  '*/*',
+];
 const contentType = fc.oneof(
   { weight: 8, arbitrary: fc.constant<string | undefined>('application/json') },
   { weight: 2, arbitrary: fc.constant<string | undefined>('application/json; charset=utf-8') },
@@ -52,7 +63,10 @@ function authArbitrary(tokens: Record<TestClientName, string>): fc.Arbitrary<{ k
     return t.slice(0, i) + (t[i] === t[i]!.toUpperCase() ? t[i].toLowerCase() : t[i]!.toUpperCase()) + t.slice(i + 1);
   };
   return fc.oneof(
-    { weight: 12, arbitrary: fc.constantFrom<TestClientName>('gcos', 'gcos', 'gcos', 'zsm', ...names).map((n) => ({ kind: `token:${n}`, header: `Bearer ${tokens[n]}` })) },
+    {
+      weight: 12,
+      arbitrary: fc.constantFrom<TestClientName>('gcos', 'gcos', 'gcos', 'zsm', ...names).map((n) => ({ kind: `token:${n}`, header: `Bearer ${tokens[n]}` })),
+    },
     { weight: 2, arbitrary: fc.constant({ kind: 'none', header: undefined }) },
     { weight: 1, arbitrary: fc.tuple(token, fc.nat()).map(([t, n]) => ({ kind: 'prefix', header: `Bearer ${t.slice(0, n % t.length)}` })) },
     { weight: 1, arbitrary: fc.tuple(token, fc.nat()).map(([t, n]) => ({ kind: 'case', header: `Bearer ${flip(t, n)}` })) },
@@ -64,19 +78,32 @@ function authArbitrary(tokens: Record<TestClientName, string>): fc.Arbitrary<{ k
 }
 
 export function fuzzRequests(ctx: FuzzContext): fc.Arbitrary<FuzzRequest> {
-  const declared = fc.constantFrom(...ctx.routes).chain((r) =>
-    fc.tuple(fc.array(param, { minLength: 2, maxLength: 2 }), query).map(([[a, b], q]) => ({ method: r.method, url: r.url.replace(/:[A-Za-z]+/, a!).replace(/:[A-Za-z]+/, b!) + q })));
-  const submit = fc.tuple(fc.constantFrom('/v1/advices', '/v1/advices', '/v1/advices', '/v1/case-events'), query).map(([path, q]) => ({ method: 'POST', url: `${path}${q}` }));
-  const other = fc.tuple(fc.constantFrom('GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD'), fc.oneof(fc.constantFrom(...ctx.routes.map((r) => r.url)), fc.webPath()))
+  const declared = fc
+    .constantFrom(...ctx.routes)
+    .chain((r) =>
+      fc
+        .tuple(fc.array(param, { minLength: 2, maxLength: 2 }), query)
+        .map(([[a, b], q]) => ({ method: r.method, url: r.url.replace(/:[A-Za-z]+/, a!).replace(/:[A-Za-z]+/, b!) + q })),
+    );
+  const submit = fc
+    .tuple(fc.constantFrom('/v1/advices', '/v1/advices', '/v1/advices', '/v1/case-events'), query)
+    .map(([path, q]) => ({ method: 'POST', url: `${path}${q}` }));
+  const other = fc
+    .tuple(
+      fc.constantFrom('GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD'),
+      fc.oneof(fc.constantFrom(...ctx.routes.map((r) => r.url)), fc.webPath()),
+    )
     .map(([method, url]) => ({ method, url: url.startsWith('/') ? url : `/${url}` }));
   const target = fc.oneof({ weight: 10, arbitrary: submit }, { weight: 4, arbitrary: declared }, { weight: 1, arbitrary: other });
   const headerText = fc.oneof(printable(80), fc.constantFrom(...CANARY_BSNS, ...CANARY_TEXT.map((t) => t.replace(/[^A-Za-z0-9-]/g, ''))));
   const extra = fc.record({ traceparent: headerText, 'x-request-id': headerText }, { requiredKeys: [] });
-  return fc.record({ target, body: bodies, contentType, auth: authArbitrary(ctx.tokens), extra }).map(({ target: t, body, contentType: ct, auth, extra: x }) => ({
-    method: t.method,
-    url: t.url,
-    body,
-    auth: auth.kind,
-    headers: { ...x, ...(ct === undefined ? {} : { 'content-type': ct }), ...(auth.header === undefined ? {} : { authorization: auth.header }) },
-  }));
+  return fc
+    .record({ target, body: bodies, contentType, auth: authArbitrary(ctx.tokens), extra })
+    .map(({ target: t, body, contentType: ct, auth, extra: x }) => ({
+      method: t.method,
+      url: t.url,
+      body,
+      auth: auth.kind,
+      headers: { ...x, ...(ct === undefined ? {} : { 'content-type': ct }), ...(auth.header === undefined ? {} : { authorization: auth.header }) },
+    }));
 }

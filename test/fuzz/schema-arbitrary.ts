@@ -35,7 +35,10 @@ export function fromSchema(schema: Schema): fc.Arbitrary<unknown> {
     case 'string':
       return stringFrom(schema);
     case 'integer':
-      return fc.integer({ min: typeof schema['minimum'] === 'number' ? schema['minimum'] : -1e9, max: typeof schema['maximum'] === 'number' ? schema['maximum'] : 1e9 });
+      return fc.integer({
+        min: typeof schema['minimum'] === 'number' ? schema['minimum'] : -1e9,
+        max: typeof schema['maximum'] === 'number' ? schema['maximum'] : 1e9,
+      });
     case 'boolean':
       return fc.boolean();
     default:

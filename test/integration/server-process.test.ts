@@ -61,11 +61,21 @@ describe('the server process', () => {
     await isListening;
     const base = `http://127.0.0.1:${port}`;
     await expect.poll(async () => (await fetch(`${base}/health/ready`)).status, { timeout: 20_000, interval: 250 }).toBe(200);
-    const res = await fetch(`${base}/v1/advices`, { method: 'POST', headers: { 'content-type': 'application/json', ...authorization('gcos') }, body: JSON.stringify(validAdvice({ adviceId: 'PROC-1' })) });
+    const res = await fetch(`${base}/v1/advices`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...authorization('gcos') },
+      body: JSON.stringify(validAdvice({ adviceId: 'PROC-1' })),
+    });
     expect(res.status).toBe(202);
     server.kill('SIGTERM');
     const r = await server.done;
-    expect(r.code, r.stdout.split('\n').filter((l) => /"level":"(warn|error|fatal)"/.test(l)).join('\n') + r.stderr).toBe(0);
+    expect(
+      r.code,
+      r.stdout
+        .split('\n')
+        .filter((l) => /"level":"(warn|error|fatal)"/.test(l))
+        .join('\n') + r.stderr,
+    ).toBe(0);
     expect(r.stdout).toContain('shut down cleanly');
     expect(r.stdout.split('\n').filter((l) => l.includes('open handles remain'))).toEqual([]); // every socket of ours was closed
     // Request bodies are never logged: nothing of the advice appears in the output.

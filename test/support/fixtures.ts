@@ -48,7 +48,10 @@ export const OM_ZSM = 'om-zsm';
 /** Names and birth dates in the fixtures, for tests that search the logs for personal data. */
 export const FIXTURE_PERSONAL_DATA = ['Synthetisch', 'Testpersoon', '1990-01-01'];
 
-export const EXAMPLE_CASE_EVENT = JSON.parse(readFileSync(new URL('../../schemas/examples/case-event.valid.json', import.meta.url), 'utf8')) as Record<string, unknown>;
+export const EXAMPLE_CASE_EVENT = JSON.parse(readFileSync(new URL('../../schemas/examples/case-event.valid.json', import.meta.url), 'utf8')) as Record<
+  string,
+  unknown
+>;
 
 /** The OIN of the ZSM system in the case-event fixtures (synthetic). */
 export const ZSM_OIN = '00000001003214345000';
@@ -56,7 +59,10 @@ export const ZSM_OIN = '00000001003214345000';
 type CaseEventType = 'suspect-entered-zsm' | 'advice-requested' | 'advice-consulted' | 'decision-taken' | 'case-closed';
 
 /** A valid ZSM case event of a type, happened an hour ago, about a synthetic person in a municipality. */
-export function validCaseEvent(eventType: CaseEventType, o: { eventId?: string; bsn?: string; municipalityCode?: string; zsmCaseReference?: string; details?: Json } = {}): Json {
+export function validCaseEvent(
+  eventType: CaseEventType,
+  o: { eventId?: string; bsn?: string; municipalityCode?: string; zsmCaseReference?: string; details?: Json } = {},
+): Json {
   const e = structuredClone(EXAMPLE_CASE_EVENT) as Json & { subject: Json };
   delete e['decision'];
   const occurredAt = new Date(Date.now() - 3_600_000);

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { VARIABLES } from '../../src/config.ts';
+import { VARIABLES } from '../../src/config-variables.ts';
 import { configTable, configTableRows, tableIn, withConfigTable } from '../../src/config-table.ts';
 
 const README = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');

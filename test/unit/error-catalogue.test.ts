@@ -76,23 +76,34 @@ function assertedInTests(): Map<string, string> {
 describe('the error catalogue', () => {
   it('has no dead codes: each is raised somewhere in src/', () => {
     const raised = raisedInSrc();
-    expect(CODES.filter((c) => !raised.has(c)), 'codes in src/errors.ts that nothing in src/ raises').toEqual([]);
+    expect(
+      CODES.filter((c) => !raised.has(c)),
+      'codes in src/errors.ts that nothing in src/ raises',
+    ).toEqual([]);
   });
 
   it('has every code asserted by a test', () => {
     const asserted = assertedInTests();
-    expect(CODES.filter((c) => !asserted.has(c)), 'codes no test under test/ asserts (code: \'X\', or \'X\' inside an expect)').toEqual([]);
+    expect(
+      CODES.filter((c) => !asserted.has(c)),
+      "codes no test under test/ asserts (code: 'X', or 'X' inside an expect)",
+    ).toEqual([]);
   });
 
   it('counts only codes inside an assertion', () => {
-    const probe = ts.createSourceFile('probe.ts', [
-      "const noted = 'FIELD_PATTERN';",
-      "it('names FIELD_TYPE in its title only', () => { send({ reason: 'FIELD_FORMAT' }); });",
-      "expect(codes).toContain('FIELD_TOO_SHORT');",
-      "const cases = [{ body: 'x', codes: ['FIELD_OUT_OF_RANGE /version'] }];",
-      "expect(list.some((e) => e.code === 'FIELD_DUPLICATE_ITEMS')).toBe(true);",
-      "expect(x).toBe('CONCISE_FIELD_TOO_LONG');",
-    ].join('\n'), ts.ScriptTarget.Latest, true);
+    const probe = ts.createSourceFile(
+      'probe.ts',
+      [
+        "const noted = 'FIELD_PATTERN';",
+        "it('names FIELD_TYPE in its title only', () => { send({ reason: 'FIELD_FORMAT' }); });",
+        "expect(codes).toContain('FIELD_TOO_SHORT');",
+        "const cases = [{ body: 'x', codes: ['FIELD_OUT_OF_RANGE /version'] }];",
+        "expect(list.some((e) => e.code === 'FIELD_DUPLICATE_ITEMS')).toBe(true);",
+        "expect(x).toBe('CONCISE_FIELD_TOO_LONG');",
+      ].join('\n'),
+      ts.ScriptTarget.Latest,
+      true,
+    );
     const found: string[] = [];
     const walk = (n: ts.Node): void => {
       if (ts.isStringLiteral(n) && inAssertion(n)) found.push(...namedIn(n.text));

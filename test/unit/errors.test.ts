@@ -4,11 +4,26 @@ import { BridgeError, FIELD_CODES, PROBLEMS, toProblem } from '../../src/errors.
 describe('the error catalogue', () => {
   // Codes are part of the contract: adding one is fine, changing or removing one breaks clients.
   it('keeps its published codes', () => {
-    expect(Object.keys(PROBLEMS)).toEqual(expect.arrayContaining([
-      'BRIDGE_VALIDATION_FAILED', 'BRIDGE_MALFORMED_JSON', 'BRIDGE_FORBIDDEN_KEY', 'BRIDGE_NOT_FOUND', 'BRIDGE_CONFLICT',
-      'BRIDGE_BODY_TOO_LARGE', 'BRIDGE_UNSUPPORTED_MEDIA_TYPE', 'BRIDGE_UNPROCESSABLE', 'BRIDGE_UNAVAILABLE', 'BRIDGE_INTERNAL',
-      'BRIDGE_URL_REFUSED', 'BRIDGE_UNAUTHENTICATED', 'BRIDGE_FORBIDDEN', 'BRIDGE_SOURCE_MISMATCH', 'BRIDGE_RATE_LIMITED', 'BRIDGE_OVERLOADED',
-    ]));
+    expect(Object.keys(PROBLEMS)).toEqual(
+      expect.arrayContaining([
+        'BRIDGE_VALIDATION_FAILED',
+        'BRIDGE_MALFORMED_JSON',
+        'BRIDGE_FORBIDDEN_KEY',
+        'BRIDGE_NOT_FOUND',
+        'BRIDGE_CONFLICT',
+        'BRIDGE_BODY_TOO_LARGE',
+        'BRIDGE_UNSUPPORTED_MEDIA_TYPE',
+        'BRIDGE_UNPROCESSABLE',
+        'BRIDGE_UNAVAILABLE',
+        'BRIDGE_INTERNAL',
+        'BRIDGE_URL_REFUSED',
+        'BRIDGE_UNAUTHENTICATED',
+        'BRIDGE_FORBIDDEN',
+        'BRIDGE_SOURCE_MISMATCH',
+        'BRIDGE_RATE_LIMITED',
+        'BRIDGE_OVERLOADED',
+      ]),
+    );
     expect(Object.keys(FIELD_CODES)).toEqual(expect.arrayContaining(['FIELD_REQUIRED', 'FIELD_UNKNOWN', 'BSN_ELEVEN_TEST', 'DATE_IN_FUTURE']));
   });
 

@@ -25,7 +25,9 @@ const call = (r: DeclaredRoute, as: TestClientName | null) =>
 
 describe('route access', () => {
   it('finds the routes, and every one declares its access', () => {
-    expect(routes().map((r) => `${r.method} ${r.url}`)).toEqual(expect.arrayContaining(['POST /v1/advices', 'GET /v1/records/:id', 'GET /metrics', 'GET /health/live']));
+    expect(routes().map((r) => `${r.method} ${r.url}`)).toEqual(
+      expect.arrayContaining(['POST /v1/advices', 'GET /v1/records/:id', 'GET /metrics', 'GET /health/live']),
+    );
     expect(routes().filter((r) => r.access === undefined)).toEqual([]);
   });
 
@@ -39,7 +41,7 @@ describe('route access', () => {
     }
   });
 
-  it('answers 403 to a client that lacks the route\'s role, and lets a client with one of them through', async () => {
+  it("answers 403 to a client that lacks the route's role, and lets a client with one of them through", async () => {
     for (const r of protectedRoutes()) {
       const roles = r.access === 'public' || r.access === undefined ? [] : r.access.roles;
       const names = Object.keys(TEST_CLIENTS) as TestClientName[];
@@ -56,7 +58,9 @@ describe('route access', () => {
   });
 
   it('keeps liveness, readiness and the OpenAPI document open without credentials', async () => {
-    const open = routes().filter((r) => r.access === 'public').map((r) => `${r.method} ${r.url}`);
+    const open = routes()
+      .filter((r) => r.access === 'public')
+      .map((r) => `${r.method} ${r.url}`);
     expect(open.filter((r) => r.startsWith('GET ')).sort()).toEqual(['GET /health/live', 'GET /health/ready', 'GET /v1/openapi.json']);
     for (const url of ['/health/live', '/health/ready', '/v1/openapi.json']) expect((await bridge.app.inject({ method: 'GET', url })).statusCode).toBe(200);
   });
@@ -86,7 +90,12 @@ describe('bearer tokens', () => {
     const t = token();
     const letter = [...t].findLastIndex((c) => /[a-zA-Z]/.test(c)); // a letter in the secret part
     const wrong = [
-      t.slice(0, -1), t.slice(0, 20), t.toUpperCase(), swapCase(t, letter), `${t}x`, `${t} ${t}`,
+      t.slice(0, -1),
+      t.slice(0, 20),
+      t.toUpperCase(),
+      swapCase(t, letter),
+      `${t}x`,
+      `${t} ${t}`,
       t.replace(/_[^_]+_/, '_0123456789abcdef_'), // a well-formed token with a key id nobody has
     ];
     for (const w of wrong) {
@@ -99,7 +108,7 @@ describe('bearer tokens', () => {
     }
   });
 
-  it('refuses the right secret under another client\'s key id, before and after that client was seen', async () => {
+  it("refuses the right secret under another client's key id, before and after that client was seen", async () => {
     const [gcos, ops] = [token(), authorization('ops')['authorization']!.slice('Bearer '.length)];
     const mixed = `${ops.slice(0, 21)}${gcos.slice(21)}`; // ops's key id, gcos's secret
     expect((await get(`Bearer ${mixed}`)).statusCode).toBe(401);
@@ -111,10 +120,12 @@ describe('bearer tokens', () => {
     await get('Bearer gzb_0123456789abcdef_not-a-real-secret-not-a-real-secret-xxxxxx');
     await bridge.inject({ method: 'GET', url: '/metrics' }, 'gcos');
     const refused = bridge.logs.entries().filter((e) => e['event'] === 'request-refused');
-    expect(refused).toEqual(expect.arrayContaining([
-      expect.objectContaining({ code: 'BRIDGE_UNAUTHENTICATED', route: '/v1/records/:id', actor: null }),
-      expect.objectContaining({ code: 'BRIDGE_FORBIDDEN', route: '/metrics', actor: 'client:test-gcos', via: 'token' }),
-    ]));
+    expect(refused).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ code: 'BRIDGE_UNAUTHENTICATED', route: '/v1/records/:id', actor: null }),
+        expect.objectContaining({ code: 'BRIDGE_FORBIDDEN', route: '/metrics', actor: 'client:test-gcos', via: 'token' }),
+      ]),
+    );
     const text = bridge.logs.text();
     for (const n of Object.keys(TEST_CLIENTS) as TestClientName[]) expect(text).not.toContain(authorization(n)['authorization']!.slice(7));
     expect(text).not.toContain('not-a-real-secret');

@@ -29,12 +29,15 @@ beforeAll(async () => {
   const ops = await createToken();
   opsToken = ops.token;
   const clientsFile = join(pki.dir, 'clients.json');
-  writeFileSync(clientsFile, JSON.stringify({
-    clients: [
-      { id: 'gcos-by-certificate', organisation: { oin: GCOS_OIN }, roles: ['submit-advice'], certificate: { serialNumber: GCOS_OIN } },
-      { id: 'ops-by-token', organisation: { oin: '00000009999999999000' }, roles: ['ops'], tokens: [ops.hashLine] },
-    ],
-  }));
+  writeFileSync(
+    clientsFile,
+    JSON.stringify({
+      clients: [
+        { id: 'gcos-by-certificate', organisation: { oin: GCOS_OIN }, roles: ['submit-advice'], certificate: { serialNumber: GCOS_OIN } },
+        { id: 'ops-by-token', organisation: { oin: '00000009999999999000' }, roles: ['ops'], tokens: [ops.hashLine] },
+      ],
+    }),
+  );
   bridge = await startBridge({ relay: false, env: { CLIENTS_FILE: clientsFile, TLS_CERT: server.certFile, TLS_KEY: server.keyFile, TLS_CA: ca.certFile } });
   await bridge.app.listen({ host: '127.0.0.1', port: 0 });
   port = (bridge.app.server.address() as AddressInfo).port;
@@ -52,15 +55,23 @@ interface Answer {
 
 function call(method: string, path: string, opts: { client?: Pem; body?: unknown; token?: string } = {}): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const req = request({
-      host: '127.0.0.1', port, method, path, servername: 'localhost', ca: ca.cert,
-      ...(opts.client ? { cert: opts.client.cert, key: opts.client.key } : {}),
-      headers: { ...(opts.body ? { 'content-type': 'application/json' } : {}), ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}) },
-    }, (res) => {
-      let body = '';
-      res.on('data', (d: Buffer) => (body += d.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
-    });
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        method,
+        path,
+        servername: 'localhost',
+        ca: ca.cert,
+        ...(opts.client ? { cert: opts.client.cert, key: opts.client.key } : {}),
+        headers: { ...(opts.body ? { 'content-type': 'application/json' } : {}), ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}) },
+      },
+      (res) => {
+        let body = '';
+        res.on('data', (d: Buffer) => (body += d.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
+      },
+    );
     req.on('error', reject);
     req.end(opts.body ? JSON.stringify(opts.body) : undefined);
   });

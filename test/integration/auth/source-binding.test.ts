@@ -28,7 +28,16 @@ describe('source binding', () => {
 
     // The processing log holds the refusal, with the client as actor and no subject.
     const refusals = (await logRows(bridge.services.pool)).slice(logBefore);
-    expect(refusals).toEqual([expect.objectContaining({ operation: 'refused', status: 'refused', actor: 'client:test-gcos-other', subject_id: null, record_id: null, record_kind: 'advice' })]);
+    expect(refusals).toEqual([
+      expect.objectContaining({
+        operation: 'refused',
+        status: 'refused',
+        actor: 'client:test-gcos-other',
+        subject_id: null,
+        record_id: null,
+        record_kind: 'advice',
+      }),
+    ]);
     expect(refusals[0]!.detail).toMatchObject({ code: 'BRIDGE_SOURCE_MISMATCH' });
     expect(JSON.stringify(refusals)).not.toContain(bsn);
 
@@ -59,7 +68,10 @@ describe('source binding', () => {
   it('binds ZSM case events to their source too', async () => {
     const event = validCaseEvent('suspect-entered-zsm', { bsn: syntheticBsn(42) });
     expect((await bridge.inject({ method: 'POST', url: '/v1/case-events', payload: event }, 'zsm')).statusCode).toBe(202);
-    const foreign = await bridge.inject({ method: 'POST', url: '/v1/case-events', payload: { ...event, source: { ...(event['source'] as object), oin: OTHER_VH_OIN } } }, 'zsm');
+    const foreign = await bridge.inject(
+      { method: 'POST', url: '/v1/case-events', payload: { ...event, source: { ...(event['source'] as object), oin: OTHER_VH_OIN } } },
+      'zsm',
+    );
     expect(foreign.statusCode).toBe(403);
     expect(foreign.json()).toMatchObject({ code: 'BRIDGE_SOURCE_MISMATCH' });
   });

@@ -21,7 +21,10 @@ const post = async (url: string, body: unknown) => {
   return res.json<{ id: string; statusUrl: string }>();
 };
 
-interface Chain { status: string; chain: { step: string; recordId: string; detail?: string }[] }
+interface Chain {
+  status: string;
+  chain: { step: string; recordId: string; detail?: string }[];
+}
 
 const chainOf = async (statusUrl: string): Promise<Chain> => {
   const res = await bridge.inject({ method: 'GET', url: statusUrl });
@@ -42,15 +45,24 @@ describe('request, advice, decision', () => {
     const issuerOin = (adviceBody['issuer'] as { oin: string }).oin;
     expect(await waitForDelivery(bridge.services.pool)).toBe(0); // ZSM reads the advice before it decides
     const decisionEvent = validCaseEvent('decision-taken', {
-      bsn, municipalityCode: 'GM0363', zsmCaseReference: caseRef,
-      details: { kind: 'voorwaardelijk-sepot', conditions: [{ code: 'contactverbod' }], veiligheidshuisApproachNeeded: true, relatedAdvice: { issuerOin, adviceId: 'FB-1', adviceVersion: 1 } },
+      bsn,
+      municipalityCode: 'GM0363',
+      zsmCaseReference: caseRef,
+      details: {
+        kind: 'voorwaardelijk-sepot',
+        conditions: [{ code: 'contactverbod' }],
+        veiligheidshuisApproachNeeded: true,
+        relatedAdvice: { issuerOin, adviceId: 'FB-1', adviceVersion: 1 },
+      },
     });
     decisionEvent['occurredAt'] = new Date().toISOString(); // decided after the advice came in
     const decision = await post('/v1/case-events', decisionEvent);
     expect(await waitForDelivery(bridge.services.pool)).toBe(0);
 
     // The decision went to the person's region and to the advising Veiligheidshuis's region, once each.
-    const recipients = await bridge.services.pool.query<{ recipient: string }>('SELECT recipient FROM outbox WHERE record_id = $1 ORDER BY recipient', [decision.id]);
+    const recipients = await bridge.services.pool.query<{ recipient: string }>('SELECT recipient FROM outbox WHERE record_id = $1 ORDER BY recipient', [
+      decision.id,
+    ]);
     expect(recipients.rows.map((r) => r.recipient)).toEqual(['vh-vr13', 'vh-vr17']);
     const atAdviser = await readTopic(bridge.topic('case-event', 'vh-vr17'), { count: 1, settleMs: 500 });
     expect(atAdviser.filter((m) => m.value.includes(decision.id))).toHaveLength(1);
@@ -60,7 +72,10 @@ describe('request, advice, decision', () => {
 
     const status = await chainOf(advice.statusUrl);
     expect(status.chain.map((c) => `${c.step}:${c.recordId}`)).toEqual([
-      `requested:${request.id}`, `advice-accepted:${advice.id}`, `advice-delivered:${advice.id}`, `decided:${decision.id}`,
+      `requested:${request.id}`,
+      `advice-accepted:${advice.id}`,
+      `advice-delivered:${advice.id}`,
+      `decided:${decision.id}`,
     ]);
     expect(status.chain.at(-1)!.detail).toBe('voorwaardelijk-sepot');
   });
@@ -73,14 +88,22 @@ describe('request, advice, decision', () => {
     const advice = await post('/v1/advices', adviceBody);
     // Same case number, another person: no link.
     await post('/v1/case-events', validCaseEvent('decision-taken', { bsn: syntheticBsn(122), zsmCaseReference: caseRef }));
-    const consulted = await post('/v1/case-events', validCaseEvent('advice-consulted', {
-      bsn, zsmCaseReference: caseRef, details: { adviceId: 'FB-2', adviceVersion: 1, issuerOin: (adviceBody['issuer'] as { oin: string }).oin },
-    }));
+    const consulted = await post(
+      '/v1/case-events',
+      validCaseEvent('advice-consulted', {
+        bsn,
+        zsmCaseReference: caseRef,
+        details: { adviceId: 'FB-2', adviceVersion: 1, issuerOin: (adviceBody['issuer'] as { oin: string }).oin },
+      }),
+    );
     const decidedEvent = validCaseEvent('decision-taken', { bsn, zsmCaseReference: caseRef });
     decidedEvent['occurredAt'] = new Date().toISOString();
     const decided = await post('/v1/case-events', decidedEvent);
     const status = await chainOf(advice.statusUrl);
-    expect(status.chain.filter((c) => c.step === 'consulted' || c.step === 'decided').map((c) => `${c.step}:${c.recordId}`)).toEqual([`consulted:${consulted.id}`, `decided:${decided.id}`]);
+    expect(status.chain.filter((c) => c.step === 'consulted' || c.step === 'decided').map((c) => `${c.step}:${c.recordId}`)).toEqual([
+      `consulted:${consulted.id}`,
+      `decided:${decided.id}`,
+    ]);
   });
 });
 
@@ -94,7 +117,8 @@ describe('incidents from ZSM in a domestic-violence advice', () => {
     expect(await waitForDelivery(bridge.services.pool)).toBe(0);
     const om = await readTopic(bridge.topic('advice', OM_ZSM), { count: 10, timeoutMs: 8_000, settleMs: 500 });
     const message = om.find((m) => m.value.includes(advice.id))!;
-    const history = (JSON.parse(message.value) as { incidentHistory: { kind: string; date: string; sources: { system: string; reference: string }[] }[] }).incidentHistory;
+    const history = (JSON.parse(message.value) as { incidentHistory: { kind: string; date: string; sources: { system: string; reference: string }[] }[] })
+      .incidentHistory;
     expect(history.find((h) => h.kind === 'bedreiging')).toEqual({ ...incident, sources: [{ system: 'zsm', reference: entered['eventId'] }] });
     expect(history.filter((h) => h.sources.some((s) => s.system === 'gcos'))).toHaveLength(2);
   });

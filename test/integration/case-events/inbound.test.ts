@@ -32,8 +32,12 @@ async function until<T>(read: () => Promise<T>, done: (v: T) => boolean, timeout
   }
 }
 
-const quarantined = async () => (await bridge.services.pool.query<{ id: string; reason_code: string; reason: { code: string }[]; status: string; event_id: string | null }>(
-  'SELECT id, reason_code, reason, status, event_id FROM quarantine ORDER BY received_at')).rows;
+const quarantined = async () =>
+  (
+    await bridge.services.pool.query<{ id: string; reason_code: string; reason: { code: string }[]; status: string; event_id: string | null }>(
+      'SELECT id, reason_code, reason, status, event_id FROM quarantine ORDER BY received_at',
+    )
+  ).rows;
 
 describe('the inbound topic of case events', () => {
   it('takes good messages, quarantines bad ones without blocking, and counts a repeated message once', async () => {
@@ -51,7 +55,11 @@ describe('the inbound topic of case events', () => {
       { key, value: JSON.stringify(second) },
     ]);
 
-    const records = await until(async () => (await bridge.services.pool.query<{ external_id: string }>(`SELECT external_id FROM records WHERE kind = 'case-event' ORDER BY received_at`)).rows, (r) => r.length >= 2);
+    const records = await until(
+      async () =>
+        (await bridge.services.pool.query<{ external_id: string }>(`SELECT external_id FROM records WHERE kind = 'case-event' ORDER BY received_at`)).rows,
+      (r) => r.length >= 2,
+    );
     expect(records.map((r) => r.external_id)).toEqual([first['eventId'], second['eventId']]);
     const q = await until(quarantined, (r) => r.length >= 3);
     expect(q.map((r) => r.reason_code)).toEqual(['BRIDGE_MALFORMED_JSON', 'BRIDGE_MALFORMED_JSON', 'BRIDGE_POLICY_REFUSED']);
@@ -83,7 +91,11 @@ describe('the inbound topic of case events', () => {
     // Ops see the reasons, never the message.
     const list = await bridge.inject({ method: 'GET', url: '/v1/quarantine' }, 'ops');
     expect(list.statusCode).toBe(200);
-    expect(list.json<{ entries: { id: string; reasonCode: string }[] }>().entries.map((e) => e.reasonCode)).toEqual(['BRIDGE_MALFORMED_JSON', 'BRIDGE_MALFORMED_JSON', 'BRIDGE_POLICY_REFUSED']);
+    expect(list.json<{ entries: { id: string; reasonCode: string }[] }>().entries.map((e) => e.reasonCode)).toEqual([
+      'BRIDGE_MALFORMED_JSON',
+      'BRIDGE_MALFORMED_JSON',
+      'BRIDGE_POLICY_REFUSED',
+    ]);
     expect(list.body).not.toContain(syntheticBsn(112));
   });
 
@@ -122,7 +134,10 @@ describe('the inbound topic of case events', () => {
   it('quarantines an event id sent again with other content, and counts it as refused like the REST path does', async () => {
     const original = validCaseEvent('case-closed', { bsn: syntheticBsn(114), municipalityCode: 'GM0599' });
     const altered = { ...original, zsmCaseReference: '10/654321-26' };
-    await produce(bridge.services.inboundTopic, [{ key: 'c', value: JSON.stringify(original) }, { key: 'c', value: JSON.stringify(altered) }]);
+    await produce(bridge.services.inboundTopic, [
+      { key: 'c', value: JSON.stringify(original) },
+      { key: 'c', value: JSON.stringify(altered) },
+    ]);
     const q = await until(quarantined, (r) => r.some((e) => e.event_id === original['eventId']));
     expect(q.find((e) => e.event_id === original['eventId'])!.reason_code).toBe('BRIDGE_CONFLICT');
     const metrics = (await bridge.inject({ method: 'GET', url: '/metrics' }, 'ops')).body;

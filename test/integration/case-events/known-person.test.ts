@@ -30,11 +30,13 @@ describe('POST /v1/known-person-lookups', () => {
     const contact = current['contactPoint'] as Record<string, string>;
     expect(res.json()).toEqual({
       result: 'hit',
-      knownAt: [{
-        veiligheidshuis: { oin: issuer.oin, name: issuer.name },
-        contactPoint: contact,
-        currentAdvice: { recordId: stored.rows[0]!.id, adviceId: 'KP-NOW', version: 1, validUntil: current['validUntil'] },
-      }],
+      knownAt: [
+        {
+          veiligheidshuis: { oin: issuer.oin, name: issuer.name },
+          contactPoint: contact,
+          currentAdvice: { recordId: stored.rows[0]!.id, adviceId: 'KP-NOW', version: 1, validUntil: current['validUntil'] },
+        },
+      ],
     });
     expect(res.body).not.toContain(bsn);
     expect(res.body).not.toContain('Synthetisch');
@@ -61,7 +63,11 @@ describe('POST /v1/known-person-lookups', () => {
     const subjectId = bridge.services.pseudonymiser.pseudonym(bsn, DOMAIN_PROCESSING_LOG);
     const rows = await logRows(bridge.services.pool, `operation = 'looked-up' AND subject_id = $1`, [subjectId]);
     expect(rows).toHaveLength(2);
-    expect(rows[0]).toMatchObject({ legal_basis: 'nl.wgs.art-2.3', purpose: 'zsm-bekendheidscheck', processing_activity: 'urn:nld:gcos-zsm-bridge:verwerkingsactiviteit:bekendheidscheck' });
+    expect(rows[0]).toMatchObject({
+      legal_basis: 'nl.wgs.art-2.3',
+      purpose: 'zsm-bekendheidscheck',
+      processing_activity: 'urn:nld:gcos-zsm-bridge:verwerkingsactiviteit:bekendheidscheck',
+    });
     expect(JSON.stringify(rows)).not.toContain(bsn);
   });
 

@@ -16,7 +16,7 @@ afterAll(async () => {
 const post = (body: unknown) => bridge.inject({ method: 'POST', url: '/v1/case-events', payload: body as object }, 'zsm');
 
 describe('POST /v1/case-events', () => {
-  it('delivers an event to the Veiligheidshuis of the person\'s municipality, and to no other', async () => {
+  it("delivers an event to the Veiligheidshuis of the person's municipality, and to no other", async () => {
     const bsn = syntheticBsn(100);
     const event = validCaseEvent('suspect-entered-zsm', { bsn, municipalityCode: 'GM0363' }); // Amsterdam: VR13
     const res = await post(event);
@@ -43,7 +43,10 @@ describe('POST /v1/case-events', () => {
     const before = await countRows(bridge.services.pool);
     const res = await post(validCaseEvent('case-closed', { bsn: syntheticBsn(101), municipalityCode: 'GM9999' }));
     expect(res.statusCode).toBe(422);
-    expect(res.json()).toMatchObject({ code: 'BRIDGE_POLICY_REFUSED', errors: [{ code: 'MUNICIPALITY_UNKNOWN', pointer: '/subject/municipalityCode', rule: 'kinds.case-event.recipients.veiligheidshuizen.routeBy' }] });
+    expect(res.json()).toMatchObject({
+      code: 'BRIDGE_POLICY_REFUSED',
+      errors: [{ code: 'MUNICIPALITY_UNKNOWN', pointer: '/subject/municipalityCode', rule: 'kinds.case-event.recipients.veiligheidshuizen.routeBy' }],
+    });
     expect(await countRows(bridge.services.pool)).toEqual(before);
     const metrics = await bridge.inject({ method: 'GET', url: '/metrics' }, 'ops');
     expect(metrics.body).toContain('bridge_case_events_unroutable_total{path="rest"} 1');
@@ -67,7 +70,12 @@ describe('POST /v1/case-events', () => {
     bad['eventId'] = 'not-a-uuid-' + '0'.repeat(25); // 36 characters, but no UUID
     const res = await post(bad);
     expect(res.statusCode).toBe(400);
-    expect(res.json<{ errors: { code: string; pointer: string }[] }>().errors.map((e) => `${e.code} ${e.pointer}`).sort()).toEqual(['FIELD_FORMAT /eventId', 'FIELD_REQUIRED /adviceRequest']);
+    expect(
+      res
+        .json<{ errors: { code: string; pointer: string }[] }>()
+        .errors.map((e) => `${e.code} ${e.pointer}`)
+        .sort(),
+    ).toEqual(['FIELD_FORMAT /eventId', 'FIELD_REQUIRED /adviceRequest']);
     const late = validCaseEvent('advice-requested', { bsn: syntheticBsn(103), details: { deadline: new Date(Date.now() - 7_200_000).toISOString() } });
     const res2 = await post(late);
     expect(res2.statusCode).toBe(422);

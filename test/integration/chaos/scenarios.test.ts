@@ -45,7 +45,11 @@ describe('at about twice the sustainable rate', () => {
     process.stdout.write(`${r.line}\n`);
     expect(r.shed).toBeGreaterThan(0);
     expect(r.shedWithoutRetryAfter).toBe(0);
-    expect(Object.keys(r.statuses).map(Number).filter((s) => ![202, 429, 503].includes(s))).toEqual([]);
+    expect(
+      Object.keys(r.statuses)
+        .map(Number)
+        .filter((s) => ![202, 429, 503].includes(s)),
+    ).toEqual([]);
     expect(r.readinessMissed).toBe(0);
     expect(r.crashes).toBe(0);
     expect(r.lost).toBe(0);

@@ -52,7 +52,10 @@ describe('validate <file> and POST /v1/advices agree', () => {
       const path = make();
       const cli = await validate(path, lang);
       const res = await bridge.inject({
-        method: 'POST', url: '/v1/advices', payload: readFileSync(path), headers: { 'content-type': 'application/json', 'accept-language': lang },
+        method: 'POST',
+        url: '/v1/advices',
+        payload: readFileSync(path),
+        headers: { 'content-type': 'application/json', 'accept-language': lang },
       });
       expect(cli.out.status).toBe(res.statusCode);
       if (res.statusCode === 202) {
@@ -69,7 +72,8 @@ describe('validate <file> and POST /v1/advices agree', () => {
 
 describe('the validate command', () => {
   it('runs as `gcos-zsm-bridge validate` without any service configured, exit 1 on a refusal, 0 on acceptance', () => {
-    const bin = (path: string) => spawnSync(process.execPath, [`${ROOT}bin/gcos-zsm-bridge.js`, 'validate', path], { encoding: 'utf8', env: { PATH: process.env['PATH'] } });
+    const bin = (path: string) =>
+      spawnSync(process.execPath, [`${ROOT}bin/gcos-zsm-bridge.js`, 'validate', path], { encoding: 'utf8', env: { PATH: process.env['PATH'] } });
     const refused = bin(`${EXAMPLES}advice.invalid.quality-criteria.json`);
     expect(refused.status).toBe(1);
     expect(JSON.parse(refused.stdout)).toMatchObject({ status: 422, problem: { code: 'BRIDGE_UNPROCESSABLE' } });
@@ -81,7 +85,12 @@ describe('the validate command', () => {
   it('applies QUALITY_SEVERITIES as the service does', async () => {
     const path = file('sev.json', { ...validAdvice({ adviceId: 'CLI-SEV' }), goal: 'Behandeling.' });
     let out = '';
-    const code = await run([path], { out: (t) => (out += t), err: () => undefined, env: { QUALITY_SEVERITIES: 'GOAL_TOO_BRIEF=refuse' }, now: () => new Date() });
+    const code = await run([path], {
+      out: (t) => (out += t),
+      err: () => undefined,
+      env: { QUALITY_SEVERITIES: 'GOAL_TOO_BRIEF=refuse' },
+      now: () => new Date(),
+    });
     expect(code).toBe(1);
     expect(out).toContain('GOAL_TOO_BRIEF');
   });

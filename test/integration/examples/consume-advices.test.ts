@@ -31,7 +31,17 @@ describe('examples/consume-advices.ts', () => {
     await adviceExpiryJob('0 0 1 1 *', bridge.config.bridgeOin).run({ pool: bridge.services.pool, logger: bridge.services.logger, now: later });
     expect(await waitForDelivery(bridge.services.pool)).toBe(0);
 
-    const args = [EXAMPLE, '--topic', bridge.topic('advice', OM_ZSM), '--brokers', inject('kafkaBrokers'), '--group', `ex-${randomBytes(3).toString('hex')}`, '--max', '3'];
+    const args = [
+      EXAMPLE,
+      '--topic',
+      bridge.topic('advice', OM_ZSM),
+      '--brokers',
+      inject('kafkaBrokers'),
+      '--group',
+      `ex-${randomBytes(3).toString('hex')}`,
+      '--max',
+      '3',
+    ];
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));

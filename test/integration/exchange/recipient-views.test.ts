@@ -50,7 +50,20 @@ describe('recipient views on their own topics', () => {
 
     const halt = await messageFor(bridge, 'halt', id);
     const haltView = (JSON.parse(halt.value) as { record: Record<string, unknown> & { subject: Record<string, unknown> } }).record;
-    expect(Object.keys(haltView).sort()).toEqual(['adviceDate', 'adviceId', 'contactPoint', 'goal', 'issuer', 'legalBasis', 'purpose', 'recommendation', 'subject', 'validUntil', 'version', 'zsmCaseReference']);
+    expect(Object.keys(haltView).sort()).toEqual([
+      'adviceDate',
+      'adviceId',
+      'contactPoint',
+      'goal',
+      'issuer',
+      'legalBasis',
+      'purpose',
+      'recommendation',
+      'subject',
+      'validUntil',
+      'version',
+      'zsmCaseReference',
+    ]);
     expect(Object.keys(haltView.subject).sort()).toEqual(['bsn', 'dateOfBirth', 'municipalityCode', 'name']);
     expect(haltView.subject['bsn']).toBe(halt.key); // Halt's pseudonym of the person, also its message key
     expect(haltView['recommendation']).toEqual({ disposal: 'halt', conditions: [{ code: 'schadevergoeding' }] }); // no detail
@@ -63,7 +76,8 @@ describe('recipient views on their own topics', () => {
     expect(victims.value).not.toContain('Synthetisch');
 
     const rvdk = await messageFor(bridge, 'rvdk', id);
-    const rvdkView = (JSON.parse(rvdk.value) as { record: Record<string, unknown> & { subject: Record<string, unknown>; context: Record<string, unknown> } }).record;
+    const rvdkView = (JSON.parse(rvdk.value) as { record: Record<string, unknown> & { subject: Record<string, unknown>; context: Record<string, unknown> } })
+      .record;
     expect(rvdkView.subject['bsn']).toBe(bsn);
     expect(Object.keys(rvdkView.context)).toEqual(['system']);
   });
@@ -78,6 +92,9 @@ describe('recipient views on their own topics', () => {
     expect(view.subject).toEqual({ bsn, dateOfBirth: expect.any(String), municipalityCode: 'GM0599' });
     // The other recipients are as before.
     const om = await messageFor(edited, 'om-zsm', res.json<{ id: string }>().id);
-    expect((JSON.parse(om.value) as { record: { subject: { name: unknown } } }).record.subject.name).toEqual({ givenNames: 'Testpersoon', surname: 'Synthetisch' });
+    expect((JSON.parse(om.value) as { record: { subject: { name: unknown } } }).record.subject.name).toEqual({
+      givenNames: 'Testpersoon',
+      surname: 'Synthetisch',
+    });
   });
 });

@@ -23,8 +23,7 @@ interface Item {
   problem?: { code: string; status: number; errors?: { code: string; pointer: string }[] };
 }
 
-const postBatch = (advices: unknown[], as?: 'gcos' | 'zsm') =>
-  bridge.inject({ method: 'POST', url: '/v1/advice-batches', payload: { advices } }, as);
+const postBatch = (advices: unknown[], as?: 'gcos' | 'zsm') => bridge.inject({ method: 'POST', url: '/v1/advice-batches', payload: { advices } }, as);
 
 const storedOf = async (externalIds: string[]) => {
   const { rows } = await bridge.services.pool.query<{ external_id: string; version: number; outbox: string }>(
@@ -43,14 +42,27 @@ describe('POST /v1/advice-batches', () => {
     const second = validAdvice({ adviceId: 'VH-BATCH-2', bsn: syntheticBsn(33) });
     const schemaBroken = { ...validAdvice({ adviceId: 'VH-BATCH-SCHEMA' }), goal: 42 };
     const badBsn = validAdvice({ adviceId: 'VH-BATCH-BSN', bsn: '123456789' });
-    const conflicting = validAdvice({ adviceId: 'VH-BATCH-EARLIER', bsn: syntheticBsn(31), goal: 'Een ander doel: begeleiding naar werk en het stoppen van het contact met de groep.' });
+    const conflicting = validAdvice({
+      adviceId: 'VH-BATCH-EARLIER',
+      bsn: syntheticBsn(31),
+      goal: 'Een ander doel: begeleiding naar werk en het stoppen van het contact met de groep.',
+    });
     const otherSource = validAdvice({ adviceId: 'VH-BATCH-OTHER', bsn: syntheticBsn(34), issuerOin: OTHER_VH_OIN });
     const repeatOfFirst = structuredClone(first);
     const res = await postBatch([first, schemaBroken, badBsn, repeatOfFirst, conflicting, otherSource, second, earlier]);
 
     expect(res.statusCode).toBe(200);
     const body = res.json<{ accepted: number; refused: number; items: Item[] }>();
-    expect(body.items.map((i) => [i.index, i.status])).toEqual([[0, 202], [1, 400], [2, 422], [3, 202], [4, 409], [5, 403], [6, 202], [7, 202]]);
+    expect(body.items.map((i) => [i.index, i.status])).toEqual([
+      [0, 202],
+      [1, 400],
+      [2, 422],
+      [3, 202],
+      [4, 409],
+      [5, 403],
+      [6, 202],
+      [7, 202],
+    ]);
     expect(body).toMatchObject({ accepted: 4, refused: 4 });
     const [ok1, schema, bsn, repeat, conflict, other, ok2, replayOfEarlier] = body.items as [Item, Item, Item, Item, Item, Item, Item, Item];
     expect(ok1.replayed).toBe(false);

@@ -30,7 +30,7 @@ function briefGoalAdvice(adviceId: string, bsn: string) {
 }
 
 describe('quality findings of an accepted advice', () => {
-  it('come back in the receipt in the client\'s language and travel to ZSM in Dutch, next to the untouched record', async () => {
+  it("come back in the receipt in the client's language and travel to ZSM in Dutch, next to the untouched record", async () => {
     const advice = briefGoalAdvice('VH-Q-WARN-1', syntheticBsn(40));
     const res = await post(advice, { 'accept-language': 'en-GB, nl;q=0.5' });
     expect(res.statusCode).toBe(202);
@@ -44,10 +44,16 @@ describe('quality findings of an accepted advice', () => {
 
     expect(await waitForDelivery(bridge.services.pool)).toBe(0);
     const messages = await readTopic(bridge.topic('advice', OM_ZSM), { count: 1, settleMs: 500 });
-    const mine = messages.map((m) => JSON.parse(m.value) as { recordId: string; record: unknown; quality: Quality; incidentHistory: { sources: unknown[] }[] }).filter((v) => v.recordId === receipt.id);
+    const mine = messages
+      .map((m) => JSON.parse(m.value) as { recordId: string; record: unknown; quality: Quality; incidentHistory: { sources: unknown[] }[] })
+      .filter((v) => v.recordId === receipt.id);
     expect(mine).toHaveLength(1);
     expect(mine[0]!.record).toEqual(advice);
-    expect(mine[0]!.quality).toEqual({ ...receipt.quality, language: 'nl', findings: [expect.objectContaining({ code: 'GOAL_TOO_BRIEF', message: expect.stringContaining('minstens 3') })] });
+    expect(mine[0]!.quality).toEqual({
+      ...receipt.quality,
+      language: 'nl',
+      findings: [expect.objectContaining({ code: 'GOAL_TOO_BRIEF', message: expect.stringContaining('minstens 3') })],
+    });
     // Domestic violence flagged: the history travels with each incident's source (here only the advice itself).
     expect(mine[0]!.incidentHistory).toEqual([
       expect.objectContaining({ kind: 'psychisch-geweld', sources: [{ system: 'gcos', reference: 'VH-Q-WARN-1' }] }),
@@ -81,7 +87,9 @@ describe('an advice refused on quality', () => {
     const problem = res.json<{ code: string; errors: { code: string; pointer: string; criterion: string; detail: string }[]; quality: Quality }>();
     expect(problem.code).toBe('BRIDGE_UNPROCESSABLE');
     expect(problem.errors.map((e) => `${e.criterion} ${e.code} ${e.pointer}`).sort()).toEqual([
-      'context CONTEXT_MISSING /context/system', 'domestic-violence DV_HISTORY_MISSING /domesticViolence/incidents', 'goal GOAL_MISSING /goal',
+      'context CONTEXT_MISSING /context/system',
+      'domestic-violence DV_HISTORY_MISSING /domesticViolence/incidents',
+      'goal GOAL_MISSING /goal',
     ]);
     expect(problem.errors.every((e) => e.detail.length > 10)).toBe(true);
     expect(problem.quality.criteria).toMatchObject({ goal: 'refused', context: 'refused', 'domestic-violence': 'refused', current: 'met' });

@@ -13,8 +13,7 @@ afterAll(async () => {
   await bridge?.close();
 });
 
-const post = (body: unknown, headers: Record<string, string> = {}) =>
-  bridge.inject({ method: 'POST', url: '/v1/advices', payload: body as object, headers });
+const post = (body: unknown, headers: Record<string, string> = {}) => bridge.inject({ method: 'POST', url: '/v1/advices', payload: body as object, headers });
 
 describe('POST /v1/advices, accepted', () => {
   it('answers 202 with a receipt after the commit, and the advice arrives once, byte-exact, as a CloudEvent', async () => {
@@ -28,7 +27,10 @@ describe('POST /v1/advices, accepted', () => {
     expect(receipt).toMatchObject({ externalId: 'VH-ACCEPT-1', version: 1, source: (advice['issuer'] as { oin: string }).oin, status: 'accepted' });
     expect(res.headers['location']).toBe(receipt.statusUrl);
 
-    const stored = await bridge.services.pool.query<{ payload: string }>('SELECT payload FROM outbox WHERE record_id = $1 AND recipient = $2', [receipt.id, OM_ZSM]);
+    const stored = await bridge.services.pool.query<{ payload: string }>('SELECT payload FROM outbox WHERE record_id = $1 AND recipient = $2', [
+      receipt.id,
+      OM_ZSM,
+    ]);
     expect(stored.rows).toHaveLength(1);
 
     const messages = await readTopic(bridge.topic('advice', OM_ZSM), { count: 1, settleMs: 1_500 });
@@ -62,7 +64,10 @@ describe('POST /v1/advices, accepted', () => {
     const status = await bridge.inject({ method: 'GET', url: statusUrl });
     expect(status.statusCode).toBe(200);
     expect(status.headers['cache-control']).toBe('no-store');
-    const body = status.json<{ status: string; deliveries: { recipient: string; topic: string; deliveredAt: string | null; attempts: number; lastError: null }[] }>();
+    const body = status.json<{
+      status: string;
+      deliveries: { recipient: string; topic: string; deliveredAt: string | null; attempts: number; lastError: null }[];
+    }>();
     expect(body.status).toBe('delivered');
     // The example advice (an adult, supervision and a contact ban) goes to the OM, Reclassering and Slachtofferhulp.
     expect(body.deliveries.map((d) => d.recipient).sort()).toEqual([OM_ZSM, 'reclassering', 'slachtofferhulp']);

@@ -24,19 +24,52 @@ const cases: { name: string; payload: string | Buffer; contentType?: string; sta
   { name: 'body over the limit', payload: json({ ...valid(), goal: 'x'.repeat(70_000) }), status: 413, code: 'BRIDGE_BODY_TOO_LARGE' },
   { name: 'unknown fields', payload: json({ ...valid(), extra: true }), status: 400, code: 'BRIDGE_VALIDATION_FAILED', pointers: ['/extra'] },
   { name: '__proto__ key', payload: json(valid()).replace(/^\{/, '{"__proto__": {"polluted": true},'), status: 400, code: 'BRIDGE_FORBIDDEN_KEY' },
-  { name: 'constructor.prototype key', payload: json(valid()).replace(/^\{/, '{"constructor": {"prototype": {"polluted": true}},'), status: 400, code: 'BRIDGE_FORBIDDEN_KEY' },
-  { name: 'BSN failing the eleven-test', payload: json({ ...valid(), subject: { ...(valid()['subject'] as object), bsn: '999990018' } }), status: 422, code: 'BRIDGE_UNPROCESSABLE', pointers: ['/subject/bsn'] },
-  { name: 'advice date in the future', payload: json({ ...valid(), adviceDate: '2999-01-01', validUntil: '2999-02-01' }), status: 422, code: 'BRIDGE_UNPROCESSABLE', pointers: ['/adviceDate'] },
+  {
+    name: 'constructor.prototype key',
+    payload: json(valid()).replace(/^\{/, '{"constructor": {"prototype": {"polluted": true}},'),
+    status: 400,
+    code: 'BRIDGE_FORBIDDEN_KEY',
+  },
+  {
+    name: 'BSN failing the eleven-test',
+    payload: json({ ...valid(), subject: { ...(valid()['subject'] as object), bsn: '999990018' } }),
+    status: 422,
+    code: 'BRIDGE_UNPROCESSABLE',
+    pointers: ['/subject/bsn'],
+  },
+  {
+    name: 'advice date in the future',
+    payload: json({ ...valid(), adviceDate: '2999-01-01', validUntil: '2999-02-01' }),
+    status: 422,
+    code: 'BRIDGE_UNPROCESSABLE',
+    pointers: ['/adviceDate'],
+  },
   { name: 'malformed date', payload: json({ ...valid(), adviceDate: '28-11-2026' }), status: 400, code: 'BRIDGE_VALIDATION_FAILED', pointers: ['/adviceDate'] },
-  { name: 'invalid UTF-8', payload: Buffer.concat([Buffer.from('{"adviceId": "'), Buffer.from([0xc3, 0x28]), Buffer.from('"}')]), status: 400, code: 'BRIDGE_MALFORMED_JSON' },
+  {
+    name: 'invalid UTF-8',
+    payload: Buffer.concat([Buffer.from('{"adviceId": "'), Buffer.from([0xc3, 0x28]), Buffer.from('"}')]),
+    status: 400,
+    code: 'BRIDGE_MALFORMED_JSON',
+  },
   { name: 'deeply nested JSON', payload: '['.repeat(30_000) + ']'.repeat(30_000), status: 400, code: 'BRIDGE_VALIDATION_FAILED' },
-  { name: 'deep nesting inside a field', payload: json({ ...valid(), goal: 'DEEP' }).replace('"DEEP"', '['.repeat(10_000) + ']'.repeat(10_000)), status: 400, code: 'BRIDGE_VALIDATION_FAILED', pointers: ['/goal'] },
+  {
+    name: 'deep nesting inside a field',
+    payload: json({ ...valid(), goal: 'DEEP' }).replace('"DEEP"', '['.repeat(10_000) + ']'.repeat(10_000)),
+    status: 400,
+    code: 'BRIDGE_VALIDATION_FAILED',
+    pointers: ['/goal'],
+  },
 ];
 
 describe('bad input to POST /v1/advices', () => {
   it.each(cases)('$name -> $status $code, nothing stored', async (c) => {
     const before = await countRows(bridge.services.pool);
-    const res = await bridge.inject({ method: 'POST', url: '/v1/advices', payload: c.payload, headers: { 'content-type': c.contentType ?? 'application/json' } });
+    const res = await bridge.inject({
+      method: 'POST',
+      url: '/v1/advices',
+      payload: c.payload,
+      headers: { 'content-type': c.contentType ?? 'application/json' },
+    });
     expect(res.statusCode).toBe(c.status);
     expect(res.headers['content-type']).toContain('application/problem+json');
     const problem = res.json<{ code: string; status: number; type: string; title: string; errors?: { pointer: string }[] }>();

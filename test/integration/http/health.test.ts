@@ -43,7 +43,10 @@ describe('readiness and the relay', () => {
     await new Promise((r) => setTimeout(r, 1_300));
     const res = await bridge.app.inject({ method: 'GET', url: '/health/ready' });
     expect(res.statusCode).toBe(503);
-    expect(res.json()).toMatchObject({ status: 'not-ready', checks: { database: { status: 'ok' }, kafka: { status: 'ok' }, relay: { status: 'failing', pending: 3, limitSeconds: 1 } } });
+    expect(res.json()).toMatchObject({
+      status: 'not-ready',
+      checks: { database: { status: 'ok' }, kafka: { status: 'ok' }, relay: { status: 'failing', pending: 3, limitSeconds: 1 } },
+    });
 
     bridge.services.relay.start();
     await expect.poll(async () => (await bridge.app.inject({ method: 'GET', url: '/health/ready' })).statusCode, { timeout: 15_000, interval: 200 }).toBe(200);

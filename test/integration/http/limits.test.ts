@@ -58,11 +58,12 @@ describe('load shedding on the database', () => {
       held.release();
       await queued;
     }
-    expect((await bridge.inject({ method: 'POST', url: '/v1/advices', payload: validAdvice({ adviceId: 'SHED-1', bsn: syntheticBsn(50) }) })).statusCode).toBe(202);
+    expect((await bridge.inject({ method: 'POST', url: '/v1/advices', payload: validAdvice({ adviceId: 'SHED-1', bsn: syntheticBsn(50) }) })).statusCode).toBe(
+      202,
+    );
     const metrics = await bridge.inject({ method: 'GET', url: '/metrics' }, 'ops');
     expect(metrics.body).toContain('bridge_http_requests_shed_total{reason="databaseWaiting"} 1');
   });
-
 });
 
 describe('load shedding on the event loop', () => {
@@ -79,10 +80,7 @@ describe('load shedding on the event loop', () => {
       const until = Date.now() + 250;
       while (Date.now() < until); // a stalled event loop, as under a CPU-bound burst
       await new Promise((r) => setTimeout(r, 0)); // let the sampler see it
-      const [live, post] = [
-        await bridge.app.inject({ method: 'GET', url: '/health/live' }),
-        await bridge.inject({ method: 'GET', url: RECORD }),
-      ];
+      const [live, post] = [await bridge.app.inject({ method: 'GET', url: '/health/live' }), await bridge.inject({ method: 'GET', url: RECORD })];
       return { live: live.statusCode, post: post.statusCode, retryAfter: post.headers['retry-after'] };
     };
     await expect.poll(blockThenAsk, { timeout: 20_000, interval: 50 }).toEqual({ live: 200, post: 503, retryAfter: '7' });
@@ -102,7 +100,11 @@ describe('URLs and headers', () => {
     const bsn = syntheticBsn(51);
     const encoded = [...bsn].map((d) => `%3${d}`).join('');
     for (const url of [`/v1/records/${bsn}`, `/v1/persons/${bsn}`, `/v1/advices?bsn=${bsn}`, `/v1/records/${encoded}`, `/health/live?x=${bsn}`]) {
-      const res = await bridge.inject({ method: url.startsWith('/v1/advices') ? 'POST' : 'GET', url, payload: url.startsWith('/v1/advices') ? validAdvice({ bsn }) : undefined });
+      const res = await bridge.inject({
+        method: url.startsWith('/v1/advices') ? 'POST' : 'GET',
+        url,
+        payload: url.startsWith('/v1/advices') ? validAdvice({ bsn }) : undefined,
+      });
       expect(res.statusCode, url).toBe(400);
       expect(res.json()).toMatchObject({ code: 'BRIDGE_URL_REFUSED' });
       expect(res.body).not.toContain(bsn);

@@ -32,7 +32,9 @@ describe('GET /metrics', () => {
     // Slots are shared among live relays and re-checked every second (decision 0080): a lone relay comes to hold
     // all 64, but a session it dropped and reopened may count as a member for a moment.
     await expect
-      .poll(async () => (await bridge.inject({ method: 'GET', url: '/metrics' }, 'ops')).body.match(/^bridge_relay_owned_slots (\d+)$/m)?.[1], { timeout: 10_000 })
+      .poll(async () => (await bridge.inject({ method: 'GET', url: '/metrics' }, 'ops')).body.match(/^bridge_relay_owned_slots (\d+)$/m)?.[1], {
+        timeout: 10_000,
+      })
       .toBe('64');
     expect(text).toContain('bridge_job_runs_total{job="outbox-cleanup",status="succeeded"} 1');
     expect(text).toContain('process_resident_memory_bytes');

@@ -30,7 +30,9 @@ describe('GET /v1/openapi.json', () => {
   });
 
   it('documents problem+json for every error response of the advice route', () => {
-    const doc = parse(readFileSync(new URL('../../../openapi.yaml', import.meta.url), 'utf8')) as { paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, unknown> }> }>> };
+    const doc = parse(readFileSync(new URL('../../../openapi.yaml', import.meta.url), 'utf8')) as {
+      paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, unknown> }> }>>;
+    };
     const responses = doc.paths['/v1/advices']!['post']!.responses;
     for (const status of ['400', '409', '413', '415', '422', '503']) expect(Object.keys(responses[status]!.content!)).toEqual(['application/problem+json']);
   });

@@ -23,10 +23,38 @@ const withHealth = () => {
 };
 
 const cases = [
-  { name: 'an unknown legal basis', body: { ...validAdvice({ adviceId: 'POL-BASIS', bsn: BSN }), legalBasis: 'nl.toestemming' }, problem: 'BRIDGE_POLICY_REFUSED', code: 'LEGAL_BASIS_NOT_ACCEPTED', pointer: '/legalBasis', rule: 'kinds.advice.accepts' },
-  { name: 'a purpose the basis does not cover', body: { ...validAdvice({ adviceId: 'POL-PURPOSE', bsn: BSN }), purpose: 'wetenschappelijk-onderzoek' }, problem: 'BRIDGE_POLICY_REFUSED', code: 'PURPOSE_NOT_ACCEPTED', pointer: '/purpose', rule: 'kinds.advice.accepts' },
-  { name: 'special-category data', body: withHealth(), problem: 'BRIDGE_POLICY_REFUSED', code: 'SPECIAL_CATEGORY_NOT_ALLOWED', pointer: '/context/health', rule: 'kinds.advice.specialCategories' },
-  { name: 'a BSN failing the eleven-test', body: validAdvice({ adviceId: 'POL-BSN', bsn: '999990018' }), problem: 'BRIDGE_UNPROCESSABLE', code: 'BSN_ELEVEN_TEST', pointer: '/subject/bsn', rule: undefined },
+  {
+    name: 'an unknown legal basis',
+    body: { ...validAdvice({ adviceId: 'POL-BASIS', bsn: BSN }), legalBasis: 'nl.toestemming' },
+    problem: 'BRIDGE_POLICY_REFUSED',
+    code: 'LEGAL_BASIS_NOT_ACCEPTED',
+    pointer: '/legalBasis',
+    rule: 'kinds.advice.accepts',
+  },
+  {
+    name: 'a purpose the basis does not cover',
+    body: { ...validAdvice({ adviceId: 'POL-PURPOSE', bsn: BSN }), purpose: 'wetenschappelijk-onderzoek' },
+    problem: 'BRIDGE_POLICY_REFUSED',
+    code: 'PURPOSE_NOT_ACCEPTED',
+    pointer: '/purpose',
+    rule: 'kinds.advice.accepts',
+  },
+  {
+    name: 'special-category data',
+    body: withHealth(),
+    problem: 'BRIDGE_POLICY_REFUSED',
+    code: 'SPECIAL_CATEGORY_NOT_ALLOWED',
+    pointer: '/context/health',
+    rule: 'kinds.advice.specialCategories',
+  },
+  {
+    name: 'a BSN failing the eleven-test',
+    body: validAdvice({ adviceId: 'POL-BSN', bsn: '999990018' }),
+    problem: 'BRIDGE_UNPROCESSABLE',
+    code: 'BSN_ELEVEN_TEST',
+    pointer: '/subject/bsn',
+    rule: undefined,
+  },
 ];
 
 describe('refusals by the exchange policy and the rules', () => {
@@ -45,7 +73,15 @@ describe('refusals by the exchange policy and the rules', () => {
     const log = await logRows(bridge.services.pool);
     expect(log).toHaveLength(logBefore + 1);
     const entry = log.at(-1)!;
-    expect(entry).toMatchObject({ operation: 'refused', status: 'refused', subject_id: null, record_id: null, record_kind: 'advice', trace_id: traceId, actor: 'client:test-gcos' });
+    expect(entry).toMatchObject({
+      operation: 'refused',
+      status: 'refused',
+      subject_id: null,
+      record_id: null,
+      record_kind: 'advice',
+      trace_id: traceId,
+      actor: 'client:test-gcos',
+    });
     expect(entry.detail).toMatchObject({ code: c.problem, errors: expect.arrayContaining([expect.objectContaining({ code: c.code, pointer: c.pointer })]) });
     // Nothing of the person: not the BSN (valid or not), not the name, not the birth date, not the health text.
     const stored = JSON.stringify(entry);
@@ -53,9 +89,18 @@ describe('refusals by the exchange policy and the rules', () => {
   });
 
   it('lists every broken rule at once: a bad BSN and an unknown legal basis together', async () => {
-    const res = await bridge.inject({ method: 'POST', url: '/v1/advices', payload: { ...validAdvice({ adviceId: 'POL-BOTH', bsn: '999990018' }), legalBasis: 'nl.onbekend' } });
+    const res = await bridge.inject({
+      method: 'POST',
+      url: '/v1/advices',
+      payload: { ...validAdvice({ adviceId: 'POL-BOTH', bsn: '999990018' }), legalBasis: 'nl.onbekend' },
+    });
     expect(res.statusCode).toBe(422);
-    expect(res.json<{ errors: { code: string }[] }>().errors.map((e) => e.code).sort()).toEqual(['BSN_ELEVEN_TEST', 'LEGAL_BASIS_NOT_ACCEPTED']);
+    expect(
+      res
+        .json<{ errors: { code: string }[] }>()
+        .errors.map((e) => e.code)
+        .sort(),
+    ).toEqual(['BSN_ELEVEN_TEST', 'LEGAL_BASIS_NOT_ACCEPTED']);
   });
 
   it('logs a refusal of a malformed record too, without the values it held', async () => {

@@ -31,7 +31,11 @@ describe('subject access reports', () => {
     const person = syntheticBsn(70);
     const other = syntheticBsn(71);
     const ids: string[] = [];
-    for (const [adviceId, bsn] of [['SAR-1', person], ['SAR-2', person], ['SAR-3', other]] as const) {
+    for (const [adviceId, bsn] of [
+      ['SAR-1', person],
+      ['SAR-2', person],
+      ['SAR-3', other],
+    ] as const) {
       const res = await bridge.inject({ method: 'POST', url: '/v1/advices', payload: validAdvice({ adviceId, bsn }) });
       expect(res.statusCode).toBe(202);
       ids.push(res.json<{ id: string }>().id);
@@ -45,18 +49,28 @@ describe('subject access reports', () => {
     expect(r.disclosures).toHaveLength(6); // two advices, three recipients each
     expect(new Set(r.disclosures.map((d) => d.recordId))).toEqual(new Set(ids.slice(0, 2)));
     const victims = r.disclosures.find((d) => d.recipient === 'slachtofferhulp')!;
-    expect(victims).toMatchObject({ recipientName: 'Slachtofferhulp Nederland', legalBasis: 'nl.wgs.art-2.3', purpose: 'zsm-afdoeningsadvies', at: expect.any(String) });
+    expect(victims).toMatchObject({
+      recipientName: 'Slachtofferhulp Nederland',
+      legalBasis: 'nl.wgs.art-2.3',
+      purpose: 'zsm-afdoeningsadvies',
+      at: expect.any(String),
+    });
     expect(victims.fields).toContain('subject.bsn');
     expect(JSON.stringify(r)).not.toContain(other);
     // The report is a lookup of its own, logged with the privacy officer's reference.
     const lookups = await logRows(bridge.services.pool, `operation = 'looked-up'`);
-    expect(lookups).toEqual([expect.objectContaining({ legal_basis: 'avg.art-15', detail: expect.objectContaining({ requestReference: 'AVG-2026/0042', records: 2 }) })]);
+    expect(lookups).toEqual([
+      expect.objectContaining({ legal_basis: 'avg.art-15', detail: expect.objectContaining({ requestReference: 'AVG-2026/0042', records: 2 }) }),
+    ]);
     const again = (await report(bridge, { bsn: person })).json<Report>();
     expect(again.processing.filter((p) => p.operation === 'looked-up')).toHaveLength(1);
   });
 
   it('takes the BSN only in the body, checks it, and answers an unknown person with an empty report', async () => {
-    expect((await report(bridge, { bsn: '999990018' })).json()).toMatchObject({ code: 'BRIDGE_UNPROCESSABLE', errors: [{ code: 'BSN_ELEVEN_TEST', pointer: '/bsn' }] });
+    expect((await report(bridge, { bsn: '999990018' })).json()).toMatchObject({
+      code: 'BRIDGE_UNPROCESSABLE',
+      errors: [{ code: 'BSN_ELEVEN_TEST', pointer: '/bsn' }],
+    });
     expect((await report(bridge, { bsn: '12345' })).statusCode).toBe(400);
     expect((await report(bridge, { bsn: syntheticBsn(70), extra: 1 })).statusCode).toBe(400);
     const none = (await report(bridge, { bsn: syntheticBsn(79) })).json<Report>();
@@ -68,7 +82,11 @@ describe('subject access reports', () => {
     expect((await bridge.inject({ method: 'POST', url: '/v1/advices', payload: validAdvice({ adviceId: 'SAR-ROT', bsn: person }) })).statusCode).toBe(202);
     const keys = join(mkdtempSync(join(tmpdir(), 'bridge-keys-')), 'keys');
     writeFileSync(keys, `k1=${OLD_KEY}\nk2=a-new-key-after-rotation-0123456789abcdef\n`);
-    const rotated = await startBridge({ databaseUrl: bridge.config.databaseUrl, relay: false, env: { PSEUDONYM_KEY: '', PSEUDONYM_KEYS_FILE: keys, PSEUDONYM_KEY_ID: 'k2' } });
+    const rotated = await startBridge({
+      databaseUrl: bridge.config.databaseUrl,
+      relay: false,
+      env: { PSEUDONYM_KEY: '', PSEUDONYM_KEYS_FILE: keys, PSEUDONYM_KEY_ID: 'k2' },
+    });
     try {
       const res = await rotated.inject({ method: 'POST', url: '/v1/advices', payload: validAdvice({ adviceId: 'SAR-ROT-2', bsn: person }) });
       expect(res.statusCode).toBe(202);

@@ -30,7 +30,9 @@ describe('advice expiry', () => {
   it('marks the advice expired and sends exactly one expiry event per recipient, once', async () => {
     const pool = bridge.services.pool;
     const bsn = syntheticBsn(60);
-    const short = receiptOrThrow(await ingestRecord(deps, KINDS.advice, { door: 'rest', body: { ...validAdvice({ adviceId: 'EXP-SHORT', bsn }), validUntil: daysFromToday(10) } }));
+    const short = receiptOrThrow(
+      await ingestRecord(deps, KINDS.advice, { door: 'rest', body: { ...validAdvice({ adviceId: 'EXP-SHORT', bsn }), validUntil: daysFromToday(10) } }),
+    );
     const long = receiptOrThrow(await ingestRecord(deps, KINDS.advice, { door: 'rest', body: validAdvice({ adviceId: 'EXP-LONG', bsn: syntheticBsn(61) }) })); // valid 180 days
     expect(await waitForDelivery(pool)).toBe(0);
 
@@ -55,7 +57,10 @@ describe('advice expiry', () => {
     for (const recipient of RECIPIENTS) {
       const messages = await readTopic(bridge.topic('advice', recipient), { count: 3, settleMs: 1_000 });
       const about = (id: string) => messages.filter((m) => (JSON.parse(m.value) as { recordId: string }).recordId === id);
-      const [accepted, expired] = [about(short.receipt.id).filter((m) => m.headers['ce_type'] === 'nl.justitieketen.zsm.advice.accepted'), about(short.receipt.id).filter((m) => m.headers['ce_type'] === 'nl.justitieketen.zsm.advice.expired')];
+      const [accepted, expired] = [
+        about(short.receipt.id).filter((m) => m.headers['ce_type'] === 'nl.justitieketen.zsm.advice.accepted'),
+        about(short.receipt.id).filter((m) => m.headers['ce_type'] === 'nl.justitieketen.zsm.advice.expired'),
+      ];
       expect(accepted, recipient).toHaveLength(1);
       expect(expired, recipient).toHaveLength(1);
       expect(about(long.receipt.id).map((m) => m.headers['ce_type'])).toEqual(['nl.justitieketen.zsm.advice.accepted']);
@@ -63,14 +68,27 @@ describe('advice expiry', () => {
       // Same key as the advice (same partition, after it), nothing about the person beyond that pseudonym.
       expect(e.key).toBe(accepted[0]!.key);
       expect(Number(e.offset)).toBeGreaterThan(Number(accepted[0]!.offset));
-      expect(JSON.parse(e.value)).toEqual({ recordId: short.receipt.id, kind: 'advice', adviceId: 'EXP-SHORT', version: 1, validUntil: daysFromToday(10), expiredAt: ctx.now.toISOString() });
-      expect(e.headers).toMatchObject({ ce_specversion: '1.0', ce_source: `urn:nld:oin:${bridge.config.bridgeOin}:systeem:gcos-zsm-bridge`, ce_time: ctx.now.toISOString() });
+      expect(JSON.parse(e.value)).toEqual({
+        recordId: short.receipt.id,
+        kind: 'advice',
+        adviceId: 'EXP-SHORT',
+        version: 1,
+        validUntil: daysFromToday(10),
+        expiredAt: ctx.now.toISOString(),
+      });
+      expect(e.headers).toMatchObject({
+        ce_specversion: '1.0',
+        ce_source: `urn:nld:oin:${bridge.config.bridgeOin}:systeem:gcos-zsm-bridge`,
+        ce_time: ctx.now.toISOString(),
+      });
       for (const personal of [bsn, ...FIXTURE_PERSONAL_DATA]) expect(e.value + JSON.stringify(e.headers)).not.toContain(personal);
     }
   });
 
   it('is registered with the cron expression from configuration', () => {
     expect(createJobs(bridge.config, bridge.services).find((j) => j.name === 'advice-expiry')).toMatchObject({ cron: '7 * * * *' });
-    expect(createJobs({ ...bridge.config, jobAdviceExpiryCron: '5 0 * * *' }, bridge.services).find((j) => j.name === 'advice-expiry')).toMatchObject({ cron: '5 0 * * *' });
+    expect(createJobs({ ...bridge.config, jobAdviceExpiryCron: '5 0 * * *' }, bridge.services).find((j) => j.name === 'advice-expiry')).toMatchObject({
+      cron: '5 0 * * *',
+    });
   });
 });

@@ -37,7 +37,13 @@ describe('retention job', () => {
     const { rows } = await pool.query<{ id: string; body: unknown; subject_key: string | null; status: string; purged_at: Date | null; receipt: unknown }>(
       'SELECT id, body, subject_key, status, purged_at, receipt FROM records ORDER BY external_id',
     );
-    expect(rows.find((r) => r.id === old)).toMatchObject({ body: null, subject_key: null, status: 'purged', purged_at: expect.any(Date), receipt: expect.objectContaining({ externalId: 'RET-OLD' }) });
+    expect(rows.find((r) => r.id === old)).toMatchObject({
+      body: null,
+      subject_key: null,
+      status: 'purged',
+      purged_at: expect.any(Date),
+      receipt: expect.objectContaining({ externalId: 'RET-OLD' }),
+    });
     expect(rows.find((r) => r.id === young)).toMatchObject({ status: 'accepted', purged_at: null, body: expect.objectContaining({ adviceId: 'RET-YOUNG' }) });
     const outbox = await pool.query<{ record_id: string }>('SELECT DISTINCT record_id FROM outbox');
     expect(outbox.rows.map((r) => r.record_id)).toEqual([young]);
@@ -45,14 +51,21 @@ describe('retention job', () => {
     const entries = await logRows(pool, 'record_id = $1', [old]);
     expect(entries.map((e) => e.operation).sort()).toEqual(['disclosed', 'disclosed', 'disclosed', 'purged', 'received']);
     expect(entries.every((e) => e.subject_id === null)).toBe(true);
-    expect(entries.find((e) => e.operation === 'purged')).toMatchObject({ actor: 'bridge:retention', legal_basis: 'avg.art-5.1.e', detail: expect.objectContaining({ retentionDays: 548 }) });
+    expect(entries.find((e) => e.operation === 'purged')).toMatchObject({
+      actor: 'bridge:retention',
+      legal_basis: 'avg.art-5.1.e',
+      detail: expect.objectContaining({ retentionDays: 548 }),
+    });
     expect((await logRows(pool, 'record_id = $1 AND subject_id IS NOT NULL', [young])).length).toBe(4);
     expect(JSON.stringify(await pool.query('SELECT * FROM records WHERE id = $1', [old]))).not.toContain(oldBsn);
     expect(await verifyProcessingLog(pool)).toMatchObject({ intact: true });
 
     // The status still answers, and a report about the person no longer finds what was purged.
     expect((await bridge.inject({ method: 'GET', url: `/v1/records/${old}` })).json()).toMatchObject({ status: 'purged', deliveries: [] });
-    const report = (await bridge.inject({ method: 'POST', url: '/v1/subject-access-reports', payload: { bsn: oldBsn } }, 'privacy')).json<{ records: unknown[]; disclosures: unknown[] }>();
+    const report = (await bridge.inject({ method: 'POST', url: '/v1/subject-access-reports', payload: { bsn: oldBsn } }, 'privacy')).json<{
+      records: unknown[];
+      disclosures: unknown[];
+    }>();
     expect(report).toMatchObject({ records: [], disclosures: [] });
 
     // Running it again purges nothing more.

@@ -40,7 +40,15 @@ describe('outbox clean-up job', () => {
 describe('single-runner guard', () => {
   it('runs a job once when two replicas start it at the same time', async () => {
     let runs = 0;
-    const slow: Job = { name: 'slow-test-job', cron: '0 0 1 1 *', run: async () => { runs++; await new Promise((r) => setTimeout(r, 500)); return { runs }; } };
+    const slow: Job = {
+      name: 'slow-test-job',
+      cron: '0 0 1 1 *',
+      run: async () => {
+        runs++;
+        await new Promise((r) => setTimeout(r, 500));
+        return { runs };
+      },
+    };
     const { pool, metrics, logger } = bridge.services;
     const a = createScheduler(pool, [slow], metrics, logger, 'replica-a');
     const b = createScheduler(pool, [slow], metrics, logger, 'replica-b');
@@ -60,17 +68,27 @@ describe('single-runner guard', () => {
     await new Promise((r) => setTimeout(r, 2_500));
     await Promise.all([a.stop(), b.stop()]);
     // Ticks are recorded per minute: a job scheduled every second still runs once per minute, cluster-wide.
-    const { rows } = await pool.query<{ n: string; ticks: string }>(`SELECT count(*) AS n, count(DISTINCT scheduled_for) AS ticks FROM job_runs WHERE job = 'tick-test-job'`);
+    const { rows } = await pool.query<{ n: string; ticks: string }>(
+      `SELECT count(*) AS n, count(DISTINCT scheduled_for) AS ticks FROM job_runs WHERE job = 'tick-test-job'`,
+    );
     expect(Number(rows[0]!.n)).toBe(Number(rows[0]!.ticks));
     expect(runs).toBe(Number(rows[0]!.n));
     expect(runs).toBeGreaterThanOrEqual(1);
   });
 
   it('records a failed run with its error', async () => {
-    const failing: Job = { name: 'failing-test-job', cron: '0 0 1 1 *', run: async () => { throw new Error('boom'); } };
+    const failing: Job = {
+      name: 'failing-test-job',
+      cron: '0 0 1 1 *',
+      run: async () => {
+        throw new Error('boom');
+      },
+    };
     const s = createScheduler(bridge.services.pool, [failing], bridge.services.metrics, bridge.services.logger, 'replica-a');
     expect(await s.runNow('failing-test-job')).toMatchObject({ status: 'failed' });
-    const { rows } = await bridge.services.pool.query<{ status: string; detail: { error: string } }>(`SELECT status, detail FROM job_runs WHERE job = 'failing-test-job'`);
+    const { rows } = await bridge.services.pool.query<{ status: string; detail: { error: string } }>(
+      `SELECT status, detail FROM job_runs WHERE job = 'failing-test-job'`,
+    );
     expect(rows).toEqual([{ status: 'failed', detail: { error: 'boom' } }]);
   });
 

@@ -19,7 +19,8 @@ describe('the service log', () => {
     const bsns = [syntheticBsn(90), syntheticBsn(91), syntheticBsn(92), '999990018'];
     const juvenileBirth = daysFromToday(-15 * 366);
     const health = 'Bekend bij de GGZ-crisisdienst.';
-    const post = (body: unknown, headers: Record<string, string> = {}) => bridge.inject({ method: 'POST', url: '/v1/advices', payload: body as object, headers });
+    const post = (body: unknown, headers: Record<string, string> = {}) =>
+      bridge.inject({ method: 'POST', url: '/v1/advices', payload: body as object, headers });
     const statuses: number[] = [];
 
     const accepted = await post(validAdvice({ adviceId: 'PII-1', bsn: bsns[0] }), { traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' });

@@ -21,7 +21,12 @@ afterAll(async () => {
 const post = (body: unknown, headers: Record<string, string> = {}) => bridge.inject({ method: 'POST', url: '/v1/advices', payload: body as object, headers });
 
 function auditVerify(): { status: number | null; stdout: string } {
-  const r = spawnSync(process.execPath, ['src/cli/main.ts', 'audit-verify'], { cwd: ROOT, env: { PATH: process.env['PATH'], DATABASE_URL: bridge.config.databaseUrl }, encoding: 'utf8', timeout: 60_000 });
+  const r = spawnSync(process.execPath, ['src/cli/main.ts', 'audit-verify'], {
+    cwd: ROOT,
+    env: { PATH: process.env['PATH'], DATABASE_URL: bridge.config.databaseUrl },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
   return { status: r.status, stdout: r.stdout + r.stderr };
 }
 
@@ -33,10 +38,20 @@ describe('processing log', () => {
     expect(res.statusCode).toBe(202);
     const id = res.json<{ id: string }>().id;
     const rows = await logRows(bridge.services.pool, 'record_id = $1', [id]);
-    expect(rows.map((r) => `${r.operation}:${r.recipient ?? ''}`).sort()).toEqual(['disclosed:om-zsm', 'disclosed:reclassering', 'disclosed:slachtofferhulp', 'received:']);
+    expect(rows.map((r) => `${r.operation}:${r.recipient ?? ''}`).sort()).toEqual([
+      'disclosed:om-zsm',
+      'disclosed:reclassering',
+      'disclosed:slachtofferhulp',
+      'received:',
+    ]);
     for (const r of rows) {
       expect(r).toMatchObject({
-        status: 'ok', trace_id: traceId, actor: 'client:test-gcos', record_kind: 'advice', legal_basis: 'nl.wgs.art-2.3', purpose: 'zsm-afdoeningsadvies',
+        status: 'ok',
+        trace_id: traceId,
+        actor: 'client:test-gcos',
+        record_kind: 'advice',
+        legal_basis: 'nl.wgs.art-2.3',
+        purpose: 'zsm-afdoeningsadvies',
         processing_activity: 'urn:nld:gcos-zsm-bridge:verwerkingsactiviteit:zsm-advies',
       });
       expect(r.subject_id).toMatch(/^k1\.[A-Za-z0-9_-]{22}$/);

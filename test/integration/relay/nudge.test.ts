@@ -42,7 +42,13 @@ beforeAll(async () => {
   db = new pg.Client({ connectionString: url });
   await db.connect();
   // A poll interval far longer than the test: only a NOTIFY or a nudge can wake this relay.
-  relay = createRelay(recording, createMetrics(), createLogger('warn'), { databaseUrl: url, batchSize: 10, sendTimeoutMs: 1_000, pollIntervalMs: 60_000, maxBackoffMs: 500 });
+  relay = createRelay(recording, createMetrics(), createLogger('warn'), {
+    databaseUrl: url,
+    batchSize: 10,
+    sendTimeoutMs: 1_000,
+    pollIntervalMs: 60_000,
+    maxBackoffMs: 500,
+  });
   relay.start();
   await vi.waitFor(() => expect(relay.ownedSlots()).toHaveLength(SLOT_COUNT), { timeout: 10_000 });
   await sleep(200); // its first (empty) round is over: it waits now
@@ -77,7 +83,14 @@ describe('the ingest', () => {
   it('nudges its relay after storing a new record, not after a replay or a refusal', async () => {
     const s = bridge.services;
     let nudges = 0;
-    const deps = { pool: s.pool, plan: s.plan, pseudonymiser: s.pseudonymiser, metrics: s.metrics, bridgeOin: bridge.config.bridgeOin, stored: () => void nudges++ };
+    const deps = {
+      pool: s.pool,
+      plan: s.plan,
+      pseudonymiser: s.pseudonymiser,
+      metrics: s.metrics,
+      bridgeOin: bridge.config.bridgeOin,
+      stored: () => void nudges++,
+    };
     const body = validAdvice({ adviceId: 'NUDGE-1', bsn: syntheticBsn(71) });
     expect((await ingestRecord(deps, KINDS.advice, { body, door: 'rest' })).outcome).toBe('accepted');
     expect(nudges).toBe(1);

@@ -16,7 +16,13 @@ let databaseUrl: string;
 const relays: Relay[] = [];
 
 function relay(url = databaseUrl): Relay {
-  const r = createRelay(idle, createMetrics(), createLogger('warn'), { databaseUrl: url, batchSize: 10, sendTimeoutMs: 1_000, pollIntervalMs: 100, maxBackoffMs: 500 });
+  const r = createRelay(idle, createMetrics(), createLogger('warn'), {
+    databaseUrl: url,
+    batchSize: 10,
+    sendTimeoutMs: 1_000,
+    pollIntervalMs: 100,
+    maxBackoffMs: 500,
+  });
   relays.push(r);
   r.start();
   return r;
@@ -30,7 +36,7 @@ afterAll(async () => {
 });
 
 describe('relays sharing slots', () => {
-  it('split the slots evenly, hold each slot once, and take over a stopped relay\'s slots', async () => {
+  it("split the slots evenly, hold each slot once, and take over a stopped relay's slots", async () => {
     const a = relay();
     await expect.poll(() => a.ownedSlots().length, { timeout: 10_000 }).toBe(SLOT_COUNT);
     const b = relay();
@@ -52,7 +58,15 @@ describe('a scheduled job beside a lone relay', () => {
     const holding = new Promise<void>((resolve) => (finish = resolve));
     let started!: () => void;
     const running = new Promise<void>((resolve) => (started = resolve));
-    const job: Job = { name: 'long-test-job', cron: '0 0 1 1 *', run: async () => { started(); await holding; return {}; } };
+    const job: Job = {
+      name: 'long-test-job',
+      cron: '0 0 1 1 *',
+      run: async () => {
+        started();
+        await holding;
+        return {};
+      },
+    };
     const pool = createPool({ databaseUrl: ownDatabase }, createLogger('warn'));
     const scheduler = createScheduler(pool, [job], createMetrics(), createLogger('warn'), 'replica-test');
     const outcome = scheduler.runNow('long-test-job');

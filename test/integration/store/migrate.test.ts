@@ -55,7 +55,11 @@ describe('migrations', () => {
         FROM generate_series(1, 20000) g`);
       // Scans of the log counted by this session (not yet flushed to the shared statistics, so read as a difference).
       const scans = async () =>
-        (await session.query<{ seq_scan: string; idx_scan: string }>(`SELECT seq_scan, idx_scan FROM pg_stat_xact_user_tables WHERE relname = 'processing_log'`)).rows[0]!;
+        (
+          await session.query<{ seq_scan: string; idx_scan: string }>(
+            `SELECT seq_scan, idx_scan FROM pg_stat_xact_user_tables WHERE relname = 'processing_log'`,
+          )
+        ).rows[0]!;
       await session.query('BEGIN');
       const before = await scans();
       for (let i = 0; i < 3; i++) expect((await head()).rows[0]?.chain_seq).toBe('20000');
@@ -71,21 +75,43 @@ describe('migrations', () => {
   it('hash log entries in PostgreSQL exactly as the bridge and the verifier do (migration 095)', async () => {
     await migrate(pool, logger);
     const entry = (n: number) => ({
-      entryId: randomUUID(), chain: 3, operation: 'disclosed' as const, status: 'ok' as const, traceId: 'f'.repeat(32),
-      actor: `client ${n} "quoted" Zoë`, subjectCommitment: null, recordId: randomUUID(), recordKind: 'advice', recipient: 'om',
-      fields: ['/adviceId'], legalBasis: 'b', purpose: 'p', processingActivity: 'a', startedAt: new Date(), endedAt: new Date(),
+      entryId: randomUUID(),
+      chain: 3,
+      operation: 'disclosed' as const,
+      status: 'ok' as const,
+      traceId: 'f'.repeat(32),
+      actor: `client ${n} "quoted" Zoë`,
+      subjectCommitment: null,
+      recordId: randomUUID(),
+      recordKind: 'advice',
+      recipient: 'om',
+      fields: ['/adviceId'],
+      legalBasis: 'b',
+      purpose: 'p',
+      processingActivity: 'a',
+      startedAt: new Date(),
+      endedAt: new Date(),
       detail: { n, text: 'ß → ✓' },
     });
     const parts = [1, 2, 3].map((n) => entryBodyParts(entry(n)));
-    for (const head of [{ seq: null, hash: null }, { seq: 41, hash: randomBytes(32) }]) {
+    for (const head of [
+      { seq: null, hash: null },
+      { seq: 41, hash: randomBytes(32) },
+    ]) {
       const { rows } = await pool.query<{ ord: number; chain_seq: string; prev_hash: Buffer; hash: Buffer }>(
-        'SELECT * FROM processing_log_chain_hashes($1, $2, $3, $4)', [head.seq, head.hash, parts.map((p) => p.before), parts.map((p) => p.after)]);
+        'SELECT * FROM processing_log_chain_hashes($1, $2, $3, $4)',
+        [head.seq, head.hash, parts.map((p) => p.before), parts.map((p) => p.after)],
+      );
       let seq = head.seq ?? 0;
       let prev: Buffer = head.hash ?? GENESIS;
       expect(rows.map((r) => r.ord)).toEqual([1, 2, 3]);
       for (const [i, row] of rows.entries()) {
         const hash = chainHash(prev, ++seq, parts[i]!);
-        expect({ seq: Number(row.chain_seq), prev: row.prev_hash.toString('hex'), hash: row.hash.toString('hex') }).toEqual({ seq, prev: prev.toString('hex'), hash: hash.toString('hex') });
+        expect({ seq: Number(row.chain_seq), prev: row.prev_hash.toString('hex'), hash: row.hash.toString('hex') }).toEqual({
+          seq,
+          prev: prev.toString('hex'),
+          hash: hash.toString('hex'),
+        });
         prev = hash;
       }
     }

@@ -7,7 +7,9 @@ const OIN = '00000001823288444000';
 describe('the clients file', () => {
   it('reads clients from JSON and YAML, with token hashes and a certificate', async () => {
     const { hashLine } = await createToken();
-    const json = JSON.stringify({ clients: [{ id: 'gcos-a', organisation: { oin: OIN, name: 'ZVH A' }, roles: ['submit-advice'], tokens: [hashLine], rateLimitPerMinute: 60 }] });
+    const json = JSON.stringify({
+      clients: [{ id: 'gcos-a', organisation: { oin: OIN, name: 'ZVH A' }, roles: ['submit-advice'], tokens: [hashLine], rateLimitPerMinute: 60 }],
+    });
     const fromJson = parseClients(json, 'json');
     expect(fromJson.problems).toEqual([]);
     expect(fromJson.clients[0]).toMatchObject({ id: 'gcos-a', roles: ['submit-advice'], rateLimitPerMinute: 60 });
@@ -16,7 +18,10 @@ describe('the clients file', () => {
     const fromYaml = parseClients(yaml, 'yaml');
     expect(fromYaml.problems).toEqual([]);
     expect(asClient(fromYaml.clients[0]!, 'certificate')).toEqual({
-      id: 'ops', organisation: { oin: OIN, urn: `urn:nld:oin:${OIN}`, name: 'ops' }, roles: ['ops'], authenticatedBy: 'certificate',
+      id: 'ops',
+      organisation: { oin: OIN, urn: `urn:nld:oin:${OIN}`, name: 'ops' },
+      roles: ['ops'],
+      authenticatedBy: 'certificate',
     });
   });
 

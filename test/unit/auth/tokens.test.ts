@@ -22,7 +22,8 @@ describe('bearer tokens', () => {
     const cased = token.slice(0, letter) + token[letter]!.toUpperCase() + token.slice(letter + 1);
     const sameKeyId = token.slice(0, 21) + other.token.slice(21);
     // Before the right token was ever seen (scrypt path) ...
-    for (const wrong of [token.slice(0, -1), cased, `${token}a`, sameKeyId, token.toUpperCase(), '', 'gzb_']) expect(await verifier.verify(wrong), wrong).toBeUndefined();
+    for (const wrong of [token.slice(0, -1), cased, `${token}a`, sameKeyId, token.toUpperCase(), '', 'gzb_'])
+      expect(await verifier.verify(wrong), wrong).toBeUndefined();
     // ... and after (cache path).
     expect(await verifier.verify(token)).toBeDefined();
     for (const wrong of [cased, sameKeyId]) expect(await verifier.verify(wrong)).toBeUndefined();

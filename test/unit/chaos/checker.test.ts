@@ -11,7 +11,15 @@ const msg = (seq: number, ceId = `e${seq}`): ReadMessage => ({ topic: 't', parti
 
 describe('the checker', () => {
   it('passes everything delivered once, in order', () => {
-    expect(check(acks, promised, [msg(0), msg(1), msg(2)])).toMatchObject({ acked: 3, expected: 3, lost: 0, lostRecords: 0, duplicates: 0, foreignDuplicates: 0, inversions: 0 });
+    expect(check(acks, promised, [msg(0), msg(1), msg(2)])).toMatchObject({
+      acked: 3,
+      expected: 3,
+      lost: 0,
+      lostRecords: 0,
+      duplicates: 0,
+      foreignDuplicates: 0,
+      inversions: 0,
+    });
   });
 
   it('counts a promised message that never arrived, and a 202 with nothing stored', () => {

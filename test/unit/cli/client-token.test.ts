@@ -26,7 +26,11 @@ describe('gcos-zsm-bridge client-token', () => {
     expect(token).toMatch(/^gzb_/);
     const line = /scrypt\$\S+/.exec(io.err.join(''))![0];
     expect(io.err.join('')).not.toContain(token);
-    expect(await new TokenVerifier(parseClients(JSON.stringify({ clients: [{ id: 'gcos-a', organisation: { oin: OIN }, roles: ['ops'], tokens: [line] }] }), 'json').clients[0]!.tokens).verify(token)).toBeDefined();
+    expect(
+      await new TokenVerifier(
+        parseClients(JSON.stringify({ clients: [{ id: 'gcos-a', organisation: { oin: OIN }, roles: ['ops'], tokens: [line] }] }), 'json').clients[0]!.tokens,
+      ).verify(token),
+    ).toBeDefined();
   });
 
   it('adds a client to a JSON file, then a second token to it; keeps YAML comments', async () => {

@@ -30,55 +30,111 @@ const transformsFor = (s: Schema): Transform[] => {
 };
 
 const text = fc.string({ minLength: 1, maxLength: 12 });
-const date = fc.tuple(fc.integer({ min: 1920, max: 2030 }), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 28 }))
+const date = fc
+  .tuple(fc.integer({ min: 1920, max: 2030 }), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 28 }))
   .map(([y, m, d]) => `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`);
 const bsn = fc.stringMatching(/^9[0-9]{8}$/);
 const one = <T>(xs: readonly T[]) => fc.constantFrom(...xs);
 
-const adviceArb = fc.record({
-  adviceId: text, version: fc.integer({ min: 1, max: 9 }),
-  issuer: fc.record({ oin: fc.stringMatching(/^[0-9]{20}$/), name: text }),
-  gcosCaseReference: text, author: fc.record({ role: one(['procesregisseur', 'casusregisseur']) }),
-  contactPoint: fc.record({ name: text, email: text, phone: text }, { requiredKeys: ['name'] }),
-  subject: fc.record({
-    bsn, dateOfBirth: date, municipalityCode: text,
-    name: fc.record({ surname: text, givenNames: text, surnamePrefix: text }, { requiredKeys: ['surname'] }),
-  }, { requiredKeys: ['bsn', 'dateOfBirth', 'name'] }),
-  zsmCaseReference: text, adviceDate: date, validUntil: date, goal: text,
-  context: fc.record({ system: text, environment: text, health: text }, { requiredKeys: ['system', 'environment'] }),
-  recommendation: fc.record({
-    disposal: one(['sepot', 'halt', 'strafbeschikking-taakstraf', 'voorwaardelijk-sepot', 'voorgeleiding-rc']),
-    conditions: fc.array(fc.record({ code: one(['contactverbod', 'meldplicht', 'reclasseringstoezicht', 'schadevergoeding', 'klinische-opname']), detail: text }, { requiredKeys: ['code'] }), { maxLength: 4 }),
-    explanation: text,
-  }, { requiredKeys: ['disposal', 'conditions'] }),
-  domesticViolence: fc.record({
-    flag: fc.boolean(),
-    incidents: fc.array(fc.record({ date, kind: one(['kindermishandeling', 'stalking', 'fysiek-geweld']), subjectRole: one(['pleger', 'getuige']), summary: text }, { requiredKeys: ['date', 'kind', 'subjectRole'] }), { maxLength: 3 }),
-  }, { requiredKeys: ['flag'] }),
-  legalBasis: fc.constant('nl.wgs.art-2.3'), purpose: fc.constant('zsm-afdoeningsadvies'),
-}, { requiredKeys: ['adviceId', 'version', 'issuer', 'gcosCaseReference', 'author', 'contactPoint', 'subject', 'adviceDate', 'validUntil', 'goal', 'context', 'recommendation', 'domesticViolence', 'legalBasis', 'purpose'] });
+const adviceArb = fc.record(
+  {
+    adviceId: text,
+    version: fc.integer({ min: 1, max: 9 }),
+    issuer: fc.record({ oin: fc.stringMatching(/^[0-9]{20}$/), name: text }),
+    gcosCaseReference: text,
+    author: fc.record({ role: one(['procesregisseur', 'casusregisseur']) }),
+    contactPoint: fc.record({ name: text, email: text, phone: text }, { requiredKeys: ['name'] }),
+    subject: fc.record(
+      {
+        bsn,
+        dateOfBirth: date,
+        municipalityCode: text,
+        name: fc.record({ surname: text, givenNames: text, surnamePrefix: text }, { requiredKeys: ['surname'] }),
+      },
+      { requiredKeys: ['bsn', 'dateOfBirth', 'name'] },
+    ),
+    zsmCaseReference: text,
+    adviceDate: date,
+    validUntil: date,
+    goal: text,
+    context: fc.record({ system: text, environment: text, health: text }, { requiredKeys: ['system', 'environment'] }),
+    recommendation: fc.record(
+      {
+        disposal: one(['sepot', 'halt', 'strafbeschikking-taakstraf', 'voorwaardelijk-sepot', 'voorgeleiding-rc']),
+        conditions: fc.array(
+          fc.record(
+            { code: one(['contactverbod', 'meldplicht', 'reclasseringstoezicht', 'schadevergoeding', 'klinische-opname']), detail: text },
+            { requiredKeys: ['code'] },
+          ),
+          { maxLength: 4 },
+        ),
+        explanation: text,
+      },
+      { requiredKeys: ['disposal', 'conditions'] },
+    ),
+    domesticViolence: fc.record(
+      {
+        flag: fc.boolean(),
+        incidents: fc.array(
+          fc.record(
+            { date, kind: one(['kindermishandeling', 'stalking', 'fysiek-geweld']), subjectRole: one(['pleger', 'getuige']), summary: text },
+            { requiredKeys: ['date', 'kind', 'subjectRole'] },
+          ),
+          { maxLength: 3 },
+        ),
+      },
+      { requiredKeys: ['flag'] },
+    ),
+    legalBasis: fc.constant('nl.wgs.art-2.3'),
+    purpose: fc.constant('zsm-afdoeningsadvies'),
+  },
+  {
+    requiredKeys: [
+      'adviceId',
+      'version',
+      'issuer',
+      'gcosCaseReference',
+      'author',
+      'contactPoint',
+      'subject',
+      'adviceDate',
+      'validUntil',
+      'goal',
+      'context',
+      'recommendation',
+      'domesticViolence',
+      'legalBasis',
+      'purpose',
+    ],
+  },
+);
 
 /** A policy whose every recipient grants a random set of fields with random fitting transforms. */
-const policyArb = fc.record({
-  admitHealth: fc.boolean(),
-  grants: fc.array(fc.array(fc.tuple(fc.integer({ min: 0, max: PATHS.length - 1 }), fc.nat()), { minLength: 1, maxLength: 12 }), { minLength: 6, maxLength: 6 }),
-}).map(({ admitHealth, grants }) => {
-  const policy = structuredClone(DEFAULT);
-  const advice = policy.kinds['advice']!;
-  advice.specialCategories = admitHealth ? [{ field: 'context.health', ground: 'test', when: { field: 'purpose', in: ['zsm-afdoeningsadvies'] } }] : [];
-  advice.recipients = {};
-  Object.keys(policy.recipients).forEach((recipient, i) => {
-    const fields: Record<string, Transform> = {};
-    for (const [p, t] of grants[i]!) {
-      const { path, schema } = PATHS[p]!;
-      if (path === 'context.health' && !admitHealth) continue;
-      const options = transformsFor(schema);
-      fields[path] = options[t % options.length]!;
-    }
-    advice.recipients[recipient] = { why: 'generated for the property test', fields: Object.keys(fields).length ? fields : { adviceId: 'keep' } };
+const policyArb = fc
+  .record({
+    admitHealth: fc.boolean(),
+    grants: fc.array(fc.array(fc.tuple(fc.integer({ min: 0, max: PATHS.length - 1 }), fc.nat()), { minLength: 1, maxLength: 12 }), {
+      minLength: 6,
+      maxLength: 6,
+    }),
+  })
+  .map(({ admitHealth, grants }) => {
+    const policy = structuredClone(DEFAULT);
+    const advice = policy.kinds['advice']!;
+    advice.specialCategories = admitHealth ? [{ field: 'context.health', ground: 'test', when: { field: 'purpose', in: ['zsm-afdoeningsadvies'] } }] : [];
+    advice.recipients = {};
+    Object.keys(policy.recipients).forEach((recipient, i) => {
+      const fields: Record<string, Transform> = {};
+      for (const [p, t] of grants[i]!) {
+        const { path, schema } = PATHS[p]!;
+        if (path === 'context.health' && !admitHealth) continue;
+        const options = transformsFor(schema);
+        fields[path] = options[t % options.length]!;
+      }
+      advice.recipients[recipient] = { why: 'generated for the property test', fields: Object.keys(fields).length ? fields : { adviceId: 'keep' } };
+    });
+    return policy;
   });
-  return policy;
-});
 
 const segments = (path: string) => path.replace(/\[\]/g, '.[]').split('.');
 const isPrefix = (p: string[], of: string[]) => p.length <= of.length && p.every((s, i) => s === of[i]);
@@ -101,8 +157,13 @@ function violations(view: unknown, fields: Record<string, Transform>, bsnValue: 
     const name = leaf.path.join('.');
     const governing = grants.filter((g) => isPrefix(g.path, leaf.path)).sort((a, b) => b.path.length - a.path.length)[0];
     if (!governing || governing.t === 'drop') out.push(`${name} is not granted`);
-    else if (isPrefix(segments('context.health'), leaf.path) && !(fields['context.health'] && fields['context.health'] !== 'drop')) out.push(`${name} is special-category data not granted by name`);
-    else if (governing.t === 'pseudonym' && !(governing.path.length === leaf.path.length && typeof leaf.value === 'string' && /^k1\.[A-Za-z0-9_-]{22}$/.test(leaf.value))) out.push(`${name} is not a pseudonym`);
+    else if (isPrefix(segments('context.health'), leaf.path) && !(fields['context.health'] && fields['context.health'] !== 'drop'))
+      out.push(`${name} is special-category data not granted by name`);
+    else if (
+      governing.t === 'pseudonym' &&
+      !(governing.path.length === leaf.path.length && typeof leaf.value === 'string' && /^k1\.[A-Za-z0-9_-]{22}$/.test(leaf.value))
+    )
+      out.push(`${name} is not a pseudonym`);
     else if (governing.t === 'year' && !(governing.path.length === leaf.path.length && Number.isInteger(leaf.value))) out.push(`${name} is not a year`);
   }
   const bsnKept = grants.some((g) => g.t === 'keep' && isPrefix(g.path, ['subject', 'bsn']));
@@ -121,15 +182,24 @@ function check(policy: ExchangePolicy, advice: typeof adviceArb extends fc.Arbit
 
 describe('recipient views, for any record', () => {
   it('under the default policy hold only allowed fields', () => {
-    fc.assert(fc.property(adviceArb, (a) => check(DEFAULT, a)), { numRuns: 300 });
+    fc.assert(
+      fc.property(adviceArb, (a) => check(DEFAULT, a)),
+      { numRuns: 300 },
+    );
   }, 120_000);
 
   it('under any generated policy hold only the fields each grant allows, transformed as it says', () => {
-    fc.assert(fc.property(policyArb, adviceArb, (policy, a) => check(policy, a)), { numRuns: 500 });
+    fc.assert(
+      fc.property(policyArb, adviceArb, (policy, a) => check(policy, a)),
+      { numRuns: 500 },
+    );
   }, 120_000);
 
   it('the oracle itself finds a field outside the allow-list', () => {
-    expect(violations({ adviceId: 'x', subject: { bsn: '999990019' } }, { adviceId: 'keep' }, '999990019')).toEqual(['subject.bsn is not granted', 'the BSN appears although no grant keeps it']);
+    expect(violations({ adviceId: 'x', subject: { bsn: '999990019' } }, { adviceId: 'keep' }, '999990019')).toEqual([
+      'subject.bsn is not granted',
+      'the BSN appears although no grant keeps it',
+    ]);
     expect(violations({ context: { health: 'x' } }, { context: 'keep' }, '1')).toEqual(['context.health is special-category data not granted by name']);
     expect(violations({ subject: { bsn: '999990019' } }, { 'subject.bsn': 'pseudonym' }, '999990019')[0]).toBe('subject.bsn is not a pseudonym');
   });

@@ -27,9 +27,12 @@ describe('hasValueAt', () => {
   })).value;
 
   it('is true exactly when valuesAt finds something', () => {
-    fc.assert(fc.property(json, path, (record, segments) => {
-      expect(hasValueAt(record, segments)).toBe(valuesAt(record, segments).length > 0);
-    }), { numRuns: 2_000 });
+    fc.assert(
+      fc.property(json, path, (record, segments) => {
+        expect(hasValueAt(record, segments)).toBe(valuesAt(record, segments).length > 0);
+      }),
+      { numRuns: 2_000 },
+    );
   });
 
   it('finds a value behind an array only in an element that holds it', () => {

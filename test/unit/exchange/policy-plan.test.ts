@@ -7,8 +7,13 @@ import { defaultPolicy } from '../../support/policy.ts';
 
 const pseudonymiser = createPseudonymiser('unit-test-pseudonym-key-0123456789abcdef', 'k1');
 const plan = createPolicyPlan(defaultPolicy(), kindSchemas(), 'p.', pseudonymiser);
-const terms = (legalBasis: string, purpose: string) => ({ legalBasis: { value: legalBasis, pointer: '/legalBasis' }, purpose: { value: purpose, pointer: '/purpose' } });
-const advice = (edit: (a: Record<string, unknown> & { subject: Record<string, unknown>; recommendation: Record<string, unknown> }) => void = () => undefined) => {
+const terms = (legalBasis: string, purpose: string) => ({
+  legalBasis: { value: legalBasis, pointer: '/legalBasis' },
+  purpose: { value: purpose, pointer: '/purpose' },
+});
+const advice = (
+  edit: (a: Record<string, unknown> & { subject: Record<string, unknown>; recommendation: Record<string, unknown> }) => void = () => undefined,
+) => {
   const a = structuredClone(EXAMPLE_ADVICE) as Record<string, unknown> & { subject: Record<string, unknown>; recommendation: Record<string, unknown> };
   edit(a);
   return a;
@@ -35,7 +40,11 @@ describe('admission by the default policy', () => {
 });
 
 describe('deliveries under the default policy', () => {
-  const recipients = (a: unknown) => plan.disclosuresFor({ kind: 'advice', record: a, subjectBsn: syntheticBsn(0) }).map((d) => d.recipient).sort();
+  const recipients = (a: unknown) =>
+    plan
+      .disclosuresFor({ kind: 'advice', record: a, subjectBsn: syntheticBsn(0) })
+      .map((d) => d.recipient)
+      .sort();
 
   it('sends each advice to the OM, and to the partners only when their condition holds', () => {
     expect(recipients(advice())).toEqual(['om-zsm', 'reclassering', 'slachtofferhulp']);

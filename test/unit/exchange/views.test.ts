@@ -12,13 +12,20 @@ const record = {
 
 describe('recipient views', () => {
   it('passes only the listed fields, each through its transform', () => {
-    const view = buildView(record, compileView({ id: 'keep', 'subject.bsn': 'pseudonym', 'subject.dateOfBirth': 'year', 'conditions[].code': 'keep' }, []), ctx);
+    const view = buildView(
+      record,
+      compileView({ id: 'keep', 'subject.bsn': 'pseudonym', 'subject.dateOfBirth': 'year', 'conditions[].code': 'keep' }, []),
+      ctx,
+    );
     expect(view).toEqual({ id: 'A-1', subject: { bsn: 'k1.pseudo-of-9', dateOfBirth: 1990 }, conditions: [{ code: 'meldplicht' }, { code: 'contactverbod' }] });
   });
 
   it('keeps a whole object, minus what is dropped inside it and minus special-category fields not named', () => {
     const spec = compileView({ subject: 'keep', 'subject.name.givenNames': 'drop', context: 'keep' }, ['context.health']);
-    expect(buildView(record, spec, ctx)).toEqual({ subject: { bsn: '999990019', name: { surname: 'Synthetisch' }, dateOfBirth: '1990-01-01' }, context: { system: 'household' } });
+    expect(buildView(record, spec, ctx)).toEqual({
+      subject: { bsn: '999990019', name: { surname: 'Synthetisch' }, dateOfBirth: '1990-01-01' },
+      context: { system: 'household' },
+    });
     expect(spec.fields).toEqual(['context', 'subject']);
     const named = compileView({ 'context.health': 'keep' }, ['context.health']);
     expect(buildView(record, named, ctx)).toEqual({ context: { health: 'care' } });
@@ -54,7 +61,17 @@ describe('grant conditions', () => {
     expect(holds({ field: 'born', youngerThan: 16, on: 'on' }, r)).toBe(false);
     expect(holds({ field: 'born', youngerThan: 18, on: 'missing' }, r)).toBe(false);
     expect(holds({ all: [{ field: 'disposal', in: ['halt'] }, { not: { field: 'codes[].code', in: ['a'] } }] }, r)).toBe(false);
-    expect(holds({ any: [{ field: 'disposal', in: ['sepot'] }, { field: 'codes[].code', in: ['a'] }] }, r)).toBe(true);
+    expect(
+      holds(
+        {
+          any: [
+            { field: 'disposal', in: ['sepot'] },
+            { field: 'codes[].code', in: ['a'] },
+          ],
+        },
+        r,
+      ),
+    ).toBe(true);
   });
 });
 

@@ -7,9 +7,15 @@ import { installErrorHandling } from '../../../src/http/error-handler.ts';
 const app = Fastify({ logger: false });
 installErrorHandling(app);
 const withStatus = (statusCode: number) => Object.assign(new Error(`status ${statusCode}`), { statusCode });
-app.get('/crash', async () => { throw new Error('relation "records" does not exist'); });
-app.get('/method', async () => { throw withStatus(405); });
-app.get('/accept', async () => { throw withStatus(406); });
+app.get('/crash', async () => {
+  throw new Error('relation "records" does not exist');
+});
+app.get('/method', async () => {
+  throw withStatus(405);
+});
+app.get('/accept', async () => {
+  throw withStatus(406);
+});
 afterAll(() => app.close());
 
 async function problemAt(url: string) {

@@ -19,23 +19,46 @@ function verdictOn(change: (a: Json & { subject: Json }) => void): string {
     return 'accepted';
   } catch (err) {
     if (!(err instanceof BridgeError)) throw err;
-    return `${err.status} ${err.code} ${(err.errors ?? []).map((e) => `${e.code} ${e.pointer}`).sort().join(', ')}`;
+    return `${err.status} ${err.code} ${(err.errors ?? [])
+      .map((e) => `${e.code} ${e.pointer}`)
+      .sort()
+      .join(', ')}`;
   }
 }
 
 describe('schema field codes', () => {
   it('FIELD_TOO_SHORT: a string under its minLength', () => {
-    expect(verdictOn((a) => { a['goal'] = ''; })).toBe('400 BRIDGE_VALIDATION_FAILED FIELD_TOO_SHORT /goal');
+    expect(
+      verdictOn((a) => {
+        a['goal'] = '';
+      }),
+    ).toBe('400 BRIDGE_VALIDATION_FAILED FIELD_TOO_SHORT /goal');
   });
 
   it('FIELD_PATTERN: a string that does not match its pattern', () => {
-    expect(verdictOn((a) => { a.subject['municipalityCode'] = 'XX0599'; })).toBe('400 BRIDGE_VALIDATION_FAILED FIELD_PATTERN /subject/municipalityCode');
+    expect(
+      verdictOn((a) => {
+        a.subject['municipalityCode'] = 'XX0599';
+      }),
+    ).toBe('400 BRIDGE_VALIDATION_FAILED FIELD_PATTERN /subject/municipalityCode');
   });
 
   it('FIELD_OUT_OF_RANGE: a number under its minimum or over its maximum', () => {
-    expect(verdictOn((a) => { a['version'] = 0; })).toBe('400 BRIDGE_VALIDATION_FAILED FIELD_OUT_OF_RANGE /version');
-    expect(verdictOn((a) => { a['version'] = 10_000; })).toBe('400 BRIDGE_VALIDATION_FAILED FIELD_OUT_OF_RANGE /version');
-    expect(verdictOn((a) => { a['version'] = 9_999; })).toBe('accepted');
+    expect(
+      verdictOn((a) => {
+        a['version'] = 0;
+      }),
+    ).toBe('400 BRIDGE_VALIDATION_FAILED FIELD_OUT_OF_RANGE /version');
+    expect(
+      verdictOn((a) => {
+        a['version'] = 10_000;
+      }),
+    ).toBe('400 BRIDGE_VALIDATION_FAILED FIELD_OUT_OF_RANGE /version');
+    expect(
+      verdictOn((a) => {
+        a['version'] = 9_999;
+      }),
+    ).toBe('accepted');
   });
 
   // No contract schema uses uniqueItems today, so no record can be refused with this code yet: this holds the

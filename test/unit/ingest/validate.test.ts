@@ -37,7 +37,9 @@ describe('advice validation', () => {
     a['goal'] = 'low \udc00 first';
     expect(codesAt(verdict(a))).toEqual(['FIELD_UNPAIRED_SURROGATE /goal', 'FIELD_UNPAIRED_SURROGATE /subject/name/surname']);
     // A key: the schemas refuse unknown keys first, so the check is called on its own here.
-    expect(unstorableText({ notes: { 'a\ud83d': 'x', ok: '\ud83d\ude00' } }).map((e) => `${e.code} ${e.pointer}`)).toEqual(['FIELD_UNPAIRED_SURROGATE /notes/a\ud83d']);
+    expect(unstorableText({ notes: { 'a\ud83d': 'x', ok: '\ud83d\ude00' } }).map((e) => `${e.code} ${e.pointer}`)).toEqual([
+      'FIELD_UNPAIRED_SURROGATE /notes/a\ud83d',
+    ]);
     const c = validAdvice() as Record<string, unknown> & { subject: { name: Record<string, unknown> } };
     c.subject.name['surname'] = 'Jansen \ud83d\ude00';
     expect(verdict(c)).toBe('accepted');
@@ -46,23 +48,37 @@ describe('advice validation', () => {
   it('finds an unstorable string wherever it is, and only then, naming the fields the first implementation named', () => {
     const text = fc.array(fc.constantFrom('a', 'é', '\u0000', '\ud800', '\udc00', '\ud83d\ude00'), { maxLength: 4 }).map((parts) => parts.join(''));
     const value = fc.letrec((tie) => ({
-      any: fc.oneof({ depthSize: 'small' }, text, fc.constantFrom(null, 1, true), fc.array(tie('any'), { maxLength: 3 }), fc.dictionary(text, tie('any'), { maxKeys: 3 })),
+      any: fc.oneof(
+        { depthSize: 'small' },
+        text,
+        fc.constantFrom(null, 1, true),
+        fc.array(tie('any'), { maxLength: 3 }),
+        fc.dictionary(text, tie('any'), { maxKeys: 3 }),
+      ),
     })).any;
-    const strings = (v: unknown): string[] => typeof v === 'string' ? [v]
-      : v !== null && typeof v === 'object' ? Object.entries(v).flatMap(([k, x]) => [k, ...strings(x)]) : [];
+    const strings = (v: unknown): string[] =>
+      typeof v === 'string' ? [v] : v !== null && typeof v === 'object' ? Object.entries(v).flatMap(([k, x]) => [k, ...strings(x)]) : [];
     // The check as it was before the fast path (one walk naming every pointer, a regular expression for a lone
     // surrogate): the current one must name the same fields with the same codes.
     const escape = (k: string) => k.replace(/~/g, '~0').replace(/\//g, '~1');
     const codeOf = (t: string) => (t.includes('\u0000') ? 'FIELD_NUL_CHARACTER' : /\p{Cs}/u.test(t) ? 'FIELD_UNPAIRED_SURROGATE' : undefined);
-    const firstWalk = (v: unknown, at = ''): string[] => typeof v === 'string' ? (codeOf(v) ? [`${codeOf(v)} ${at}`] : [])
-      : v === null || typeof v !== 'object' ? []
-        : Object.entries(v).flatMap(([k, x]) => (codeOf(k) ? [`${codeOf(k)} ${at}/${escape(k)}`] : firstWalk(x, `${at}/${escape(k)}`)));
-    fc.assert(fc.property(value, (v) => {
-      const bad = strings(v).some((t) => t.includes('\u0000') || /\p{Cs}/u.test(t));
-      const found = unstorableText(v).map((e) => `${e.code} ${e.pointer}`);
-      expect(found.length > 0).toBe(bad);
-      expect(found).toEqual(firstWalk(v));
-    }), { numRuns: 3_000 });
+    const firstWalk = (v: unknown, at = ''): string[] =>
+      typeof v === 'string'
+        ? codeOf(v)
+          ? [`${codeOf(v)} ${at}`]
+          : []
+        : v === null || typeof v !== 'object'
+          ? []
+          : Object.entries(v).flatMap(([k, x]) => (codeOf(k) ? [`${codeOf(k)} ${at}/${escape(k)}`] : firstWalk(x, `${at}/${escape(k)}`)));
+    fc.assert(
+      fc.property(value, (v) => {
+        const bad = strings(v).some((t) => t.includes('\u0000') || /\p{Cs}/u.test(t));
+        const found = unstorableText(v).map((e) => `${e.code} ${e.pointer}`);
+        expect(found.length > 0).toBe(bad);
+        expect(found).toEqual(firstWalk(v));
+      }),
+      { numRuns: 3_000 },
+    );
   });
 
   it('accepts the valid example (with its dates moved to today)', () => {
@@ -87,8 +103,12 @@ describe('advice validation', () => {
     'advice.invalid.quality-criteria.json': {
       status: 422,
       codes: [
-        'ADVICE_EXPIRED /validUntil', 'ADVICE_OUTDATED /adviceDate', 'CONTEXT_MISSING /context/environment', 'DV_HISTORY_MISSING /domesticViolence/incidents',
-        'GOAL_MISSING /goal', 'LEGAL_CONDITION_NOT_FOR_DISPOSAL /recommendation/conditions/0/code',
+        'ADVICE_EXPIRED /validUntil',
+        'ADVICE_OUTDATED /adviceDate',
+        'CONTEXT_MISSING /context/environment',
+        'DV_HISTORY_MISSING /domesticViolence/incidents',
+        'GOAL_MISSING /goal',
+        'LEGAL_CONDITION_NOT_FOR_DISPOSAL /recommendation/conditions/0/code',
       ],
     },
   };
@@ -170,7 +190,10 @@ describe('case event validation', () => {
       return 'accepted';
     } catch (err) {
       if (!(err instanceof BridgeError)) throw err;
-      return `${err.status} ${(err.errors ?? []).map((e) => `${e.code} ${e.pointer}`).sort().join(', ')}`;
+      return `${err.status} ${(err.errors ?? [])
+        .map((e) => `${e.code} ${e.pointer}`)
+        .sort()
+        .join(', ')}`;
     }
   };
 
@@ -178,6 +201,10 @@ describe('case event validation', () => {
     expect(verdictOf('case-event.valid.json')).toBe('accepted');
     expect(verdictOf('case-event.invalid.schema-errors.json')).toBe('400 FIELD_REQUIRED /decision, FIELD_UNKNOWN /extra');
     expect(verdictOf('case-event.invalid.rules.json')).toBe('422 BSN_ELEVEN_TEST /subject/bsn, DATE_IN_FUTURE /occurredAt');
-    expect(readdirSync(EXAMPLES).filter((f) => f.startsWith('case-event.invalid.')).sort()).toEqual(['case-event.invalid.rules.json', 'case-event.invalid.schema-errors.json']);
+    expect(
+      readdirSync(EXAMPLES)
+        .filter((f) => f.startsWith('case-event.invalid.'))
+        .sort(),
+    ).toEqual(['case-event.invalid.rules.json', 'case-event.invalid.schema-errors.json']);
   });
 });

@@ -16,7 +16,9 @@ describe('Kafka error sorting', () => {
   });
 
   it('describes an error in one bounded line', () => {
-    expect(describeKafkaError({ name: 'KafkaJSProtocolError', type: 'MESSAGE_TOO_LARGE', message: 'too large' })).toBe('KafkaJSProtocolError: MESSAGE_TOO_LARGE: too large');
+    expect(describeKafkaError({ name: 'KafkaJSProtocolError', type: 'MESSAGE_TOO_LARGE', message: 'too large' })).toBe(
+      'KafkaJSProtocolError: MESSAGE_TOO_LARGE: too large',
+    );
     expect(describeKafkaError(new Error('x'.repeat(1_000))).length).toBe(500);
   });
 });

@@ -16,7 +16,14 @@ const RequestQueue = createRequire(import.meta.url)('kafkajs/src/network/request
 const quiet = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 const made: Queue[] = [];
 const queue = () => {
-  const q = new RequestQueue({ maxInFlightRequests: 1, requestTimeout: 1_000, enforceRequestTimeout: false, clientId: 'test', broker: 'b:9092', logger: quiet });
+  const q = new RequestQueue({
+    maxInFlightRequests: 1,
+    requestTimeout: 1_000,
+    enforceRequestTimeout: false,
+    clientId: 'test',
+    broker: 'b:9092',
+    logger: quiet,
+  });
   made.push(q);
   return q;
 };

@@ -6,11 +6,22 @@ import { chainHash, entryBodyParts, entryHash, GENESIS } from '../../../src/proc
 // An entry whose strings and detail try to fool the split around chainSeq: an actor that spells the member, and a
 // nested key of the same name.
 const entry = {
-  entryId: '0b6e7a52-6f0c-4d3e-9a43-2a8d0c1e5f10', chain: 11, operation: 'disclosed' as const, status: 'ok' as const,
-  traceId: '4bf92f3577b34da6a3ce929d0e0e4736', actor: 'client "chainSeq":0,"detail":null',
-  subjectCommitment: Buffer.alloc(32, 7), recordId: '5d1f6c0e-3f9b-4c47-8a1e-6b0a2f3c9d21', recordKind: 'advice',
-  recipient: 'om', fields: ['/adviceId', '/subject/bsn'], legalBasis: 'wjsg-art-8a', purpose: 'zsm-afdoening',
-  processingActivity: 'zsm-advice-exchange', startedAt: new Date('2026-11-29T04:00:00.000Z'), endedAt: new Date('2026-11-29T04:00:00.004Z'),
+  entryId: '0b6e7a52-6f0c-4d3e-9a43-2a8d0c1e5f10',
+  chain: 11,
+  operation: 'disclosed' as const,
+  status: 'ok' as const,
+  traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
+  actor: 'client "chainSeq":0,"detail":null',
+  subjectCommitment: Buffer.alloc(32, 7),
+  recordId: '5d1f6c0e-3f9b-4c47-8a1e-6b0a2f3c9d21',
+  recordKind: 'advice',
+  recipient: 'om',
+  fields: ['/adviceId', '/subject/bsn'],
+  legalBasis: 'wjsg-art-8a',
+  purpose: 'zsm-afdoening',
+  processingActivity: 'zsm-advice-exchange',
+  startedAt: new Date('2026-11-29T04:00:00.000Z'),
+  endedAt: new Date('2026-11-29T04:00:00.004Z'),
   detail: { chainSeq: 0, note: 'é ü' },
 };
 
@@ -18,10 +29,25 @@ const entry = {
 function hashAsFirstWritten(chainSeq: number, prevHash: Buffer): Buffer {
   const e = entry;
   const body = canonicalJson({
-    v: 1, entryId: e.entryId, chain: e.chain, chainSeq, operation: e.operation, status: e.status, traceId: e.traceId, actor: e.actor,
-    subject: e.subjectCommitment.toString('hex'), recordId: e.recordId, recordKind: e.recordKind, recipient: e.recipient, fields: e.fields,
-    legalBasis: e.legalBasis, purpose: e.purpose, processingActivity: e.processingActivity,
-    startedAt: e.startedAt.toISOString(), endedAt: e.endedAt.toISOString(), detail: e.detail,
+    v: 1,
+    entryId: e.entryId,
+    chain: e.chain,
+    chainSeq,
+    operation: e.operation,
+    status: e.status,
+    traceId: e.traceId,
+    actor: e.actor,
+    subject: e.subjectCommitment.toString('hex'),
+    recordId: e.recordId,
+    recordKind: e.recordKind,
+    recipient: e.recipient,
+    fields: e.fields,
+    legalBasis: e.legalBasis,
+    purpose: e.purpose,
+    processingActivity: e.processingActivity,
+    startedAt: e.startedAt.toISOString(),
+    endedAt: e.endedAt.toISOString(),
+    detail: e.detail,
   });
   return createHash('sha256').update(prevHash).update(body).digest();
 }

@@ -23,9 +23,21 @@ function schemaAt(pattern: string): Node {
 
 describe('meaningful text', () => {
   it.each([
-    ['n.v.t.', 'placeholder'], ['N.V.T', 'placeholder'], ['nvt', 'placeholder'], ['Niet van toepassing', 'placeholder'], ['zie dossier', 'placeholder'],
-    ['Zie GCOS', 'placeholder'], ['onbekend', 'placeholder'], ['N/A', 'placeholder'], ['-', 'empty'], ['   ', 'empty'], ['...', 'empty'], ['2024', 'empty'],
-    ['Zie verslag casusoverleg 12 maart', 'referral'], ['zie het plan van aanpak', 'referral'], ['Zie erop toe dat hij de behandeling afmaakt', undefined],
+    ['n.v.t.', 'placeholder'],
+    ['N.V.T', 'placeholder'],
+    ['nvt', 'placeholder'],
+    ['Niet van toepassing', 'placeholder'],
+    ['zie dossier', 'placeholder'],
+    ['Zie GCOS', 'placeholder'],
+    ['onbekend', 'placeholder'],
+    ['N/A', 'placeholder'],
+    ['-', 'empty'],
+    ['   ', 'empty'],
+    ['...', 'empty'],
+    ['2024', 'empty'],
+    ['Zie verslag casusoverleg 12 maart', 'referral'],
+    ['zie het plan van aanpak', 'referral'],
+    ['Zie erop toe dat hij de behandeling afmaakt', undefined],
     ['Stabiliseren van de thuissituatie', undefined],
   ])('%j is %s', (text, expected) => {
     expect(emptiness(text)).toBe(expected);
@@ -41,15 +53,25 @@ describe('meaningful text', () => {
 
 describe('language', () => {
   it.each([
-    [undefined, 'en'], ['', 'en'], ['nl', 'nl'], ['nl-NL,nl;q=0.9,en;q=0.8', 'nl'], ['en-GB,nl;q=0.5', 'en'], ['fr, nl;q=0.3', 'nl'], ['fr', 'en'],
-    ['*', 'en'], ['nl;q=0, en', 'en'], ['en;q=0.4, nl;q=0.6', 'nl'], [['de', 'nl-BE'], 'nl'], ['nl;q=abc', 'en'],
+    [undefined, 'en'],
+    ['', 'en'],
+    ['nl', 'nl'],
+    ['nl-NL,nl;q=0.9,en;q=0.8', 'nl'],
+    ['en-GB,nl;q=0.5', 'en'],
+    ['fr, nl;q=0.3', 'nl'],
+    ['fr', 'en'],
+    ['*', 'en'],
+    ['nl;q=0, en', 'en'],
+    ['en;q=0.4, nl;q=0.6', 'nl'],
+    [['de', 'nl-BE'], 'nl'],
+    ['nl;q=abc', 'en'],
   ])('Accept-Language %j -> %s', (header, expected) => {
     expect(negotiateLanguage(header as string)).toBe(expected);
   });
 });
 
 describe('severities', () => {
-  it('parses the mapping and falls back to each code\'s default', () => {
+  it("parses the mapping and falls back to each code's default", () => {
     const problems: string[] = [];
     const s = parseSeverities(' GOAL_TOO_BRIEF=refuse , DV_HISTORY_MISSING = warn,', problems);
     expect(problems).toEqual([]);
@@ -71,8 +93,8 @@ describe('severities', () => {
   });
 });
 
-describe('the criteria\'s data', () => {
-  it('keeps every hard limit below the schema\'s maxLength and every soft limit below the hard one', () => {
+describe("the criteria's data", () => {
+  it("keeps every hard limit below the schema's maxLength and every soft limit below the hard one", () => {
     for (const [pattern, limit] of Object.entries(FIELD_LIMITS)) {
       const maxLength = schemaAt(pattern).maxLength;
       expect(maxLength, pattern).toBeGreaterThan(limit.hard);

@@ -23,9 +23,12 @@ describe('canonical JSON', () => {
   it('gives the bytes of the first implementation for any value, undefined members and elements included', () => {
     const odd = fc.constantFrom(undefined, '', '\u0000\u2028"\\', -0, 1e21, 'é🦀');
     const value = fc.oneof(fc.jsonValue(), fc.array(fc.oneof(odd, fc.jsonValue())), fc.dictionary(fc.string(), fc.oneof(odd, fc.jsonValue())));
-    fc.assert(fc.property(value, (v) => {
-      expect(canonicalJson(v)).toBe(firstCanonicalJson(v));
-    }), { numRuns: 3_000 });
+    fc.assert(
+      fc.property(value, (v) => {
+        expect(canonicalJson(v)).toBe(firstCanonicalJson(v));
+      }),
+      { numRuns: 3_000 },
+    );
     expect(canonicalJson([undefined, 1])).toBe('[,1]');
     expect(canonicalJson({ a: undefined })).toBe('{"a":undefined}');
   });
