@@ -7,7 +7,7 @@ import type { ExchangePlan } from '../exchange/plan.ts';
 import type { IncidentSource } from '../feedback/incident-source.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
-import { messageBuilder, type NewOutboxRow } from '../outbox/message.ts';
+import { messagesFor, type NewOutboxRow } from '../outbox/message.ts';
 import { DOMAIN_INTERNAL, DOMAIN_PROCESSING_LOG, type Pseudonymiser } from '../privacy/pseudonym.ts';
 import type { LogEntry } from '../processing-log/entry.ts';
 import type { QualityReport } from '../quality/criteria.ts';
@@ -118,7 +118,7 @@ export function prepareRecord<T>(deps: IngestDeps, kind: RecordKind<T>, input: I
     statusUrl: `/v1/records/${id}`,
     ...(quality && { quality }),
   };
-  const message = messageBuilder(deps.bridgeOin);
+  const message = messagesFor(deps.bridgeOin);
   const disclosures = deps.plan.disclosuresFor({ kind: kind.name, record, subjectBsn: bsn, alsoToRegions: input.alsoToRegions });
   const outbox = disclosures.map((d) =>
     message({

@@ -44,8 +44,12 @@ export interface MessageSpec {
 /** Builds outbox rows for the bridge with this OIN (its CloudEvents `source`). */
 export function messageBuilder(bridgeOin: string): (spec: MessageSpec) => NewOutboxRow {
   const source = bridgeSource(bridgeOin);
+  // A record's messages share one order key: its slot (a hash) is taken once, not once per recipient.
+  let last = { orderKey: '', slot: 0 };
   return (m) => {
     const eventId = m.eventId ?? randomUUID();
+    if (m.orderKey !== last.orderKey) last = { orderKey: m.orderKey, slot: slotOf(m.orderKey) };
+    const headers = cloudEventHeaders({ id: eventId, source, type: m.eventType, time: m.time, traceparent: m.traceparent });
     return {
       recordId: 'recordId' in m.about ? m.about.recordId : null,
       ...('quarantineId' in m.about && { quarantineId: m.about.quarantineId }),
@@ -54,9 +58,18 @@ export function messageBuilder(bridgeOin: string): (spec: MessageSpec) => NewOut
       recipient: m.recipient,
       topic: m.topic,
       messageKey: m.messageKey,
-      slot: slotOf(m.orderKey),
-      headers: { ...cloudEventHeaders({ id: eventId, source, type: m.eventType, time: m.time, traceparent: m.traceparent }), ...m.extraHeaders },
+      slot: last.slot,
+      headers: m.extraHeaders ? { ...headers, ...m.extraHeaders } : headers,
       payload: m.payload,
     };
   };
+}
+
+const builders = new Map<string, (spec: MessageSpec) => NewOutboxRow>();
+
+/** The builder of this OIN, made once per process (every ingest asks). */
+export function messagesFor(bridgeOin: string): (spec: MessageSpec) => NewOutboxRow {
+  let b = builders.get(bridgeOin);
+  if (!b) builders.set(bridgeOin, (b = messageBuilder(bridgeOin)));
+  return b;
 }
