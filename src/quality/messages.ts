@@ -34,6 +34,12 @@ const MESSAGES: Record<QualityCode, Record<Language, Template>> = {
     en: (a) => `The goal has ${a['words']} word(s); use at least ${a['minimum']} to make the goal of the intervention clear.`,
     nl: (a) => `Het doel telt ${a['words']} woord(en); gebruik er minstens ${a['minimum']} om het doel van de interventie duidelijk te maken.`,
   },
+  GOAL_REFERS_ELSEWHERE: {
+    en: () =>
+      'The goal refers elsewhere or is put off (such as "zie het dossier", "conform eerder advies" or "volgt") instead of being stated; the officer reads only this advice, so state the goal of the intervention here.',
+    nl: () =>
+      'Het doel verwijst naar elders of wordt uitgesteld (zoals "zie het dossier", "conform eerder advies" of "volgt") in plaats van genoemd; de officier leest alleen dit advies, dus beschrijf hier het doel van de interventie.',
+  },
   CONTEXT_MISSING: {
     en: () => "The context is empty or a placeholder; describe the impact on the person's system (household, children) and environment.",
     nl: () => 'De context is leeg of een opvulling; beschrijf de impact op het systeem (huishouden, kinderen) en de omgeving van de persoon.',
@@ -41,6 +47,12 @@ const MESSAGES: Record<QualityCode, Record<Language, Template>> = {
   CONTEXT_TOO_BRIEF: {
     en: (a) => `The context has ${a['words']} word(s); use at least ${a['minimum']} to describe the impact.`,
     nl: (a) => `De context telt ${a['words']} woord(en); gebruik er minstens ${a['minimum']} om de impact te beschrijven.`,
+  },
+  CONTEXT_REFERS_ELSEWHERE: {
+    en: () =>
+      'The context refers elsewhere or is put off (such as "zie het verslag" or "volgt") instead of being described; the officer reads only this advice, so describe the impact on the system and environment here.',
+    nl: () =>
+      'De context verwijst naar elders of wordt uitgesteld (zoals "zie het verslag" of "volgt") in plaats van beschreven; de officier leest alleen dit advies, dus beschrijf hier de impact op het systeem en de omgeving.',
   },
   LEGAL_CONDITIONS_MISSING: {
     en: (a) => `The disposal "${a['disposal']}" needs at least one condition, named as a code; the explanation does not count.`,

@@ -1,5 +1,7 @@
 // Is a free text meaningful? Empty, a placeholder ("n.v.t.", "zie dossier", "-") or a bare referral says
 // nothing to the officer. Texts are compared in a normal form: lower case, no diacritics, no punctuation.
+// Referrals and placeholders inside a sentence ("zie het dossier in GCOS voor het doel") are referrals.ts.
+import { refersElsewhere } from './referrals.ts';
 
 // Compact forms (letters and digits only) of texts that stand in for content. Dutch first, the usual English.
 const PLACEHOLDERS = new Set([
@@ -17,6 +19,14 @@ const PLACEHOLDERS = new Set([
   'nadertebepalen',
   'volgt',
   'volgtnog',
+  'volgtlater',
+  'nagezonden',
+  'wordtnagezonden',
+  'idem',
+  'idemdito',
+  'dito',
+  'ditto',
+  'pm',
   'wordtaangevuld',
   'nogaanvullen',
   'zieboven',
@@ -32,6 +42,8 @@ const PLACEHOLDERS = new Set([
   'none',
   'unknown',
   'tbd',
+  'tba',
+  'tbc',
   'todo',
   'seefile',
   'seeabove',
@@ -52,11 +64,20 @@ export function normalise(text: string): string {
     .trim();
 }
 
+// A leading label the writer typed before the text: "Doel: zie dossier." is "zie dossier".
+const LABEL =
+  /^\s*(?:(?:het|the)\s+)?(?:doel|doelen|doelstelling|doelstellingen|goal|goals|aim|objective|purpose|context|systeem|omgeving|system|environment)(?:\s+(?:van de interventie|of the intervention))?\s*[:=\u2013\u2014-]+/iu;
+
+/** The text without a leading "Doel:", "Goal:", "Systeem:" label. */
+export function withoutLabel(text: string): string {
+  return text.replace(LABEL, ' ');
+}
+
 export type Emptiness = 'empty' | 'placeholder' | 'referral';
 
 /** Why a text says nothing, or undefined when it says something. */
 export function emptiness(text: string): Emptiness | undefined {
-  const norm = normalise(text);
+  const norm = normalise(withoutLabel(text));
   if (!/\p{L}/u.test(norm)) return 'empty'; // whitespace, dashes, dots, digits only
   if (PLACEHOLDERS.has(norm.replace(/ /g, ''))) return 'placeholder';
   // "zie dossier 2024", "zie het plan van aanpak": a pointer elsewhere instead of the content. A sentence that
@@ -64,6 +85,14 @@ export function emptiness(text: string): Emptiness | undefined {
   const words = norm.split(' ');
   if ((words[0] === 'zie' || words[0] === 'see') && words.length <= 6) return 'referral';
   return undefined;
+}
+
+/**
+ * Whether a text that is not empty says nothing but where to look or that it will follow: "zie het dossier in GCOS
+ * voor het doel", "Conform eerder advies.", "Het doel volgt nog." (referrals.ts has the phrases).
+ */
+export function pointsElsewhere(text: string): boolean {
+  return refersElsewhere(normalise(text));
 }
 
 /** Words of at least two letters: "Hulp." has 1, "Stabiliseren van de thuissituatie" has 4. */

@@ -112,6 +112,15 @@ const CASES: Case[] = [
   },
   {
     criterion: 'goal',
+    name: 'goal a referral inside a sentence',
+    change: (a) => {
+      a.goal = 'Zie het dossier in GCOS voor het doel.';
+    },
+    findings: ['GOAL_REFERS_ELSEWHERE /goal refuse'],
+    outcome: 'refused',
+  },
+  {
+    criterion: 'goal',
     name: 'goal of one word',
     change: (a) => {
       a.goal = 'Behandeling.';
@@ -135,6 +144,15 @@ const CASES: Case[] = [
       a.context.system = 'Zie GCOS-dossier 2024';
     },
     findings: ['CONTEXT_MISSING /context/system refuse'],
+    outcome: 'refused',
+  },
+  {
+    criterion: 'context',
+    name: 'environment a referral inside a sentence',
+    change: (a) => {
+      a.context.environment = 'Zie het verslag van het casusoverleg voor de omgeving.';
+    },
+    findings: ['CONTEXT_REFERS_ELSEWHERE /context/environment refuse'],
     outcome: 'refused',
   },
   {
