@@ -1,8 +1,9 @@
-// Quarantined inbound messages, for operators: list them (reasons only, never the message), release one after a
-// fix (it is taken again exactly as from the topic), or discard one (its content is erased).
+// Quarantined inbound messages, for operators: list them (reasons only, never the message), read one with its
+// original (logged as a disclosure), release one after a fix (it is taken again exactly as from the topic), or
+// discard one (its content is erased).
 import type { FastifyInstance } from 'fastify';
 import { BridgeError } from '../errors.ts';
-import { discardQuarantined, quarantined, releaseQuarantined } from '../inbound/quarantine-release.ts';
+import { discardQuarantined, quarantined, readQuarantined, releaseQuarantined } from '../inbound/quarantine-release.ts';
 import type { IngestDeps } from '../ingest/prepare.ts';
 import { actorOf } from './actor.ts';
 import { problemResponse } from './problem-schema.ts';
@@ -29,6 +30,18 @@ const entrySchema = {
   },
 };
 
+const readSchema = {
+  type: 'object',
+  properties: {
+    ...entrySchema.properties,
+    purgedAt: { type: ['string', 'null'], format: 'date-time', description: 'When retention erased the original' },
+    rawValue: {
+      type: ['string', 'null'],
+      description: 'The message as received (may hold personal data); null once discarded or erased by retention',
+    },
+  },
+};
+
 export async function quarantineRoutes(app: FastifyInstance, deps: IngestDeps & { deadLetterTopic: string }): Promise<void> {
   app.get<{ Querystring: { status?: 'open' | 'released' | 'discarded'; limit?: number } }>(
     '/v1/quarantine',
@@ -49,6 +62,30 @@ export async function quarantineRoutes(app: FastifyInstance, deps: IngestDeps & 
       },
     },
     async (request) => ({ entries: await quarantined(deps.pool, request.query.status ?? 'open', request.query.limit ?? 100) }),
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/v1/quarantine/:id',
+    {
+      // Ops, to find the cause before a release or discard; the privacy officer, to answer for what is held.
+      config: { access: { roles: ['ops', 'privacy-officer'] } },
+      schema: {
+        tags: ['operations'],
+        summary: 'One quarantined message with its original value',
+        description:
+          'The original may hold personal data: every read that returns it is written to the processing log as a disclosure to the reader, about the person the message names.',
+        params: idParams,
+        response: {
+          200: readSchema,
+          404: problemResponse('No quarantine entry with this id'),
+        },
+      },
+    },
+    async (request) => {
+      const entry = await readQuarantined(deps, request.params.id, { actor: actorOf(request), traceparent: request.headers.traceparent as string | undefined });
+      if (!entry) throw new BridgeError('BRIDGE_NOT_FOUND', 'No quarantine entry with this id');
+      return entry;
+    },
   );
 
   app.post<{ Params: { id: string } }>(

@@ -24,7 +24,7 @@ const requestSchema = {
 };
 const reportSchema = {
   type: 'object',
-  required: ['generatedAt', 'policyVersion', 'records', 'disclosures', 'processing'],
+  required: ['generatedAt', 'policyVersion', 'records', 'quarantined', 'disclosures', 'processing'],
   properties: {
     generatedAt: { type: 'string', format: 'date-time' },
     policyVersion: { type: 'string' },
@@ -42,6 +42,24 @@ const reportSchema = {
           status: { type: 'string' },
           receivedAt: { type: 'string', format: 'date-time' },
           data: { type: ['object', 'null'], additionalProperties: true, description: 'The record as received' },
+        },
+      },
+    },
+    quarantined: {
+      type: 'array',
+      description:
+        'Inbound messages about the person that could not be taken and sit in quarantine: reasons and status, not the message (until retention erases the entry)',
+      items: {
+        type: 'object',
+        properties: {
+          id: { type: 'string' },
+          eventId: nullableString,
+          reasonCode: { type: 'string' },
+          reasons: { type: 'array', items: { type: 'object', properties: { code: { type: 'string' }, pointer: { type: 'string' } } } },
+          status: { type: 'string', enum: ['open', 'released', 'discarded'] },
+          receivedAt: { type: 'string', format: 'date-time' },
+          resolvedAt: { ...nullableString, format: 'date-time' },
+          recordId: nullableString,
         },
       },
     },

@@ -1,16 +1,84 @@
-// What operators do with a quarantined inbound message: take it again after the cause was fixed (exactly as from
-// the topic, through the spine), or discard it (its content erased, its reason kept).
+// What operators do with a quarantined inbound message: read its original (logged as a disclosure), take it again
+// after the cause was fixed (exactly as from the topic, through the spine), or discard it (its content erased, its
+// reason kept).
 import { BridgeError } from '../errors.ts';
+import type { ExchangePlan } from '../exchange/plan.ts';
+import { DOMAIN_PROCESSING_LOG, type Pseudonymiser } from '../privacy/pseudonym.ts';
+import { traceFrom } from '../records/trace.ts';
 import type { Pool } from '../store/pool.ts';
-import { listQuarantine, lockOpenEntry, markDiscarded, markReleased, markStillFailing, type QuarantineSummary } from '../store/quarantine-repo.ts';
+import { appendProcessingLog } from '../store/processing-log-repo.ts';
+import {
+  listQuarantine,
+  lockOpenEntry,
+  markDiscarded,
+  markReleased,
+  markStillFailing,
+  readQuarantineEntry,
+  type QuarantineSummary,
+} from '../store/quarantine-repo.ts';
 import { withTransaction } from '../store/transaction.ts';
-import { takeCaseEvent, type TakeDeps } from './take-case-event.ts';
+import { subjectBsnOf, takeCaseEvent, type TakeDeps } from './take-case-event.ts';
 
 export type QuarantineStatus = 'open' | 'released' | 'discarded';
 
 /** Entries without their raw value: the list is for triage, and the raw value may hold personal data. */
 export function quarantined(pool: Pool, status: QuarantineStatus, limit: number): Promise<QuarantineSummary[]> {
   return listQuarantine(pool, status, limit);
+}
+
+export interface QuarantineReadDeps {
+  pool: Pool;
+  plan: ExchangePlan;
+  pseudonymiser: Pseudonymiser;
+}
+
+/** One entry with its original message: null once discarded or erased by retention. */
+export type QuarantineEntry = QuarantineSummary & { rawValue: string | null; purgedAt: Date | null };
+
+/** One entry with its original message, for an operator who must see it to fix the cause. Every read that
+ * returns an original is a disclosure in the processing log (to the reader, about the person when the message
+ * names a valid BSN), committed with the read: no read goes unrecorded. Undefined: no such entry. */
+export async function readQuarantined(
+  deps: QuarantineReadDeps,
+  id: string,
+  request: { actor: string; traceparent?: string | undefined },
+): Promise<QuarantineEntry | undefined> {
+  const startedAt = new Date();
+  const { traceId } = traceFrom(request.traceparent);
+  return withTransaction(deps.pool, async (client) => {
+    const entry = await readQuarantineEntry(client, id);
+    if (!entry) return undefined;
+    const { subjectKey, ...summary } = entry;
+    const erased = entry.status === 'discarded' || entry.purgedAt !== null;
+    if (erased) return { ...summary, rawValue: null };
+    const bsn = subjectBsnOf(entry.rawValue);
+    await appendProcessingLog(
+      client,
+      [
+        {
+          operation: 'disclosed',
+          status: 'ok',
+          traceId,
+          actor: request.actor,
+          subjectId: bsn ? deps.pseudonymiser.pseudonym(bsn, DOMAIN_PROCESSING_LOG) : null,
+          recordId: null,
+          recordKind: 'case-event',
+          recipient: request.actor,
+          fields: null,
+          // The policy names no legal basis of its own for handling quarantine: the read belongs to the processing
+          // of case events, whose activity it is logged under.
+          legalBasis: null,
+          purpose: null,
+          processingActivity: deps.plan.processingActivity('case-event'),
+          startedAt,
+          endedAt: new Date(),
+          detail: { read: 'quarantine-original', quarantineId: id, reasonCode: entry.reasonCode },
+        },
+      ],
+      subjectKey ?? `quarantine:${id}`,
+    );
+    return summary;
+  });
 }
 
 /** Released with the record it became, or refused (BRIDGE_NOT_FOUND, or why it still cannot be taken; the entry

@@ -1,11 +1,13 @@
-// A subject access report (AVG art. 15): every record the bridge holds about a person and every step of the
-// processing log about them (received, disclosed to whom with which fields under which basis, looked up). The
-// report is itself a lookup and is logged as one, in the same transaction as its reads.
+// A subject access report (AVG art. 15): every record the bridge holds about a person, every inbound message about
+// them that sits in quarantine (its reasons and status, not the message), and every step of the processing log
+// about them (received, disclosed to whom with which fields under which basis, looked up). The report is itself a
+// lookup and is logged as one, in the same transaction as its reads.
 import type { ExchangePlan } from '../exchange/plan.ts';
 import type { StoredEntry } from '../processing-log/entry.ts';
 import { deliveredAtOf } from '../store/outbox-repo.ts';
 import type { Pool } from '../store/pool.ts';
 import { appendProcessingLog, entriesOfSubject } from '../store/processing-log-repo.ts';
+import { quarantineOfSubject, type QuarantineSummary } from '../store/quarantine-repo.ts';
 import { recordsOfSubject } from '../store/records-repo.ts';
 import { withTransaction } from '../store/transaction.ts';
 import { DOMAIN_INTERNAL, DOMAIN_PROCESSING_LOG, type Pseudonymiser } from './pseudonym.ts';
@@ -39,6 +41,21 @@ function disclosure(e: StoredEntry, plan: ExchangePlan, delivered: Map<string, D
   };
 }
 
+/** A quarantined message: ids, reasons (codes and pointers), times and status; its original is read only through
+ * the quarantine API. */
+function quarantinedMessage(q: QuarantineSummary) {
+  return {
+    id: q.id,
+    eventId: q.eventId,
+    reasonCode: q.reasonCode,
+    reasons: q.reason.map((e) => ({ code: e.code, pointer: e.pointer })),
+    status: q.status,
+    receivedAt: q.receivedAt.toISOString(),
+    resolvedAt: iso(q.resolvedAt),
+    recordId: q.recordId,
+  };
+}
+
 function step(e: StoredEntry) {
   return {
     operation: e.operation,
@@ -59,8 +76,10 @@ export async function subjectAccessReport(deps: SubjectAccessDeps, req: ReportRe
   const startedAt = new Date();
   const activity = deps.plan.policy.processingActivities.subjectAccess;
   const subjectKeys = deps.pseudonymiser.allPseudonyms(req.bsn, DOMAIN_INTERNAL);
-  const { records, entries, delivered } = await withTransaction(deps.pool, async (client) => {
+  const { records, quarantined, entries, delivered } = await withTransaction(deps.pool, async (client) => {
     const records = await recordsOfSubject(client, subjectKeys);
+    // Under every key held too: the quarantine row's subject key is the same DOMAIN_INTERNAL pseudonym.
+    const quarantined = await quarantineOfSubject(client, subjectKeys);
     const entries = await entriesOfSubject(client, deps.pseudonymiser.allPseudonyms(req.bsn, DOMAIN_PROCESSING_LOG));
     const delivered = await deliveredAtOf(
       client,
@@ -84,12 +103,17 @@ export async function subjectAccessReport(deps: SubjectAccessDeps, req: ReportRe
           processingActivity: activity.processingActivity,
           startedAt,
           endedAt: new Date(),
-          detail: { report: 'subject-access', records: records.length, ...(req.requestReference ? { requestReference: req.requestReference } : {}) },
+          detail: {
+            report: 'subject-access',
+            records: records.length,
+            quarantined: quarantined.length,
+            ...(req.requestReference ? { requestReference: req.requestReference } : {}),
+          },
         },
       ],
       subjectKeys[0]!,
     );
-    return { records, entries, delivered };
+    return { records, quarantined, entries, delivered };
   });
   return {
     generatedAt: startedAt.toISOString(),
@@ -104,6 +128,7 @@ export async function subjectAccessReport(deps: SubjectAccessDeps, req: ReportRe
       receivedAt: r.receivedAt.toISOString(),
       data: r.body ?? null,
     })),
+    quarantined: quarantined.map(quarantinedMessage),
     disclosures: entries.filter((e) => e.operation === 'disclosed').map((e) => disclosure(e, deps.plan, delivered)),
     processing: entries.map(step),
   };

@@ -143,6 +143,15 @@ export async function deleteOutboxOfRecords(client: Queryable, recordIds: readon
   return { removed: rows.length, undelivered: rows.filter((r) => r.undelivered).length };
 }
 
+/** The dead letters of quarantine entries whose retention ended (the payload holds the subject's key). */
+export async function deleteOutboxOfQuarantine(client: Queryable, quarantineIds: readonly string[]): Promise<{ removed: number; undelivered: number }> {
+  const { rows } = await client.query<{ undelivered: boolean }>(
+    /* sql */ `DELETE FROM outbox WHERE quarantine_id = ANY($1::uuid[]) RETURNING delivered_at IS NULL AS undelivered`,
+    [quarantineIds],
+  );
+  return { removed: rows.length, undelivered: rows.filter((r) => r.undelivered).length };
+}
+
 /** Disclosure times of a record's messages, per recipient, while the outbox still holds them. */
 export async function deliveredAtOf(client: Queryable, recordIds: readonly string[]): Promise<Map<string, Date | null>> {
   const { rows } = await client.query<{ record_id: string; recipient: string; delivered_at: Date | null }>(

@@ -1,4 +1,5 @@
-// quarantine: inbound messages the bridge could not take, kept with their reason until ops release or discard them.
+// quarantine: inbound messages the bridge could not take, kept with their reason until ops release or discard them,
+// and found for the person by the subject's key (the subject access report) until retention erases them.
 import type { FieldError } from '../errors.ts';
 import type { Pool, Queryable } from './pool.ts';
 
@@ -9,17 +10,17 @@ export interface NewQuarantineEntry {
   rawValue: string;
   reasonCode: string;
   reason: FieldError[];
+  /** The subject's DOMAIN_INTERNAL pseudonym (as records.subject_key), when the message held a valid BSN. */
+  subjectKey: string | null;
+  receivedAt: Date;
 }
 
 export async function insertQuarantine(client: Queryable, q: NewQuarantineEntry): Promise<void> {
-  await client.query(/* sql */ `INSERT INTO quarantine (id, origin, event_id, raw_value, reason_code, reason) VALUES ($1, $2, $3, $4, $5, $6)`, [
-    q.id,
-    q.origin,
-    q.eventId,
-    q.rawValue,
-    q.reasonCode,
-    JSON.stringify(q.reason),
-  ]);
+  await client.query(
+    /* sql */ `INSERT INTO quarantine (id, origin, event_id, raw_value, reason_code, reason, subject_key, received_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+    [q.id, q.origin, q.eventId, q.rawValue, q.reasonCode, JSON.stringify(q.reason), q.subjectKey, q.receivedAt],
+  );
 }
 
 export interface QuarantineSummary {
@@ -72,6 +73,49 @@ export async function lockOpenEntry(client: Queryable, id: string): Promise<(Qua
   const { rows } = await client.query<Row & { raw_value: string }>(/* sql */ `SELECT ${COLUMNS}, raw_value FROM quarantine WHERE id = $1 FOR UPDATE`, [id]);
   const r = rows[0];
   return r && { ...toSummary(r), rawValue: r.raw_value };
+}
+
+/** One entry with its raw value ('' once discarded or erased by retention) and its subject key, for the read by
+ * an operator; no lock: the read changes nothing. */
+export async function readQuarantineEntry(
+  client: Queryable,
+  id: string,
+): Promise<(QuarantineSummary & { rawValue: string; subjectKey: string | null; purgedAt: Date | null }) | undefined> {
+  const { rows } = await client.query<Row & { raw_value: string; subject_key: string | null; purged_at: Date | null }>(
+    /* sql */ `SELECT ${COLUMNS}, raw_value, subject_key, purged_at FROM quarantine WHERE id = $1`,
+    [id],
+  );
+  const r = rows[0];
+  return r && { ...toSummary(r), rawValue: r.raw_value, subjectKey: r.subject_key, purgedAt: r.purged_at };
+}
+
+/** A person's quarantined messages under any of their keys (key rotation), without the raw value. */
+export async function quarantineOfSubject(client: Queryable, subjectKeys: readonly string[]): Promise<QuarantineSummary[]> {
+  const { rows } = await client.query<Row>(/* sql */ `SELECT ${COLUMNS} FROM quarantine WHERE subject_key = ANY($1::text[]) ORDER BY received_at, id`, [
+    subjectKeys,
+  ]);
+  return rows.map(toSummary);
+}
+
+/** Entries received before the cutoff and not yet erased, locked for the retention job. */
+export async function claimExpiredQuarantine(client: Queryable, cutoff: Date, limit: number): Promise<string[]> {
+  const { rows } = await client.query<{ id: string }>(
+    /* sql */ `SELECT id FROM quarantine WHERE purged_at IS NULL AND received_at < $1
+     ORDER BY received_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
+    [cutoff, limit],
+  );
+  return rows.map((r) => r.id);
+}
+
+/** Erases the raw value and the link to the person; keeps id, origin, event id, reasons and times. An open entry
+ * becomes discarded: there is nothing left to release. */
+export async function purgeQuarantine(client: Queryable, ids: readonly string[], at: Date): Promise<void> {
+  await client.query(
+    /* sql */ `UPDATE quarantine SET raw_value = '', subject_key = NULL, purged_at = $2,
+       status = CASE WHEN status = 'open' THEN 'discarded' ELSE status END, resolved_at = COALESCE(resolved_at, $2)
+     WHERE id = ANY($1::uuid[])`,
+    [ids, at],
+  );
 }
 
 export async function markReleased(client: Queryable, id: string, recordId: string): Promise<void> {

@@ -1,12 +1,16 @@
 // The inbound topic: each message taken like the REST path; what cannot be taken goes to quarantine (a row and a
-// dead-letter message with its reason) and the next message still flows; a message read twice counts once.
+// thin dead-letter message with its reason, never the message) and the next message still flows; a message read
+// twice counts once. The original is read only through the quarantine API, logged; the subject access report
+// lists it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DOMAIN_INTERNAL, DOMAIN_PROCESSING_LOG } from '../../../src/privacy/pseudonym.ts';
 import { freshDatabase, startBridge, type TestBridge } from '../../support/bridge.ts';
 import { waitForDelivery } from '../../support/db.ts';
 import { syntheticBsn, validCaseEvent } from '../../support/fixtures.ts';
 import { readTopic } from '../../support/kafka-consumer.ts';
 import { produce } from '../../support/kafka-producer.ts';
 import { writePolicyVariant } from '../../support/policy.ts';
+import { logRows } from '../../support/processing-log.ts';
 
 let bridge: TestBridge;
 let databaseUrl: string;
@@ -80,7 +84,25 @@ describe('the inbound topic of case events', () => {
     const byKey = Object.fromEntries(dlt.map((m) => [m.key, m]));
     expect(Object.keys(byKey).sort()).toEqual(q.map((r) => r.id).sort());
     expect(q.map((r) => byKey[r.id]!.headers['x-quarantine-reason'])).toEqual(['BRIDGE_MALFORMED_JSON', 'BRIDGE_MALFORMED_JSON', 'BRIDGE_POLICY_REFUSED']);
-    expect(byKey[q[0]!.id]!.value).toBe('{"eventId": "broken');
+    // The payload: what an operator needs to act, not the message.
+    expect(JSON.parse(byKey[q[0]!.id]!.value)).toEqual({
+      quarantineId: q[0]!.id,
+      reasonCode: 'BRIDGE_MALFORMED_JSON',
+      reasons: [],
+      origin: expect.stringContaining(`kafka:${bridge.services.inboundTopic}/`),
+      quarantinedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      eventId: null,
+      subjectKey: null,
+      href: `/v1/quarantine/${q[0]!.id}`,
+    });
+    expect(byKey[q[0]!.id]!.value).not.toContain('broken');
+    expect(JSON.parse(byKey[q[2]!.id]!.value)).toMatchObject({
+      reasonCode: 'BRIDGE_POLICY_REFUSED',
+      reasons: [{ code: 'MUNICIPALITY_UNKNOWN', pointer: '/subject/municipalityCode', rule: expect.any(String) }],
+      eventId: unknownPlace['eventId'],
+      subjectKey: bridge.services.pseudonymiser.pseudonym(syntheticBsn(112), DOMAIN_INTERNAL),
+    });
+    expect(JSON.stringify(byKey[q[2]!.id])).not.toContain(syntheticBsn(112));
 
     const metrics = (await bridge.inject({ method: 'GET', url: '/metrics' }, 'ops')).body;
     expect(metrics).toContain('bridge_inbound_messages_total{outcome="accepted"} 2');
@@ -142,6 +164,88 @@ describe('the inbound topic of case events', () => {
     expect(q.find((e) => e.event_id === original['eventId'])!.reason_code).toBe('BRIDGE_CONFLICT');
     const metrics = (await bridge.inject({ method: 'GET', url: '/metrics' }, 'ops')).body;
     expect(metrics).toContain('bridge_records_refused_total{kind="case-event",code="BRIDGE_CONFLICT"} 1');
+  });
+
+  it('sends a dead letter without the BSN, name or date of birth; the original is read through the API, logged', async () => {
+    const bsn = syntheticBsn(115);
+    const event = validCaseEvent('case-closed', { bsn, municipalityCode: 'GM9997' }) as unknown as Record<string, unknown> & {
+      subject: Record<string, unknown>;
+    };
+    event.subject['name'] = { givenNames: 'Quirinus', surname: 'Zwaardvechter' };
+    event.subject['dateOfBirth'] = '1987-06-05';
+    // The BSN as an unknown key as well: it comes back as a pointer, which the dead letter masks.
+    const keyed = { ...event, eventId: crypto.randomUUID(), [bsn]: 'x' };
+    await produce(bridge.services.inboundTopic, [
+      { key: 'p', value: JSON.stringify(event) },
+      { key: 'p', value: JSON.stringify(keyed) },
+    ]);
+    const q = await until(quarantined, (r) => r.some((e) => e.event_id === event['eventId']) && r.some((e) => e.event_id === keyed.eventId));
+    const refused = q.find((e) => e.event_id === event['eventId'])!;
+    const unknownKey = q.find((e) => e.event_id === keyed.eventId)!;
+    expect(unknownKey.reason.map((e) => e.code)).toContain('FIELD_UNKNOWN');
+
+    expect(await waitForDelivery(bridge.services.pool)).toBe(0);
+    const dlt = await readTopic(bridge.services.deadLetterTopic, { count: q.length, settleMs: 500 });
+    const mine = dlt.filter((m) => m.key === refused.id || m.key === unknownKey.id);
+    expect(mine).toHaveLength(2);
+    const subjectKey = bridge.services.pseudonymiser.pseudonym(bsn, DOMAIN_INTERNAL);
+    for (const m of mine) {
+      const everything = JSON.stringify({ key: m.key, value: m.value, headers: m.headers });
+      for (const personal of [bsn, bsn.slice(1), 'Quirinus', 'Zwaardvechter', '1987-06-05', '1987', '05-06-1987']) {
+        expect(everything).not.toContain(personal);
+      }
+      const payload = JSON.parse(m.value) as { subjectKey: string; reasons: { pointer: string; detail?: string }[] };
+      expect(payload.subjectKey).toBe(subjectKey);
+      expect(payload.reasons.every((r) => r.detail === undefined)).toBe(true);
+    }
+    expect((JSON.parse(mine.find((m) => m.key === unknownKey.id)!.value) as { reasons: { pointer: string }[] }).reasons).toContainEqual(
+      expect.objectContaining({ code: 'FIELD_UNKNOWN', pointer: '/[digits]' }),
+    );
+
+    // Only a role that may reads the original; each read is a disclosure in the processing log.
+    const url = `/v1/quarantine/${refused.id}`;
+    const disclosed = async () => (await logRows(bridge.services.pool, `operation = 'disclosed' AND detail ->> 'quarantineId' = $1`, [refused.id])).length;
+    for (const as of ['gcos', 'zsm', null] as const) {
+      expect((await bridge.inject({ method: 'GET', url }, as)).statusCode).toBe(as === null ? 401 : 403);
+    }
+    expect(await disclosed()).toBe(0);
+    const read = await bridge.inject({ method: 'GET', url }, 'ops');
+    expect(read.statusCode).toBe(200);
+    expect(read.json()).toMatchObject({ id: refused.id, status: 'open', reasonCode: 'BRIDGE_POLICY_REFUSED', rawValue: JSON.stringify(event) });
+    expect((await bridge.inject({ method: 'GET', url }, 'privacy')).statusCode).toBe(200);
+    const reads = await logRows(bridge.services.pool, `operation = 'disclosed' AND detail ->> 'quarantineId' = $1`, [refused.id]);
+    expect(reads).toEqual([
+      expect.objectContaining({
+        actor: 'client:test-ops',
+        recipient: 'client:test-ops',
+        record_id: null,
+        record_kind: 'case-event',
+        subject_id: bridge.services.pseudonymiser.pseudonym(bsn, DOMAIN_PROCESSING_LOG),
+      }),
+      expect.objectContaining({ actor: 'client:test-privacy-officer' }),
+    ]);
+    expect(JSON.stringify(reads)).not.toContain(bsn);
+    expect((await bridge.inject({ method: 'GET', url: `/v1/quarantine/${crypto.randomUUID()}` }, 'ops')).statusCode).toBe(404);
+
+    // The subject access report lists the person's quarantined messages (not the message) and who read them.
+    const report = await bridge.inject({ method: 'POST', url: '/v1/subject-access-reports', payload: { bsn } }, 'privacy');
+    expect(report.statusCode).toBe(200);
+    const r = report.json<{ quarantined: { id: string; status: string; reasonCode: string }[]; disclosures: { recipient: string }[] }>();
+    expect(r.quarantined.map((e) => e.id).sort()).toEqual([refused.id, unknownKey.id].sort());
+    expect(r.quarantined.find((e) => e.id === refused.id)).toMatchObject({
+      status: 'open',
+      reasonCode: 'BRIDGE_POLICY_REFUSED',
+      reasons: [{ code: 'MUNICIPALITY_UNKNOWN', pointer: '/subject/municipalityCode' }],
+      receivedAt: expect.any(String),
+    });
+    expect(r.disclosures.map((d) => d.recipient)).toEqual(['client:test-ops', 'client:test-privacy-officer']);
+    expect(report.body).not.toContain('Zwaardvechter');
+
+    // Once discarded, the original is gone and a read discloses nothing.
+    expect((await bridge.inject({ method: 'POST', url: `${url}/discard` }, 'ops')).statusCode).toBe(200);
+    const gone = await bridge.inject({ method: 'GET', url }, 'ops');
+    expect(gone.json()).toMatchObject({ status: 'discarded', rawValue: null });
+    expect(await disclosed()).toBe(2);
   });
 
   it('puts the configured prefix before the inbound topic', () => {

@@ -1,10 +1,11 @@
 // Retention: past the policy's retention a record keeps only a skeleton without personal data, its outbox
 // views are gone, the processing log loses its link to the person but stays verifiable, and the purge is logged.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { quarantine } from '../../../src/inbound/take-case-event.ts';
 import { retentionJob } from '../../../src/jobs/retention.ts';
 import { verifyProcessingLog } from '../../../src/processing-log/verify.ts';
 import { startBridge, type TestBridge } from '../../support/bridge.ts';
-import { syntheticBsn, validAdvice } from '../../support/fixtures.ts';
+import { syntheticBsn, validAdvice, validCaseEvent } from '../../support/fixtures.ts';
 import { logRows } from '../../support/processing-log.ts';
 
 let bridge: TestBridge;
@@ -82,5 +83,61 @@ describe('retention job', () => {
     expect(detail['lookupsUnlinked']).toBeGreaterThan(0);
     expect(await linked()).toBe(0);
     expect(await verifyProcessingLog(pool)).toMatchObject({ intact: true });
+  });
+
+  it('erases a quarantined message past the case-event retention, and its dead letter and link to the person', async () => {
+    const pool = bridge.services.pool;
+    const { pseudonymiser, plan, metrics, deadLetterTopic } = bridge.services;
+    const deps = { pool, plan, pseudonymiser, metrics, bridgeOin: bridge.config.bridgeOin, deadLetterTopic };
+    const put = async (bsn: string) => {
+      const raw = Buffer.from(JSON.stringify(validCaseEvent('case-closed', { bsn, municipalityCode: 'GM9998' })));
+      const o = await quarantine(deps, { value: raw, origin: 'kafka:test/0/1', actor: 'test' }, raw, 'BRIDGE_POLICY_REFUSED', []);
+      if (o.outcome !== 'quarantined') throw new Error(o.outcome);
+      return o.quarantineId;
+    };
+    const oldBsn = syntheticBsn(82);
+    const old = await put(oldBsn);
+    const young = await put(syntheticBsn(83));
+    const report = async (bsn: string) =>
+      (await bridge.inject({ method: 'POST', url: '/v1/subject-access-reports', payload: { bsn } }, 'privacy')).json<{ quarantined: { id: string }[] }>();
+    expect((await report(oldBsn)).quarantined.map((q) => q.id)).toEqual([old]);
+    // The case-event retention is 548 days.
+    await pool.query(`UPDATE quarantine SET received_at = now() - interval '600 days' WHERE id = $1`, [old]);
+
+    const outcome = await bridge.services.scheduler.runNow('retention');
+    expect(outcome).toMatchObject({ status: 'succeeded', detail: { quarantinePurged: 1, undeliveredRemoved: 1 } });
+
+    const rows = await pool.query<{ id: string; raw_value: string; subject_key: string | null; status: string; purged_at: Date | null; reason_code: string }>(
+      'SELECT id, raw_value, subject_key, status, purged_at, reason_code FROM quarantine WHERE id = ANY($1::uuid[])',
+      [[old, young]],
+    );
+    expect(rows.rows.find((r) => r.id === old)).toEqual({
+      id: old,
+      raw_value: '',
+      subject_key: null,
+      status: 'discarded',
+      purged_at: expect.any(Date),
+      reason_code: 'BRIDGE_POLICY_REFUSED',
+    });
+    expect(rows.rows.find((r) => r.id === young)).toMatchObject({ status: 'open', purged_at: null, subject_key: expect.any(String) });
+    expect(rows.rows.find((r) => r.id === young)!.raw_value).toContain(syntheticBsn(83));
+    const deadLetters = await pool.query<{ quarantine_id: string }>('SELECT quarantine_id FROM outbox WHERE quarantine_id IS NOT NULL');
+    expect(deadLetters.rows.map((r) => r.quarantine_id)).toEqual([young]);
+    expect(JSON.stringify((await pool.query('SELECT * FROM quarantine WHERE id = $1', [old])).rows)).not.toContain(oldBsn);
+
+    const purged = await logRows(pool, `operation = 'purged' AND detail ->> 'quarantineId' = $1`, [old]);
+    expect(purged).toEqual([
+      expect.objectContaining({
+        actor: 'bridge:retention',
+        subject_id: null,
+        legal_basis: 'avg.art-5.1.e',
+        detail: expect.objectContaining({ retentionDays: 548 }),
+      }),
+    ]);
+    expect(await verifyProcessingLog(pool)).toMatchObject({ intact: true });
+    // The report no longer finds it; a read through the API finds no original; running again erases nothing more.
+    expect((await report(oldBsn)).quarantined).toEqual([]);
+    expect((await bridge.inject({ method: 'GET', url: `/v1/quarantine/${old}` }, 'ops')).json()).toMatchObject({ status: 'discarded', rawValue: null });
+    expect(await bridge.services.scheduler.runNow('retention')).toMatchObject({ status: 'succeeded', detail: { quarantinePurged: 0 } });
   });
 });
