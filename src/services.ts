@@ -52,7 +52,7 @@ export function createServices(config: Config, logger: Logger): Services {
   const plan = createPolicyPlan(policy, kinds, config.kafkaTopicPrefix, pseudonymiser, regions);
   const pool = createPool(config, logger);
   const kafka = createKafka(config, logger);
-  const metrics = createMetrics();
+  const metrics = createMetrics({ tlsCertificate: config.tls?.cert });
   const producer = createMessageProducer(kafka, logger);
   const runner = `${hostname()}:${process.pid}`;
   const relay = createRelay(producer, metrics, logger, {

@@ -1,4 +1,5 @@
 // Prometheus metrics, one registry per process (tests build several apps, each with its own).
+import { X509Certificate } from 'node:crypto';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** Keeps a label's values bounded: the first `max` distinct values are themselves, any later one is 'other'.
@@ -13,10 +14,34 @@ export function boundedLabel(max: number): (value: string) => string {
   };
 }
 
-export function createMetrics() {
+/** When the certificate the bridge serves HTTPS with stops being valid, in Unix seconds: the first certificate of
+ * the PEM chain (the server's own). Undefined when it cannot be read: the HTTPS server's start reports that. */
+export function certificateNotAfterSeconds(pem: Buffer): number | undefined {
+  try {
+    return Math.floor(Date.parse(new X509Certificate(pem).validTo) / 1000);
+  } catch {
+    return undefined;
+  }
+}
+
+export interface MetricsOptions {
+  /** The PEM the bridge serves HTTPS with (TLS_CERT), when TLS ends at the bridge: its expiry becomes a gauge. */
+  tlsCertificate?: Buffer | undefined;
+}
+
+export function createMetrics(options: MetricsOptions = {}) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const r = [registry];
+  const notAfter = options.tlsCertificate ? certificateNotAfterSeconds(options.tlsCertificate) : undefined;
+  if (notAfter !== undefined) {
+    // Read once: the certificate is loaded at start, and a new one needs a restart to be served.
+    new Gauge({
+      name: 'bridge_tls_certificate_expiry_timestamp_seconds',
+      help: 'When the certificate the bridge serves HTTPS with expires (Unix seconds); absent without TLS_CERT',
+      registers: r,
+    }).set(notAfter);
+  }
   return {
     registry,
     httpRequests: new Counter({
