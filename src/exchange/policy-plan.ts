@@ -9,7 +9,7 @@ import { hasValueAt, parsePath, specialCategoryPaths, valuesAt } from './field-p
 import type { KindSchema } from './policy-check.ts';
 import type { Disclosure, ExchangePlan } from './plan.ts';
 import type { ExchangePolicy, Grant } from './policy.ts';
-import { buildView, compileView, type ViewSpec } from './views.ts';
+import { buildView, compileView, deliversPlain, type ViewSpec } from './views.ts';
 
 interface CompiledGrant {
   recipient: string;
@@ -132,10 +132,10 @@ export function createPolicyPlan(
       }
       return errors;
     },
-    disclosuresFor({ kind, record, subjectBsn, alsoToRegions }) {
+    disclosuresFor({ kind, record: original, subjectBsn, alsoToRegions, recordFor }) {
       const out: Disclosure[] = [];
       for (const g of compiled.get(kind)?.grants ?? []) {
-        if (g.grant.when && !holds(g.grant.when, record)) continue;
+        if (g.grant.when && !holds(g.grant.when, original)) continue;
         // The subject's BSN is pseudonymised for the view and again for the message key: one HMAC, not two.
         const made = new Map<string, string>();
         const pseudonym = (value: string) => {
@@ -143,15 +143,25 @@ export function createPolicyPlan(
           if (p === undefined) made.set(value, (p = pseudonymiser.pseudonym(value, g.domain)));
           return p;
         };
+        // Conditions and routing read the record as sent; the view is built from its redacted copy, if any.
+        const record = recordFor?.get(g.recipient) ?? original;
         const view = buildView(record, g.view, { pseudonym });
         const fields = g.view.fields.filter((f) => hasValueAt(record, parsePath(f)));
         const messageKey = pseudonym(subjectBsn);
         // One recipient, or for a regional grant the person's region plus any region the caller adds (the
         // Veiligheidshuis that gave the advice a decision answers).
-        const targets = g.routeBy ? regionTargets(record, g.routeBy, alsoToRegions ?? [], regions!) : [g.recipient];
-        for (const recipient of targets) out.push({ recipient, topic: topicName(topicPrefix, kind, recipient), view, fields, messageKey });
+        const targets = g.routeBy ? regionTargets(original, g.routeBy, alsoToRegions ?? [], regions!) : [g.recipient];
+        for (const recipient of targets) out.push({ recipient, grant: g.recipient, topic: topicName(topicPrefix, kind, recipient), view, fields, messageKey });
       }
       return out;
+    },
+    audience(kind, record) {
+      return (compiled.get(kind)?.grants ?? [])
+        .filter((g) => !g.grant.when || holds(g.grant.when, record))
+        .map((g) => ({ grant: g.recipient, plain: (segments: readonly string[]) => deliversPlain(g.view, segments) }));
+    },
+    identifiersInText(kind) {
+      return policy.kinds[kind]?.identifiersInText ?? 'refuse';
     },
     processingActivity(kind) {
       return policy.kinds[kind]?.processingActivity ?? `urn:gcos-zsm-bridge:verwerking:${kind}`;
