@@ -16,7 +16,7 @@ export const receiptSchema = {
     redacted: {
       type: 'array',
       description:
-        "Only when the exchange policy redacts identifiers in free text (identifiersInText: redact) and it did: each place where a BSN, or the subject's name or date of birth, was replaced by the marker \"[verwijderd]\" in the views of the recipients named, which are not granted that identifier. The other recipients received the text as sent. Never the value.",
+        'Only when the exchange policy redacts identifiers in free text (identifiersInText: redact) and it did: each place where a BSN, or the subject\'s name or date of birth, was replaced by the marker "[verwijderd]" in the views of the recipients named, which are not granted that identifier. The other recipients received the text as sent. Never the value.',
       items: {
         type: 'object',
         required: ['pointer', 'code', 'recipients'],

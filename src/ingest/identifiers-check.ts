@@ -52,8 +52,8 @@ interface KindPaths {
   dateOfBirth: readonly string[];
   identifiers: readonly (readonly string[])[];
 }
-const pathsOf = new WeakMap<RecordKind<never>, KindPaths>();
-function kindPaths(kind: RecordKind<never>): KindPaths {
+const pathsOf = new WeakMap<object, KindPaths>();
+function kindPaths<T>(kind: RecordKind<T>): KindPaths {
   let p = pathsOf.get(kind);
   if (!p) {
     const name = segmentsOf(kind.subjectNamePointer);
@@ -75,11 +75,15 @@ function at(record: unknown, segments: readonly string[]): unknown {
   return v;
 }
 
-const NOTHING: IdentifierVerdict = Object.freeze({ errors: [], redactions: [] }) as unknown as IdentifierVerdict;
+// Shared by every record without a finding (most): frozen, so no caller can add to it.
+const NOTHING: IdentifierVerdict = Object.freeze({
+  errors: Object.freeze([]) as unknown as FieldError[],
+  redactions: Object.freeze([]) as unknown as Redaction[],
+});
 
 /** Judges every string of a record that passed its schema. */
 export function judgeIdentifiers<T>(kind: RecordKind<T>, record: T, plan: ExchangePlan, language: Language): IdentifierVerdict {
-  const paths = kindPaths(kind as RecordKind<never>);
+  const paths = kindPaths(kind);
   const mode = plan.identifiersInText(kind.name);
   const rule = `kinds.${kind.name}.identifiersInText`;
   const subjectBsn = kind.subjectBsn(record);
@@ -93,7 +97,10 @@ export function judgeIdentifiers<T>(kind: RecordKind<T>, record: T, plan: Exchan
   let pattern: RegExp | null | undefined;
   const namePat = () =>
     pattern === undefined
-      ? (pattern = typeof name?.surname === 'string' ? (namePattern(name.surname, typeof name.surnamePrefix === 'string' ? name.surnamePrefix : undefined) ?? null) : null)
+      ? (pattern =
+          typeof name?.surname === 'string'
+            ? (namePattern(name.surname, typeof name.surnamePrefix === 'string' ? name.surnamePrefix : undefined) ?? null)
+            : null)
       : pattern;
   let verdict: IdentifierVerdict | undefined;
   const out = () => (verdict ??= { errors: [], redactions: [] });
@@ -157,7 +164,7 @@ export function redactedRecords(record: unknown, redactions: readonly Redaction[
   const byGrant = new Map<string, Map<string, { segments: readonly string[]; spans: Span[] }>>();
   for (const r of redactions) {
     let places = byGrant.get(r.grant);
-    if (!places) byGrant.set(r.grant, (places = new Map()));
+    if (!places) byGrant.set(r.grant, (places = new Map<string, { segments: readonly string[]; spans: Span[] }>()));
     const place = places.get(r.pointer);
     if (place) place.spans.push(...r.spans);
     else places.set(r.pointer, { segments: r.segments, spans: [...r.spans] });

@@ -15,7 +15,13 @@ export interface StepContext {
 
 export function acceptedEntries(
   ctx: StepContext,
-  a: { recordId: string; subjectId: string; legalBasis: string; purpose: string; policyVersion: string; disclosures: readonly Disclosure[];
+  a: {
+    recordId: string;
+    subjectId: string;
+    legalBasis: string;
+    purpose: string;
+    policyVersion: string;
+    disclosures: readonly Disclosure[];
     /** Identifiers replaced in some views: logged as codes and pointers, on the receipt and on each disclosure. */
     redacted?: readonly RedactionNote[];
   },

@@ -7,11 +7,11 @@ export type IdentifierCode = Extract<FieldCode, 'BSN_IN_TEXT' | 'SUBJECT_NAME_IN
 
 const MESSAGES: Record<IdentifierCode, Record<Language, string>> = {
   BSN_IN_TEXT: {
-    en: 'holds a number that passes the eleven-test as a BSN, where a recipient not granted it would read it; leave it out of the text (the subject\'s BSN has a field of its own)',
+    en: "holds a number that passes the eleven-test as a BSN, where a recipient not granted it would read it; leave it out of the text (the subject's BSN has a field of its own)",
     nl: 'bevat een nummer dat de elfproef doorstaat zoals een BSN, waar een ontvanger die het niet mag zien het zou lezen; laat het weg uit de tekst (het BSN van de betrokkene heeft een eigen veld)',
   },
   SUBJECT_NAME_IN_TEXT: {
-    en: "holds the subject's name, where a recipient not granted it would read it; write \"betrokkene\" instead",
+    en: 'holds the subject\'s name, where a recipient not granted it would read it; write "betrokkene" instead',
     nl: 'bevat de naam van de betrokkene, waar een ontvanger die deze niet mag zien het zou lezen; schrijf "betrokkene"',
   },
   SUBJECT_BIRTH_DATE_IN_TEXT: {

@@ -19,7 +19,13 @@ function deps(mode: IdentifiersInText, edit?: (p: ExchangePolicy) => void): Inge
   const policy = structuredClone(defaultPolicy());
   for (const k of Object.values(policy.kinds)) k.identifiersInText = mode;
   edit?.(policy);
-  return { pool: undefined as never, metrics: createMetrics(), bridgeOin: '00000009999999999000', pseudonymiser, plan: createPolicyPlan(policy, kindSchemas(), 'unit.', pseudonymiser) };
+  return {
+    pool: undefined as never,
+    metrics: createMetrics(),
+    bridgeOin: '00000009999999999000',
+    pseudonymiser,
+    plan: createPolicyPlan(policy, kindSchemas(), 'unit.', pseudonymiser),
+  };
 }
 // Halt granted only the pseudonym: not the name, not the date of birth.
 const haltWithoutIdentity = (p: ExchangePolicy) => {
@@ -81,7 +87,9 @@ describe('identifiers in free text: refuse (the default)', () => {
     const errors = refusal(deps('refuse', haltWithoutIdentity), haltAdvice(`${GOAL} Gesprek met De Synthetisch, T. gepland; geboren 3 juli 2009.`));
     expect(errors.map((e) => `${e.code} ${e.pointer}`).sort()).toEqual(['SUBJECT_BIRTH_DATE_IN_TEXT /goal', 'SUBJECT_NAME_IN_TEXT /goal']);
     // With the default grants Halt has both: the same text passes.
-    expect(() => prepareRecord(deps('refuse'), KINDS.advice, { door: 'rest', body: haltAdvice(`${GOAL} Gesprek met de Synthetisch op 03-07-2009.`) })).not.toThrow();
+    expect(() =>
+      prepareRecord(deps('refuse'), KINDS.advice, { door: 'rest', body: haltAdvice(`${GOAL} Gesprek met de Synthetisch op 03-07-2009.`) }),
+    ).not.toThrow();
   });
 
   it('refuses a BSN, the name or the birth date in an identifier field whatever the setting and whoever reads it', () => {
@@ -90,11 +98,11 @@ describe('identifiers in free text: refuse (the default)', () => {
       a.subject.name = { surname: 'Synthetisch' };
       a.contactPoint.name = 'Team Synthetisch';
       a.gcosCaseReference = 'GCOS-1990-01-01';
-      expect(refusal(deps(mode), a).map((e) => `${e.code} ${e.pointer}`).sort()).toEqual([
-        'PERSONAL_DATA_IN_IDENTIFIER /adviceId',
-        'PERSONAL_DATA_IN_IDENTIFIER /contactPoint/name',
-        'PERSONAL_DATA_IN_IDENTIFIER /gcosCaseReference',
-      ]);
+      expect(
+        refusal(deps(mode), a)
+          .map((e) => `${e.code} ${e.pointer}`)
+          .sort(),
+      ).toEqual(['PERSONAL_DATA_IN_IDENTIFIER /adviceId', 'PERSONAL_DATA_IN_IDENTIFIER /contactPoint/name', 'PERSONAL_DATA_IN_IDENTIFIER /gcosCaseReference']);
     }
   });
 

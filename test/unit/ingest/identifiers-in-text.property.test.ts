@@ -8,6 +8,7 @@ import { BridgeError } from '../../../src/errors.ts';
 import { createPolicyPlan } from '../../../src/exchange/policy-plan.ts';
 import type { ExchangePolicy, IdentifiersInText } from '../../../src/exchange/policy.ts';
 import { KINDS, kindSchemas } from '../../../src/ingest/kinds/index.ts';
+import type { RecordKind } from '../../../src/ingest/kinds/kind.ts';
 import { prepareRecord, type IngestDeps, type PreparedRecord } from '../../../src/ingest/prepare.ts';
 import { createMetrics } from '../../../src/observability/metrics.ts';
 import { createPseudonymiser } from '../../../src/privacy/pseudonym.ts';
@@ -20,7 +21,7 @@ type Json = Record<string, unknown>;
 
 const pseudonymiser = createPseudonymiser('unit-test-pseudonym-secret-0123456789', 'k1');
 function depsFor(mode: IdentifiersInText): IngestDeps {
-  const policy = structuredClone(defaultPolicy()) as ExchangePolicy;
+  const policy: ExchangePolicy = structuredClone(defaultPolicy());
   for (const k of Object.values(policy.kinds)) k.identifiersInText = mode;
   return {
     pool: undefined as never,
@@ -121,12 +122,16 @@ describe('identifiers in free text (property)', () => {
         const label = target.identifier ? '' : s.label;
         const piece = s.placing === 'glued' ? `ref${label.trim()}${written}x` : `${label}${written}`;
         setAt(record, target.pointer, (old) =>
-          target.identifier ? `${old.slice(0, 20).replace(/[^A-Za-z]+$/, '')}-${piece.replace(/[^A-Za-z0-9.-]/g, '')}` : s.placing === 'start' ? `${piece} ${old}` : `${old} ${piece}.`,
+          target.identifier
+            ? `${old.slice(0, 20).replace(/[^A-Za-z]+$/, '')}-${piece.replace(/[^A-Za-z0-9.-]/g, '')}`
+            : s.placing === 'start'
+              ? `${piece} ${old}`
+              : `${old} ${piece}.`,
         );
 
         let prepared: PreparedRecord | undefined;
         try {
-          prepared = prepareRecord(DEPS[s.mode], s.kind === 'advice' ? KINDS.advice : KINDS['case-event'], { door: 'rest', body: record });
+          prepared = prepareRecord(DEPS[s.mode], (s.kind === 'advice' ? KINDS.advice : KINDS['case-event']) as RecordKind, { door: 'rest', body: record });
         } catch (err) {
           if (!(err instanceof BridgeError)) throw err;
           const at = (err.errors ?? []).filter((e) => e.pointer === target.pointer).map((e) => e.code);

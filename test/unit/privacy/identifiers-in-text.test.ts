@@ -149,7 +149,17 @@ describe('namePattern: the surname, with its prefix, on word boundaries', () => 
 
 describe('redactSpans', () => {
   it('replaces each span, merging overlaps', () => {
-    expect(redactSpans('ab 123 cd 456', [{ start: 3, end: 6 }, { start: 10, end: 13 }])).toBe(`ab ${REDACTION_MARKER} cd ${REDACTION_MARKER}`);
-    expect(redactSpans('abcdef', [{ start: 1, end: 4 }, { start: 2, end: 5 }])).toBe(`a${REDACTION_MARKER}f`);
+    expect(
+      redactSpans('ab 123 cd 456', [
+        { start: 3, end: 6 },
+        { start: 10, end: 13 },
+      ]),
+    ).toBe(`ab ${REDACTION_MARKER} cd ${REDACTION_MARKER}`);
+    expect(
+      redactSpans('abcdef', [
+        { start: 1, end: 4 },
+        { start: 2, end: 5 },
+      ]),
+    ).toBe(`a${REDACTION_MARKER}f`);
   });
 });
