@@ -48,6 +48,8 @@ export interface ExchangePlan {
   /** The policy's verdict on a record: empty when it may be taken, otherwise one error per broken rule. */
   admit(input: AdmissionInput): FieldError[];
   disclosuresFor(input: DisclosureInput): Disclosure[];
+  /** Every grant of a kind, whatever its condition (the same objects on every call). */
+  grants(kind: string): readonly Audience[];
   /** The grants whose condition holds for this record (regional grants once, whichever regions they reach). */
   audience(kind: string, record: unknown): Audience[];
   /** What to do with identifiers found in the free text of a kind's records (docs/privacy.md). */

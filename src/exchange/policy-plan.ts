@@ -7,7 +7,7 @@ import { loadRegionDirectory, type Region, type RegionDirectory } from '../regio
 import { holds } from './conditions.ts';
 import { hasValueAt, parsePath, specialCategoryPaths, valuesAt } from './field-paths.ts';
 import type { KindSchema } from './policy-check.ts';
-import type { Disclosure, ExchangePlan } from './plan.ts';
+import type { Audience, Disclosure, ExchangePlan } from './plan.ts';
 import type { ExchangePolicy, Grant } from './policy.ts';
 import { buildView, compileView, deliversPlain, type ViewSpec } from './views.ts';
 
@@ -23,6 +23,8 @@ interface CompiledGrant {
 interface CompiledKind {
   special: { path: string; segments: readonly string[]; category: string }[];
   grants: CompiledGrant[];
+  /** Each grant as an Audience, in the order of `grants`. */
+  audience: Audience[];
 }
 
 /** The pseudonym domain of a recipient: its own unless the policy lets several share one. */
@@ -71,7 +73,8 @@ export function createPolicyPlan(
         ...(grant.routeBy && { routeBy: parsePath(grant.routeBy) }),
       };
     });
-    compiled.set(kind.name, { special, grants });
+    const audience = grants.map((g): Audience => ({ grant: g.recipient, plain: (segments) => deliversPlain(g.view, segments) }));
+    compiled.set(kind.name, { special, grants, audience });
   }
 
   return {
@@ -155,10 +158,17 @@ export function createPolicyPlan(
       }
       return out;
     },
+    grants(kind) {
+      return compiled.get(kind)?.audience ?? [];
+    },
     audience(kind, record) {
-      return (compiled.get(kind)?.grants ?? [])
-        .filter((g) => !g.grant.when || holds(g.grant.when, record))
-        .map((g) => ({ grant: g.recipient, plain: (segments: readonly string[]) => deliversPlain(g.view, segments) }));
+      const c = compiled.get(kind);
+      return c
+        ? c.audience.filter((_, i) => {
+            const when = c.grants[i]!.grant.when;
+            return !when || holds(when, record);
+          })
+        : [];
     },
     identifiersInText(kind) {
       return policy.kinds[kind]?.identifiersInText ?? 'refuse';

@@ -81,27 +81,43 @@ const NOTHING: IdentifierVerdict = Object.freeze({
   redactions: Object.freeze([]) as unknown as Redaction[],
 });
 
+const NO_SPANS: readonly Span[] = Object.freeze([]);
+
+/** Per plan and kind: the grants, whatever their condition, not given the name or the birth date unchanged. */
+const lackingOf = new WeakMap<ExchangePlan, Map<string, { name: readonly Audience[]; dateOfBirth: readonly Audience[] }>>();
+function lackingGrants(plan: ExchangePlan, kind: string, paths: KindPaths): { name: readonly Audience[]; dateOfBirth: readonly Audience[] } {
+  let perKind = lackingOf.get(plan);
+  if (!perKind) lackingOf.set(plan, (perKind = new Map<string, { name: readonly Audience[]; dateOfBirth: readonly Audience[] }>()));
+  let lacking = perKind.get(kind);
+  if (!lacking) {
+    const grants = plan.grants(kind);
+    lacking = { name: grants.filter((a) => !a.plain(paths.surname)), dateOfBirth: grants.filter((a) => !a.plain(paths.dateOfBirth)) };
+    perKind.set(kind, lacking);
+  }
+  return lacking;
+}
+
 /** Judges every string of a record that passed its schema. */
 export function judgeIdentifiers<T>(kind: RecordKind<T>, record: T, plan: ExchangePlan, language: Language): IdentifierVerdict {
   const paths = kindPaths(kind);
   const mode = plan.identifiersInText(kind.name);
-  const rule = `kinds.${kind.name}.identifiersInText`;
   const subjectBsn = kind.subjectBsn(record);
   const name = at(record, paths.name) as { surname?: unknown; surnamePrefix?: unknown } | undefined;
   const dateOfBirth = at(record, paths.dateOfBirth);
-  const audience: readonly Audience[] = plan.audience(kind.name, record);
-  // Who would read each identifier although the grant does not give it to them unchanged.
-  const withoutBsn = audience.filter((a) => !a.plain(paths.bsn));
-  const withoutName = audience.filter((a) => !a.plain(paths.surname));
-  const withoutBirthDate = audience.filter((a) => !a.plain(paths.dateOfBirth));
-  let pattern: RegExp | null | undefined;
-  const namePat = () =>
-    pattern === undefined
-      ? (pattern =
-          typeof name?.surname === 'string'
-            ? (namePattern(name.surname, typeof name.surnamePrefix === 'string' ? name.surnamePrefix : undefined) ?? null)
-            : null)
-      : pattern;
+  // Whether a string needs the name or birth-date search is told from every grant of the kind, whatever its
+  // condition (worked out once per plan); the grants that apply to this record are sought only for a finding.
+  const lacking = lackingGrants(plan, kind.name, paths);
+  let applying: readonly Audience[] | undefined;
+  const audience = () => (applying ??= plan.audience(kind.name, record));
+  // The name's expression is built per record, so only once a string holds the surname at all: the plain
+  // lower-case search first (the surname's own letters, without the prefix), the expression for the boundaries.
+  const surname = typeof name?.surname === 'string' && name.surname.trim().length >= 2 ? name.surname.trim().toLowerCase() : undefined;
+  let pattern: RegExp | undefined;
+  const nameSpansIn = (text: string) => {
+    if (surname === undefined || !text.toLowerCase().includes(surname)) return NO_SPANS;
+    pattern ??= namePattern(name!.surname as string, typeof name!.surnamePrefix === 'string' ? name!.surnamePrefix : undefined);
+    return pattern ? matchesOf(pattern, text) : NO_SPANS;
+  };
   let verdict: IdentifierVerdict | undefined;
   const out = () => (verdict ??= { errors: [], redactions: [] });
   const segments: string[] = [];
@@ -112,8 +128,8 @@ export function judgeIdentifiers<T>(kind: RecordKind<T>, record: T, plan: Exchan
     if (sameSegments(segments, paths.bsn) || sameSegments(segments, paths.dateOfBirth) || startsWith(segments, paths.name)) return;
     const identifierField = paths.identifiers.some((p) => sameSegments(p, segments));
     const bsns = bsnsIn(text);
-    const nameSpans = (identifierField || withoutName.some(receives)) && namePat() ? matchesOf(namePat()!, text) : [];
-    const dateSpans = typeof dateOfBirth === 'string' && (identifierField || withoutBirthDate.some(receives)) ? datesIn(text, dateOfBirth) : [];
+    const nameSpans = identifierField || lacking.name.some(receives) ? nameSpansIn(text) : NO_SPANS;
+    const dateSpans = typeof dateOfBirth === 'string' && (identifierField || lacking.dateOfBirth.some(receives)) ? datesIn(text, dateOfBirth) : NO_SPANS;
     if (bsns.length === 0 && nameSpans.length === 0 && dateSpans.length === 0) return;
     const pointer = toPointer(segments);
     if (identifierField) {
@@ -123,11 +139,14 @@ export function judgeIdentifiers<T>(kind: RecordKind<T>, record: T, plan: Exchan
     // Another person's BSN is granted to nobody; the subject's own to the grants that pass its BSN field unchanged.
     const foreign = bsns.filter((b) => b.bsn !== subjectBsn).map(({ start, end }) => ({ start, end }));
     const own = bsns.filter((b) => b.bsn === subjectBsn).map(({ start, end }) => ({ start, end }));
-    const found: { code: IdentifierCode; spans: Span[]; exposed: readonly Audience[]; refuseAlways: boolean }[] = [
-      { code: 'BSN_IN_TEXT', spans: foreign, exposed: audience.filter(receives), refuseAlways: true },
-      { code: 'BSN_IN_TEXT', spans: own, exposed: withoutBsn.filter(receives), refuseAlways: false },
-      { code: 'SUBJECT_NAME_IN_TEXT', spans: nameSpans, exposed: withoutName.filter(receives), refuseAlways: false },
-      { code: 'SUBJECT_BIRTH_DATE_IN_TEXT', spans: dateSpans, exposed: withoutBirthDate.filter(receives), refuseAlways: false },
+    // Who, of the grants that apply, would read it although not granted that identifier unchanged.
+    const readers = audience().filter(receives);
+    const without = (identifier: readonly string[]) => readers.filter((a) => !a.plain(identifier));
+    const found: { code: IdentifierCode; spans: readonly Span[]; exposed: readonly Audience[]; refuseAlways: boolean }[] = [
+      { code: 'BSN_IN_TEXT', spans: foreign, exposed: readers, refuseAlways: true },
+      { code: 'BSN_IN_TEXT', spans: own, exposed: without(paths.bsn), refuseAlways: false },
+      { code: 'SUBJECT_NAME_IN_TEXT', spans: nameSpans, exposed: without(paths.surname), refuseAlways: false },
+      { code: 'SUBJECT_BIRTH_DATE_IN_TEXT', spans: dateSpans, exposed: without(paths.dateOfBirth), refuseAlways: false },
     ];
     const refused = new Set<IdentifierCode>();
     for (const f of found) {
@@ -136,7 +155,7 @@ export function judgeIdentifiers<T>(kind: RecordKind<T>, record: T, plan: Exchan
         // A BSN of someone else is refused even where nobody reads it: the bridge would hold it all the same.
         if ((f.refuseAlways || f.exposed.length > 0) && !refused.has(f.code)) {
           refused.add(f.code);
-          out().errors.push(fieldError(f.code, pointer, identifierMessage(f.code, language), rule));
+          out().errors.push(fieldError(f.code, pointer, identifierMessage(f.code, language), `kinds.${kind.name}.identifiersInText`));
         }
         continue;
       }
@@ -144,13 +163,21 @@ export function judgeIdentifiers<T>(kind: RecordKind<T>, record: T, plan: Exchan
     }
   };
 
-  const walk = (value: unknown) => {
+  // Walked in place: no array of entries per object, a pointer only for a string with a finding.
+  const walk = (value: unknown): void => {
     if (typeof value === 'string') return judge(value);
     if (value === null || typeof value !== 'object') return;
-    const entries: [string, unknown][] = Array.isArray(value) ? value.map((v, i) => [String(i), v]) : Object.entries(value);
-    for (const [key, v] of entries) {
+    if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++) {
+        segments.push(String(i));
+        walk(value[i]);
+        segments.pop();
+      }
+      return;
+    }
+    for (const key of Object.keys(value)) {
       segments.push(key);
-      walk(v);
+      walk((value as Record<string, unknown>)[key]);
       segments.pop();
     }
   };

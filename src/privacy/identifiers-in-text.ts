@@ -19,6 +19,8 @@ export interface TextHit {
 export const REDACTION_MARKER = '[verwijderd]';
 
 const ANY_DIGIT = /\p{Nd}/u;
+/** Returned for a string without a finding (most): shared, never written to. */
+const NONE: readonly never[] = Object.freeze([]);
 
 // The value of a decimal digit in any script (fullwidth, Arabic-Indic, Devanagari, ...): Unicode encodes each
 // script's digits as a contiguous run of ten from 0, so a digit's value is its distance from the run's start.
@@ -55,17 +57,40 @@ const MAX_SEPARATOR = 3;
 // The groupings of nine digits a BSN is written in when it sits inside a longer run of numbers ("zaak 2024 123 456
 // 782"): 123456782, 123 456 782, 1234.56.782, 12 34 56 782. Other nine-digit windows of a longer run are more often
 // phone numbers ("+31 20 123 4567") than BSNs, and are not counted.
-const BSN_SHAPES = ['9', '3,3,3', '4,2,3', '2,2,2,3'];
+const BSN_SHAPES: readonly (readonly number[])[] = [[9], [3, 3, 3], [4, 2, 3], [2, 2, 2, 3]];
+
+function hasBsnShape(groups: readonly Group[], from: number): number {
+  for (const shape of BSN_SHAPES) {
+    if (from + shape.length <= groups.length && shape.every((n, k) => groups[from + k]!.length === n)) return from + shape.length - 1;
+  }
+  return -1;
+}
 
 interface Group {
   start: number;
   end: number;
-  digits: string;
+  /** How many digits. */
+  length: number;
+  /** All ASCII: the digits are the text itself, no mapping needed. */
+  ascii: boolean;
+}
+
+/** A group's digits as ASCII, built only for a run that could be a BSN (most runs are dates, times, amounts). */
+function digitsOf(text: string, g: Group): string {
+  if (g.ascii) return text.slice(g.start, g.end);
+  let out = '';
+  for (let i = g.start; i < g.end;) {
+    const cp = text.codePointAt(i)!;
+    out += String(digitValue(cp));
+    i += cp > 0xffff ? 2 : 1;
+  }
+  return out;
 }
 
 /** The numbers in `text` that pass the eleven-test as a BSN would, in any spelling, as 9 ASCII digits each. */
-export function bsnsIn(text: string): { start: number; end: number; bsn: string }[] {
-  if (!ANY_DIGIT.test(text)) return [];
+export function bsnsIn(text: string): readonly { start: number; end: number; bsn: string }[] {
+  // Fewer characters than a BSN has digits, or no digit at all (most texts): nothing to read.
+  if (text.length < 8 || !ANY_DIGIT.test(text)) return NONE;
   const out: { start: number; end: number; bsn: string }[] = [];
   let i = 0;
   while (i < text.length) {
@@ -78,7 +103,7 @@ export function bsnsIn(text: string): { start: number; end: number; bsn: string 
     judgeRun(text, groups, out);
     i = groups[groups.length - 1]!.end;
   }
-  return out;
+  return out.length > 0 ? out : NONE;
 }
 
 /** A run: groups of digits with short separators between them, from `from` (a digit) on. */
@@ -86,16 +111,17 @@ function readRun(text: string, from: number): Group[] {
   const groups: Group[] = [];
   let i = from;
   for (;;) {
-    let digits = '';
     const start = i;
+    let length = 0;
+    let ascii = true;
     while (i < text.length) {
       const cp = text.codePointAt(i)!;
-      const v = digitValue(cp);
-      if (v < 0) break;
-      digits += String(v);
+      if (digitValue(cp) < 0) break;
+      length++;
+      if (cp > 57) ascii = false;
       i += cp > 0xffff ? 2 : 1;
     }
-    groups.push({ start, end: i, digits });
+    groups.push({ start, end: i, length, ascii });
     // Another group follows only when 1 to 3 separators lead to a digit.
     let j = i;
     while (j < text.length && j - i < MAX_SEPARATOR && SEPARATORS.has(text.charCodeAt(j))) j++;
@@ -120,9 +146,9 @@ function isOtherNumber(text: string, start: number, end: number): boolean {
 }
 
 /** Eight digits written as a date: 03-07-2001, 3.7.2001, 2001-07-03 (never a BSN with its leading zero dropped). */
-function isDateShaped(groups: readonly Group[]): boolean {
+function isDateShaped(text: string, groups: readonly Group[]): boolean {
   if (groups.length !== 3) return false;
-  const [a, b, c] = groups.map((g) => g.digits) as [string, string, string];
+  const [a, b, c] = groups.map((g) => digitsOf(text, g)) as [string, string, string];
   const dm = (d: string, m: string) => d.length <= 2 && m.length <= 2 && +d >= 1 && +d <= 31 && +m >= 1 && +m <= 12;
   return (c.length === 4 && dm(a, b)) || (a.length === 4 && dm(c, b));
 }
@@ -145,26 +171,26 @@ function judgeRun(text: string, groups: readonly Group[], out: { start: number; 
   const last = groups[groups.length - 1]!;
   if (isOtherNumber(text, first.start, last.end)) return;
   let total = 0;
-  for (const g of groups) total += g.digits.length;
+  for (const g of groups) total += g.length;
+  if (total < 8) return;
+  const digitsFrom = (a: number, b: number) =>
+    groups
+      .slice(a, b + 1)
+      .map((g) => digitsOf(text, g))
+      .join('');
   if (total === 8 || total === 9) {
-    if (isDateShaped(groups)) return;
-    const digits = groups.map((g) => g.digits).join('');
+    if (isDateShaped(text, groups)) return;
+    const digits = digitsFrom(0, groups.length - 1);
     if (isValidBsn(digits) && !insideUuid(text, first.start, last.end)) out.push({ start: first.start, end: last.end, bsn: digits.padStart(9, '0') });
     return;
   }
-  if (total < 9 || groups.length === 1) return;
+  if (groups.length === 1) return;
   // A longer run: a BSN-shaped stretch of it (an id with a year before it, a BSN against a house number).
   for (let s = 0; s < groups.length; s++) {
-    let shape = '';
-    let digits = '';
-    for (let e = s; e < groups.length && e < s + 4; e++) {
-      shape += (shape ? ',' : '') + groups[e]!.digits.length;
-      digits += groups[e]!.digits;
-      if (digits.length > 9) break;
-      if (digits.length === 9 && BSN_SHAPES.includes(shape) && isValidBsn(digits) && !insideUuid(text, groups[s]!.start, groups[e]!.end)) {
-        out.push({ start: groups[s]!.start, end: groups[e]!.end, bsn: digits });
-      }
-    }
+    const e = hasBsnShape(groups, s);
+    if (e < 0) continue;
+    const digits = digitsFrom(s, e);
+    if (isValidBsn(digits) && !insideUuid(text, groups[s]!.start, groups[e]!.end)) out.push({ start: groups[s]!.start, end: groups[e]!.end, bsn: digits });
   }
 }
 
@@ -190,8 +216,9 @@ for (const [m, names] of [
 }
 
 /** Where `isoDate` (yyyy-mm-dd) is written in `text`, in any of the spellings above. */
-export function datesIn(text: string, isoDate: string): { start: number; end: number }[] {
-  if (!ANY_DIGIT.test(text)) return [];
+export function datesIn(text: string, isoDate: string): readonly { start: number; end: number }[] {
+  // Every spelling holds the year's four digits: without them the expression need not run.
+  if (!text.includes(isoDate.slice(0, 4))) return NONE;
   const [y, m, d] = isoDate.split('-').map(Number) as [number, number, number];
   const out: { start: number; end: number }[] = [];
   for (const match of text.matchAll(DATE)) {
