@@ -91,4 +91,18 @@ describe('identifiers in free text, through the broker', () => {
     );
     expect(refusal.rows[0]!.detail).toMatchObject({ code: 'BRIDGE_POLICY_REFUSED', errors: [{ code: 'BSN_IN_TEXT', pointer: '/goal' }] });
   });
+
+  it('a batch judges each advice alike: refused on its own in refuse mode, redacted with its receipt in redact mode', async () => {
+    type Item = { index: number; status: number; receipt?: { redacted?: unknown[] }; problem?: { errors?: { code: string; pointer: string }[] } };
+    const clean = validAdvice({ adviceId: 'FREETEXT-BATCH-CLEAN', bsn: syntheticBsn(63) });
+    const refused = await refusing.inject({ method: 'POST', url: '/v1/advice-batches', payload: { advices: [haltAdvice('FREETEXT-BATCH-1'), clean] } });
+    const refusedItems = refused.json<{ items: Item[] }>().items;
+    expect(refusedItems.map((i) => i.status)).toEqual([422, 202]);
+    expect(refusedItems[0]!.problem!.errors).toEqual([expect.objectContaining({ code: 'BSN_IN_TEXT', pointer: '/advices/0/goal' })]); // a batch's pointers name the item
+
+    const redacted = await redacting.inject({ method: 'POST', url: '/v1/advice-batches', payload: { advices: [haltAdvice('FREETEXT-BATCH-2')] } });
+    const [item] = redacted.json<{ items: Item[] }>().items;
+    expect(item!.status).toBe(202);
+    expect(item!.receipt!.redacted).toEqual([{ pointer: '/goal', code: 'BSN_IN_TEXT', recipients: ['halt', 'om-zsm', 'rvdk'] }]);
+  });
 });
