@@ -72,6 +72,12 @@ export const FIELD_CODES = {
   SPECIAL_CATEGORY_NOT_ALLOWED: 'holds special-category personal data that no rule of the exchange policy admits',
   MUNICIPALITY_UNKNOWN: 'names a municipality that no Zorg- en Veiligheidshuis region covers',
   KIND_NOT_IN_POLICY: 'is a kind of record the exchange policy has no rules for',
+  // Identifiers in free text (src/privacy/identifiers-in-text.ts, src/ingest/identifiers-check.ts): the texts never
+  // repeat the value found; src/privacy/identifier-messages.ts has them in English and Dutch.
+  BSN_IN_TEXT: 'holds a number that passes the eleven-test as a BSN, where a recipient not granted it would read it',
+  SUBJECT_NAME_IN_TEXT: "holds the subject's name, where a recipient not granted it would read it",
+  SUBJECT_BIRTH_DATE_IN_TEXT: "holds the subject's date of birth, where a recipient not granted it would read it",
+  PERSONAL_DATA_IN_IDENTIFIER: "is an identifier and holds a BSN or the subject's name or date of birth, which identifiers may never carry",
 } as const;
 
 export type FieldCode = keyof typeof FIELD_CODES;

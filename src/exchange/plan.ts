@@ -2,10 +2,12 @@
 // at all. Computed at ingest and stored with the outbox row, so the relay sends exactly what was decided when
 // the record was accepted.
 import type { FieldError } from '../errors.ts';
-import type { ExchangePolicy } from './policy.ts';
+import type { ExchangePolicy, IdentifiersInText } from './policy.ts';
 
 export interface Disclosure {
   recipient: string;
+  /** The policy's grant it comes from: the recipient itself, or for a regional grant the name all regions share. */
+  grant: string;
   topic: string;
   /** The recipient's view of the record: only what it may see. */
   view: unknown;
@@ -22,6 +24,15 @@ export interface DisclosureInput {
   /** Regions (VR codes) a regional grant also sends to, besides the person's own: the Veiligheidshuis that gave
    * the advice a ZSM decision answers. */
   alsoToRegions?: string[] | undefined;
+  /** Per grant, the record to build its view from instead (identifiers it may not see replaced, redact mode). */
+  recordFor?: ReadonlyMap<string, unknown> | undefined;
+}
+
+/** A grant that applies to a record, and what it would receive of it unchanged. */
+export interface Audience {
+  grant: string;
+  /** Whether the string at these keys (a JSON pointer's segments) reaches the grant's recipients unchanged. */
+  plain(segments: readonly string[]): boolean;
 }
 
 export interface AdmissionInput {
@@ -37,6 +48,12 @@ export interface ExchangePlan {
   /** The policy's verdict on a record: empty when it may be taken, otherwise one error per broken rule. */
   admit(input: AdmissionInput): FieldError[];
   disclosuresFor(input: DisclosureInput): Disclosure[];
+  /** Every grant of a kind, whatever its condition (the same objects on every call). */
+  grants(kind: string): readonly Audience[];
+  /** The grants whose condition holds for this record (regional grants once, whichever regions they reach). */
+  audience(kind: string, record: unknown): Audience[];
+  /** What to do with identifiers found in the free text of a kind's records (docs/privacy.md). */
+  identifiersInText(kind: string): IdentifiersInText;
   /** URI of the processing activity a kind's records belong to (for the processing log). */
   processingActivity(kind: string): string;
   /** Every topic this plan can send to, for creation at start. */

@@ -7,9 +7,9 @@ import { loadRegionDirectory, type Region, type RegionDirectory } from '../regio
 import { holds } from './conditions.ts';
 import { hasValueAt, parsePath, specialCategoryPaths, valuesAt } from './field-paths.ts';
 import type { KindSchema } from './policy-check.ts';
-import type { Disclosure, ExchangePlan } from './plan.ts';
+import type { Audience, Disclosure, ExchangePlan } from './plan.ts';
 import type { ExchangePolicy, Grant } from './policy.ts';
-import { buildView, compileView, type ViewSpec } from './views.ts';
+import { buildView, compileView, deliversPlain, type ViewSpec } from './views.ts';
 
 interface CompiledGrant {
   recipient: string;
@@ -23,6 +23,8 @@ interface CompiledGrant {
 interface CompiledKind {
   special: { path: string; segments: readonly string[]; category: string }[];
   grants: CompiledGrant[];
+  /** Each grant as an Audience, in the order of `grants`. */
+  audience: Audience[];
 }
 
 /** The pseudonym domain of a recipient: its own unless the policy lets several share one. */
@@ -71,7 +73,8 @@ export function createPolicyPlan(
         ...(grant.routeBy && { routeBy: parsePath(grant.routeBy) }),
       };
     });
-    compiled.set(kind.name, { special, grants });
+    const audience = grants.map((g): Audience => ({ grant: g.recipient, plain: (segments) => deliversPlain(g.view, segments) }));
+    compiled.set(kind.name, { special, grants, audience });
   }
 
   return {
@@ -132,10 +135,10 @@ export function createPolicyPlan(
       }
       return errors;
     },
-    disclosuresFor({ kind, record, subjectBsn, alsoToRegions }) {
+    disclosuresFor({ kind, record: original, subjectBsn, alsoToRegions, recordFor }) {
       const out: Disclosure[] = [];
       for (const g of compiled.get(kind)?.grants ?? []) {
-        if (g.grant.when && !holds(g.grant.when, record)) continue;
+        if (g.grant.when && !holds(g.grant.when, original)) continue;
         // The subject's BSN is pseudonymised for the view and again for the message key: one HMAC, not two.
         const made = new Map<string, string>();
         const pseudonym = (value: string) => {
@@ -143,15 +146,32 @@ export function createPolicyPlan(
           if (p === undefined) made.set(value, (p = pseudonymiser.pseudonym(value, g.domain)));
           return p;
         };
+        // Conditions and routing read the record as sent; the view is built from its redacted copy, if any.
+        const record = recordFor?.get(g.recipient) ?? original;
         const view = buildView(record, g.view, { pseudonym });
         const fields = g.view.fields.filter((f) => hasValueAt(record, parsePath(f)));
         const messageKey = pseudonym(subjectBsn);
         // One recipient, or for a regional grant the person's region plus any region the caller adds (the
         // Veiligheidshuis that gave the advice a decision answers).
-        const targets = g.routeBy ? regionTargets(record, g.routeBy, alsoToRegions ?? [], regions!) : [g.recipient];
-        for (const recipient of targets) out.push({ recipient, topic: topicName(topicPrefix, kind, recipient), view, fields, messageKey });
+        const targets = g.routeBy ? regionTargets(original, g.routeBy, alsoToRegions ?? [], regions!) : [g.recipient];
+        for (const recipient of targets) out.push({ recipient, grant: g.recipient, topic: topicName(topicPrefix, kind, recipient), view, fields, messageKey });
       }
       return out;
+    },
+    grants(kind) {
+      return compiled.get(kind)?.audience ?? [];
+    },
+    audience(kind, record) {
+      const c = compiled.get(kind);
+      return c
+        ? c.audience.filter((_, i) => {
+            const when = c.grants[i]!.grant.when;
+            return !when || holds(when, record);
+          })
+        : [];
+    },
+    identifiersInText(kind) {
+      return policy.kinds[kind]?.identifiersInText ?? 'refuse';
     },
     processingActivity(kind) {
       return policy.kinds[kind]?.processingActivity ?? `urn:gcos-zsm-bridge:verwerking:${kind}`;

@@ -46,6 +46,10 @@ export interface SpecialCategoryRule {
   when: Condition;
 }
 
+/** What happens to a record whose free text holds a BSN, or its subject's name or date of birth, where a recipient
+ * not granted that identifier would read it: refused (the default), or replaced by a marker in that view. */
+export type IdentifiersInText = 'refuse' | 'redact';
+
 export interface KindPolicy {
   /** URI of this processing activity in the register of processing activities. */
   processingActivity: string;
@@ -53,6 +57,8 @@ export interface KindPolicy {
   retentionDays: number;
   accepts: Acceptance[];
   specialCategories?: SpecialCategoryRule[];
+  /** Absent: refuse. */
+  identifiersInText?: IdentifiersInText;
   recipients: Record<string, Grant>;
 }
 

@@ -97,6 +97,24 @@ function project(value: unknown, node: Node, ctx: TransformContext, inherited?: 
   return Object.keys(out).length > 0 ? out : undefined;
 }
 
+/** Whether a grant passes the string at `segments` (a pointer's keys; an array index walks into `[]`) unchanged,
+ * as buildView would: along a kept object, not dropped, not pseudonymised or cut to a year. Decided from the tree
+ * alone, so that it holds for every record (an array's items keep their place in no view). */
+export function deliversPlain(spec: ViewSpec, segments: readonly string[]): boolean {
+  let node = spec.tree;
+  let inherited: Transform | undefined;
+  for (const seg of segments) {
+    const transform = node.transform ?? inherited;
+    if (transform === 'drop') return false;
+    const child = node.children.get(seg) ?? (/^\d+$/.test(seg) ? node.children.get(EVERY) : undefined);
+    // A kept value whose part the grant does not name further is passed whole.
+    if (!child) return transform === 'keep';
+    node = child;
+    inherited = transform === 'keep' ? 'keep' : undefined;
+  }
+  return (node.transform ?? inherited) === 'keep';
+}
+
 export function buildView(record: unknown, spec: ViewSpec, ctx: TransformContext): Record<string, unknown> {
   const view = project(record, spec.tree, ctx);
   return isObject(view) ? view : {};

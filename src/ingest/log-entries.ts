@@ -3,6 +3,7 @@
 import type { BridgeError } from '../errors.ts';
 import type { Disclosure } from '../exchange/plan.ts';
 import type { LogEntry } from '../processing-log/entry.ts';
+import type { RedactionNote } from './identifiers-check.ts';
 
 export interface StepContext {
   traceId: string;
@@ -14,7 +15,16 @@ export interface StepContext {
 
 export function acceptedEntries(
   ctx: StepContext,
-  a: { recordId: string; subjectId: string; legalBasis: string; purpose: string; policyVersion: string; disclosures: readonly Disclosure[] },
+  a: {
+    recordId: string;
+    subjectId: string;
+    legalBasis: string;
+    purpose: string;
+    policyVersion: string;
+    disclosures: readonly Disclosure[];
+    /** Identifiers replaced in some views: logged as codes and pointers, on the receipt and on each disclosure. */
+    redacted?: readonly RedactionNote[];
+  },
 ): LogEntry[] {
   const base = {
     status: 'ok' as const,
@@ -30,14 +40,22 @@ export function acceptedEntries(
     // Set again just before the write, when the step ends.
     endedAt: ctx.startedAt,
   };
+  const redacted = a.redacted ?? [];
+  const redactedFor = (recipient: string) => redacted.filter((r) => r.recipients.includes(recipient)).map(({ code, pointer }) => ({ code, pointer }));
   return [
-    { ...base, operation: 'received', recipient: null, fields: null, detail: { policyVersion: a.policyVersion, recipients: a.disclosures.length } },
+    {
+      ...base,
+      operation: 'received',
+      recipient: null,
+      fields: null,
+      detail: { policyVersion: a.policyVersion, recipients: a.disclosures.length, ...(redacted.length > 0 && { redacted: redacted.map((r) => ({ ...r })) }) },
+    },
     ...a.disclosures.map((d): LogEntry => ({
       ...base,
       operation: 'disclosed',
       recipient: d.recipient,
       fields: d.fields,
-      detail: { policyVersion: a.policyVersion, topic: d.topic },
+      detail: { policyVersion: a.policyVersion, topic: d.topic, ...(redactedFor(d.recipient).length > 0 && { redacted: redactedFor(d.recipient) }) },
     })),
   ];
 }

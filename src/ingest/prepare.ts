@@ -22,6 +22,7 @@ import type { PendingLink } from '../store/links-repo.ts';
 import type { Pool } from '../store/pool.ts';
 import type { NewRecord } from '../store/records-repo.ts';
 import type { RecordKind } from './kinds/kind.ts';
+import { redactedRecords, redactionNotes, type RedactionNote } from './identifiers-check.ts';
 import { acceptedEntries, type StepContext } from './log-entries.ts';
 import { validateRecord, valueAt as at, type Verdict } from './verdict.ts';
 
@@ -74,6 +75,9 @@ export interface Receipt {
   statusUrl: string;
   /** Quality findings (advices), language-neutral: told in the client's language on the way out. */
   quality?: QualityReport;
+  /** Identifiers replaced by a marker in some recipients' views (policy identifiersInText: redact): where, why and
+   * for whom; never the value. */
+  redacted?: RedactionNote[];
 }
 
 /** A record that passed every check, with every row it will write. */
@@ -97,7 +101,7 @@ export function prepareRecord<T>(deps: IngestDeps, kind: RecordKind<T>, input: I
   // Source binding first: a record in another organisation's name is refused whatever else is wrong with it.
   if (input.submitter) assertSubmitterIsSource(kind.name, () => kind.identity(input.body as T).source, input.submitter);
   const verdict: Verdict<T> = validateRecord(kind, input.body, now, { severities: deps.severities, language: input.language, plan: deps.plan });
-  const { record, quality } = verdict;
+  const { record, quality, redactions = [] } = verdict;
   const identity = kind.identity(record);
   const bsn = kind.subjectBsn(record);
   const legalBasis = String(at(record, kind.legalBasisPointer));
@@ -107,6 +111,15 @@ export function prepareRecord<T>(deps: IngestDeps, kind: RecordKind<T>, input: I
   const trace = traceFrom(input.traceparent);
   const id = randomUUID();
   const receivedAt = now.toISOString();
+  // A recipient not granted an identifier found in the free text gets its view from a copy with the marker instead.
+  const disclosures = deps.plan.disclosuresFor({
+    kind: kind.name,
+    record,
+    subjectBsn: bsn,
+    alsoToRegions: input.alsoToRegions,
+    recordFor: redactedRecords(record, redactions),
+  });
+  const redacted = redactions.length > 0 ? redactionNotes(redactions, disclosures) : [];
   const receipt: Receipt = {
     id,
     kind: kind.name,
@@ -117,9 +130,9 @@ export function prepareRecord<T>(deps: IngestDeps, kind: RecordKind<T>, input: I
     receivedAt,
     statusUrl: `/v1/records/${id}`,
     ...(quality && { quality }),
+    ...(redacted.length > 0 && { redacted }),
   };
   const message = messagesFor(deps.bridgeOin);
-  const disclosures = deps.plan.disclosuresFor({ kind: kind.name, record, subjectBsn: bsn, alsoToRegions: input.alsoToRegions });
   const outbox = disclosures.map((d) =>
     message({
       about: { recordId: id },
@@ -162,6 +175,7 @@ export function prepareRecord<T>(deps: IngestDeps, kind: RecordKind<T>, input: I
     purpose,
     policyVersion,
     disclosures,
+    redacted,
   });
   return { kind, record, row, outbox, views: disclosures.map((d) => d.view), receipt, log: { chainKey: subjectKey, entries } };
 }

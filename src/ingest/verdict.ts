@@ -9,6 +9,7 @@ import { DEFAULT_LANGUAGE, type Language } from '../quality/language.ts';
 import { refusalErrors, renderReport } from '../quality/render.ts';
 import type { Severities } from '../quality/severity.ts';
 import { todayInAmsterdam } from '../records/dates.ts';
+import { judgeIdentifiers, type Redaction } from './identifiers-check.ts';
 import { unstorableText } from './text-check.ts';
 import type { RecordKind } from './kinds/kind.ts';
 import { toFieldErrors, validatorFor } from './schemas.ts';
@@ -26,6 +27,8 @@ export interface Verdict<T> {
   record: T;
   /** The quality findings (kinds with criteria), language-neutral; none of them refuses. */
   quality?: QualityReport;
+  /** Identifiers in free text to replace in some recipients' views (the policy's identifiersInText: redact). */
+  redactions?: Redaction[];
 }
 
 /** The value at a JSON pointer of a record that passed its schema. */
@@ -53,13 +56,16 @@ export function validateRecord<T>(kind: RecordKind<T>, body: unknown, now: Date,
   const quality = kind.assess?.(record, today, options.severities ?? {});
   const language = options.language ?? DEFAULT_LANGUAGE;
   if (quality) errors.push(...refusalErrors(quality, language));
-  const refusals =
+  const admitted =
     options.plan?.admit({
       kind: kind.name,
       record,
       legalBasis: { value: String(valueAt(record, kind.legalBasisPointer)), pointer: kind.legalBasisPointer },
       purpose: { value: String(valueAt(record, kind.purposePointer)), pointer: kind.purposePointer },
     }) ?? [];
+  // Identifiers in free text: refusals of the policy too (its identifiersInText), or redactions in some views.
+  const identifiers = options.plan ? judgeIdentifiers(kind, record, options.plan, language) : undefined;
+  const refusals = identifiers && identifiers.errors.length > 0 ? [...admitted, ...identifiers.errors] : admitted;
   if (errors.length > 0 || refusals.length > 0) {
     const code = refusals.length > 0 ? 'BRIDGE_POLICY_REFUSED' : 'BRIDGE_UNPROCESSABLE';
     const detail =
@@ -69,5 +75,6 @@ export function validateRecord<T>(kind: RecordKind<T>, body: unknown, now: Date,
       ...(quality && { headers: { 'content-language': language, vary: 'accept-language' }, extensions: { quality: renderReport(quality, language) } }),
     });
   }
-  return quality ? { record, quality } : { record };
+  const redactions = identifiers && identifiers.redactions.length > 0 ? identifiers.redactions : undefined;
+  return { record, ...(quality && { quality }), ...(redactions && { redactions }) };
 }

@@ -11,6 +11,11 @@ export const adviceKind: RecordKind<Advice> = {
   identity: (a) => ({ source: a.issuer.oin, externalId: a.adviceId, version: a.version }),
   subjectBsn: (a) => a.subject.bsn,
   bsnPointer: '/subject/bsn',
+  subjectNamePointer: '/subject/name',
+  dateOfBirthPointer: '/subject/dateOfBirth',
+  // The advice id and case references go into message keys, receipts and the known-person lookup's answer; the
+  // contact point's name is a team's, never a person's.
+  identifierPointers: new Set(['/adviceId', '/gcosCaseReference', '/zsmCaseReference', '/contactPoint/name']),
   // Facts that cannot be true (a birth or an incident tomorrow) always refuse. The advice date and valid-until
   // are the "current" quality criterion (src/quality/rules/current.ts), whose severities are configurable.
   legalBasisPointer: '/legalBasis',

@@ -14,6 +14,11 @@ export const caseEventKind: RecordKind<CaseEvent> = {
   identity: (e) => ({ source: e.source.oin, externalId: e.eventId, version: 1 }),
   subjectBsn: (e) => e.subject.bsn,
   bsnPointer: '/subject/bsn',
+  subjectNamePointer: '/subject/name',
+  dateOfBirthPointer: '/subject/dateOfBirth',
+  // The event id and the ZSM system name identify the event (receipts, duplicate checks); the case reference and
+  // advice ids link records to each other.
+  identifierPointers: new Set(['/eventId', '/source/system', '/zsmCaseReference', '/consultation/adviceId', '/decision/relatedAdvice/adviceId']),
   legalBasisPointer: '/legalBasis',
   purposePointer: '/purpose',
   check(e, today, now) {

@@ -20,6 +20,13 @@ export interface RecordKind<T = unknown> {
   subjectBsn(record: T): string;
   /** Where the subject's BSN sits, for error pointers. */
   bsnPointer: string;
+  /** The subject's name (an object with surname, surnamePrefix, givenNames) and date of birth, as JSON pointers:
+   * what the free-text check looks for and which grants may read them (src/ingest/identifiers-check.ts). */
+  subjectNamePointer: string;
+  dateOfBirthPointer: string;
+  /** Fields that identify the record or reach keys, receipts and lookups: a BSN, name or birth date in one is
+   * refused whatever the policy's identifiersInText says. */
+  identifierPointers: ReadonlySet<string>;
   /** Where the record states the legal basis and the purpose of the exchange (JSON pointers to strings). */
   legalBasisPointer: string;
   purposePointer: string;

@@ -42,13 +42,23 @@ const FILES: [string, () => string][] = [
   ['the quality-criteria example', () => `${EXAMPLES}advice.invalid.quality-criteria.json`],
   ['the schema-errors example', () => `${EXAMPLES}advice.invalid.schema-errors.json`],
   ['the BSN example', () => `${EXAMPLES}advice.invalid.bsn-eleven-test.json`],
+  [
+    'a BSN in the goal of an advice to Halt (identifiers in free text)',
+    () =>
+      file('bsn-in-goal.json', {
+        ...validAdvice({ adviceId: 'CLI-BSN-IN-GOAL', bsn: syntheticBsn(52) }),
+        recommendation: { disposal: 'halt', conditions: [] },
+        goal: `Herstel van de schade bij Halt; BSN ${syntheticBsn(52).replace(/(\d{3})(\d{3})(\d{3})/, '$1 $2 $3')}.`,
+      }),
+  ],
+  ['a BSN in the advice id', () => file('bsn-in-id.json', validAdvice({ adviceId: `CLI-${syntheticBsn(53)}`, bsn: syntheticBsn(53) }))],
   ['malformed JSON', () => file('malformed.json', '{"adviceId": ')],
   ['a forbidden key', () => file('proto.json', '{"__proto__": {"x": 1}}')],
 ];
 
 describe('validate <file> and POST /v1/advices agree', () => {
   for (const lang of ['en', 'nl']) {
-    it.each(FILES)(`%s (${lang})`, async (_name, make) => {
+    it.each(FILES)(`%s (${lang})`, async (name, make) => {
       const path = make();
       const cli = await validate(path, lang);
       const res = await bridge.inject({
@@ -58,6 +68,12 @@ describe('validate <file> and POST /v1/advices agree', () => {
         headers: { 'content-type': 'application/json', 'accept-language': lang },
       });
       expect(cli.out.status).toBe(res.statusCode);
+      if (name.includes('BSN in the')) {
+        expect(res.statusCode).toBe(422);
+        expect(res.json<{ errors: { code: string }[] }>().errors.map((e) => e.code)).toEqual([
+          name.includes('goal') ? 'BSN_IN_TEXT' : 'PERSONAL_DATA_IN_IDENTIFIER',
+        ]);
+      }
       if (res.statusCode === 202) {
         expect(cli.code).toBe(0);
         expect(cli.out.quality).toEqual(res.json<{ quality: unknown }>().quality);
