@@ -12,7 +12,9 @@ export interface FloodSummary {
   bodyBytes: number;
   byStatus: Record<string, number>;
   largestAnswerBytes: number;
-  /** Resident set size in MB: before the flood (after one round to warm up), its highest sample, after it. */
+  /** Resident set size in MB: before the round to warm up, before the flood (after that round), its highest
+   * sample, after it. */
+  rssStartMb: number;
   rssBeforeMb: number;
   rssPeakMb: number;
   rssAfterMb: number;
@@ -59,6 +61,7 @@ export async function runFlood(bridge: TestBridge, opts: { requests: number; con
     bodyBytes: Math.max(...kinds.map((k) => Buffer.byteLength(k.payload))),
     byStatus: {},
     largestAnswerBytes: 0,
+    rssStartMb: 0,
     rssBeforeMb: 0,
     rssPeakMb: 0,
     rssAfterMb: 0,
@@ -76,6 +79,7 @@ export async function runFlood(bridge: TestBridge, opts: { requests: number; con
   // shedding's samples of that must pass first. Then one round to warm up (code compiled, pools filled): the
   // figures after it are the flood's own.
   await new Promise((r) => setTimeout(r, 1_500));
+  summary.rssStartMb = mb();
   await Promise.all(kinds.map((_, i) => send(i)));
   summary.rssBeforeMb = mb();
   const started = Date.now();
@@ -107,7 +111,7 @@ export async function runFlood(bridge: TestBridge, opts: { requests: number; con
   // by something would not come back at all.
   summary.rssAfterMb = mb();
   const idleSince = Date.now();
-  while (Date.now() - idleSince < 15_000 && summary.rssAfterMb - summary.rssBeforeMb >= 20) {
+  while (Date.now() - idleSince < 15_000 && summary.rssAfterMb - summary.rssStartMb >= 20) {
     await new Promise((r) => setTimeout(r, 250));
     summary.rssAfterMb = Math.min(summary.rssAfterMb, mb());
   }
@@ -123,7 +127,7 @@ export function formatFlood(s: FloodSummary): string {
       .join(' ');
   return [
     `flood: ${s.requests} requests of up to ${(s.bodyBytes / 2 ** 20).toFixed(1)} MB in ${(s.ms / 1000).toFixed(1)} s; by status: ${sorted(s.byStatus)}; largest answer ${s.largestAnswerBytes} bytes`,
-    `flood: RSS ${s.rssBeforeMb.toFixed(0)} MB before, ${s.rssPeakMb.toFixed(0)} MB at most, ${s.rssAfterMb.toFixed(0)} MB ${(s.settledMs / 1000).toFixed(1)} s after (${(s.rssAfterMb - s.rssBeforeMb).toFixed(1)} MB)`,
+    `flood: RSS ${s.rssStartMb.toFixed(0)} MB before a round to warm up, ${s.rssBeforeMb.toFixed(0)} MB before, ${s.rssPeakMb.toFixed(0)} MB at most, ${s.rssAfterMb.toFixed(0)} MB ${(s.settledMs / 1000).toFixed(1)} s after (${(s.rssAfterMb - s.rssStartMb).toFixed(1)} MB)`,
     `flood: the well-behaved client beside it: ${s.neighbour.requests} advices; by status: ${sorted(s.neighbour.byStatus)}`,
   ].join('\n');
 }
