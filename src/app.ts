@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { createAuthenticator } from './auth/authenticate.ts';
 import { installAccessControl } from './http/access.ts';
+import { installAmbiguityChecks } from './http/ambiguity.ts';
 import { adviceBatchRoutes } from './http/advice-batches.ts';
 import { adviceRoutes } from './http/advices.ts';
 import { caseEventRoutes } from './http/case-events.ts';
@@ -30,10 +31,12 @@ export interface AppOptions {
 async function app(fastify: FastifyInstance, { services: s }: AppOptions): Promise<void> {
   const c = s.config;
   installErrorHandling(fastify);
-  // Request hooks in the order they run: headers, URL check, shedding, authentication and roles, rate limit.
-  // Each refuses as early and as cheaply as it can; all of them come before the body is read.
+  // Request hooks in the order they run: headers, URL check, repeated headers, shedding, authentication and roles,
+  // rate limit. Each refuses as early and as cheaply as it can; all of them come before the body is read (the
+  // ambiguity checks' Content-Encoding and charset check runs as the body is about to be read).
   await installSecurityHeaders(fastify, { https: c.tls !== undefined });
   installUrlHygiene(fastify);
+  installAmbiguityChecks(fastify);
   await installLoadShedding(fastify, {
     pool: s.pool,
     metrics: s.metrics,

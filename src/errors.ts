@@ -6,6 +6,11 @@ export const PROBLEMS = {
   BRIDGE_MALFORMED_JSON: { status: 400, title: 'The request body is not valid JSON' },
   BRIDGE_FORBIDDEN_KEY: { status: 400, title: 'The request body holds a forbidden key (__proto__, constructor.prototype)' },
   BRIDGE_BAD_REQUEST: { status: 400, title: 'The request is malformed' },
+  BRIDGE_DUPLICATE_MEMBER: { status: 400, title: 'The request body names a member twice in one object (I-JSON, RFC 7493)' },
+  BRIDGE_DUPLICATE_HEADER: {
+    status: 400,
+    title: 'A header that may appear once appears more than once (Authorization, Content-Type, Content-Length, Content-Encoding)',
+  },
   BRIDGE_URL_REFUSED: { status: 400, title: 'The URL holds a query string the route does not take, or a number that could be a BSN' },
   BRIDGE_UNAUTHENTICATED: { status: 401, title: 'No valid credentials: send a bearer token or a known client certificate' },
   BRIDGE_FORBIDDEN: { status: 403, title: 'This client may not use this resource' },
@@ -13,9 +18,11 @@ export const PROBLEMS = {
   BRIDGE_NOT_FOUND: { status: 404, title: 'No such resource' },
   BRIDGE_METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed on this resource' },
   BRIDGE_NOT_ACCEPTABLE: { status: 406, title: 'No acceptable representation' },
+  BRIDGE_REQUEST_TIMEOUT: { status: 408, title: 'The whole request did not arrive in time (a body shorter than its Content-Length, or sent too slowly)' },
   BRIDGE_CONFLICT: { status: 409, title: 'A different record with the same id and version was already accepted' },
   BRIDGE_BODY_TOO_LARGE: { status: 413, title: 'The request body is too large' },
   BRIDGE_UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Content-Type must be application/json' },
+  BRIDGE_UNSUPPORTED_ENCODING: { status: 415, title: 'Content-Encoding must be identity: compressed bodies are not taken' },
   BRIDGE_UNPROCESSABLE: { status: 422, title: 'The record is well-formed but breaks a rule' },
   BRIDGE_POLICY_REFUSED: { status: 422, title: 'The exchange policy does not allow this record' },
   BRIDGE_RATE_LIMITED: { status: 429, title: 'Too many requests from this client; try again after the indicated time' },
@@ -40,6 +47,8 @@ export const FIELD_CODES = {
   FIELD_TOO_MANY_ITEMS: 'has too many items',
   FIELD_TOO_FEW_ITEMS: 'has too few items',
   FIELD_DUPLICATE_ITEMS: 'has duplicate items',
+  FIELD_DUPLICATE_MEMBER: 'is a member name given more than once in its object',
+  FIELD_TOO_MANY_MEMBERS: 'has more members than any object of the API may have',
   FIELD_INVALID: 'is invalid',
   FIELD_NUL_CHARACTER: 'holds a NUL character (U+0000), which cannot be stored',
   FIELD_UNPAIRED_SURROGATE: 'holds an unpaired UTF-16 surrogate (U+D800 to U+DFFF on its own), which is not Unicode text and cannot be stored',
@@ -95,10 +104,17 @@ export interface FieldError {
 
 export const PROBLEM_TYPE_BASE = 'urn:gcos-zsm-bridge:problem:';
 
+/** The most field problems an error holds and a problem document lists; the rest are only counted
+ * (`errorsOmitted`), so that a body with a million mistakes gets an answer of a few kilobytes. */
+export const MAX_LISTED_ERRORS = 50;
+
 export class BridgeError extends Error {
   readonly code: ProblemCode;
   readonly status: number;
+  /** At most MAX_LISTED_ERRORS problems, in the order found. */
   readonly errors: FieldError[] | undefined;
+  /** Problems found beyond those in `errors`. */
+  readonly errorsOmitted: number;
   readonly headers: Record<string, string>;
   /** Extension members of the problem document (RFC 9457 section 3.2), e.g. the quality report of a refusal. */
   readonly extensions: Record<string, unknown>;
@@ -106,13 +122,22 @@ export class BridgeError extends Error {
   constructor(
     code: ProblemCode,
     detail?: string,
-    options: { errors?: FieldError[]; cause?: unknown; headers?: Record<string, string>; extensions?: Record<string, unknown> } = {},
+    options: {
+      errors?: FieldError[];
+      /** Problems the finder counted but did not keep (on top of those beyond MAX_LISTED_ERRORS in `errors`). */
+      errorsOmitted?: number;
+      cause?: unknown;
+      headers?: Record<string, string>;
+      extensions?: Record<string, unknown>;
+    } = {},
   ) {
     super(detail ?? PROBLEMS[code].title, { cause: options.cause });
     this.name = 'BridgeError';
     this.code = code;
     this.status = PROBLEMS[code].status;
-    this.errors = options.errors;
+    const all = options.errors;
+    this.errors = all && all.length > MAX_LISTED_ERRORS ? all.slice(0, MAX_LISTED_ERRORS) : all;
+    this.errorsOmitted = (options.errorsOmitted ?? 0) + (all ? all.length - (this.errors?.length ?? 0) : 0);
     this.headers = options.headers ?? {};
     this.extensions = options.extensions ?? {};
   }
@@ -126,10 +151,14 @@ export interface Problem {
   code: ProblemCode;
   instance?: string;
   errors?: FieldError[];
+  /** How many problems were found beyond those listed in `errors`. */
+  errorsOmitted?: number;
   [extension: string]: unknown;
 }
 
-export function toProblem(err: BridgeError, instance?: string): Problem {
+/** The problem document of an error. `maxErrors` lowers the number of problems listed (a batch answer shares
+ * one budget among its items); what is not listed is counted in `errorsOmitted`. */
+export function toProblem(err: BridgeError, instance?: string, maxErrors: number = MAX_LISTED_ERRORS): Problem {
   const p: Problem = {
     type: PROBLEM_TYPE_BASE + err.code.toLowerCase().replace(/_/g, '-'),
     title: PROBLEMS[err.code].title,
@@ -139,7 +168,10 @@ export function toProblem(err: BridgeError, instance?: string): Problem {
     code: err.code,
   };
   if (instance) p.instance = instance;
-  if (err.errors && err.errors.length > 0) p.errors = err.errors;
+  const listed = err.errors?.slice(0, Math.max(0, maxErrors)) ?? [];
+  if (listed.length > 0) p.errors = listed;
+  const omitted = err.errorsOmitted + (err.errors?.length ?? 0) - listed.length;
+  if (omitted > 0) p.errorsOmitted = omitted;
   // Extension members come after the standard ones and cannot replace them.
   for (const [key, value] of Object.entries(err.extensions)) if (!(key in p)) p[key] = value;
   return p;

@@ -2,7 +2,7 @@
 // gets the answer POST /v1/advices would give it (a receipt, or a problem document), and every accepted one is
 // committed in one transaction before the 200 (decision 0090).
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { BridgeError, fieldError, toProblem, type FieldError } from '../errors.ts';
+import { BridgeError, fieldError, MAX_LISTED_ERRORS, toProblem, type FieldError } from '../errors.ts';
 import { KINDS } from '../ingest/kinds/index.ts';
 import type { IngestDeps } from '../ingest/prepare.ts';
 import { ingestBatch } from '../ingest/spine.ts';
@@ -30,26 +30,36 @@ const itemSchema = {
   },
 } as const;
 
+/** The most problems listed in one batch answer, its items' together; each item lists at most MAX_LISTED_ERRORS. */
+export const MAX_LISTED_ERRORS_PER_BATCH = 10 * MAX_LISTED_ERRORS;
+
 /** The envelope's own problems: every advice inside is judged by the pipeline. */
 function advicesOf(body: unknown, maxItems: number): unknown[] {
   const errors: FieldError[] = [];
+  let omitted = 0;
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new BridgeError('BRIDGE_VALIDATION_FAILED', 'The batch must be an object with an advices array', { errors: [fieldError('FIELD_TYPE', '')] });
   }
-  for (const key of Object.keys(body)) if (key !== 'advices') errors.push(fieldError('FIELD_UNKNOWN', `/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`));
+  // Counted, not listed, past the ceiling: a body of 300,000 unknown keys gets an answer of a few kilobytes.
+  for (const key in body) {
+    if (key === 'advices') continue;
+    if (errors.length < MAX_LISTED_ERRORS) errors.push(fieldError('FIELD_UNKNOWN', `/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`));
+    else omitted++;
+  }
   const advices = (body as { advices?: unknown }).advices;
   if (advices === undefined) errors.push(fieldError('FIELD_REQUIRED', '/advices'));
   else if (!Array.isArray(advices)) errors.push(fieldError('FIELD_TYPE', '/advices'));
   else if (advices.length === 0) errors.push(fieldError('FIELD_TOO_FEW_ITEMS', '/advices', 'holds no advice'));
   else if (advices.length > maxItems) errors.push(fieldError('FIELD_TOO_MANY_ITEMS', '/advices', `holds more than ${maxItems} advices`));
-  if (errors.length > 0) throw new BridgeError('BRIDGE_VALIDATION_FAILED', 'The batch is malformed; no advice in it was judged', { errors });
+  if (errors.length > 0)
+    throw new BridgeError('BRIDGE_VALIDATION_FAILED', 'The batch is malformed; no advice in it was judged', { errors, errorsOmitted: omitted });
   return advices as unknown[];
 }
 
-/** An item's problem, its pointers leading into the request body. */
-function itemProblem(request: FastifyRequest, err: BridgeError, index: number): Record<string, unknown> {
+/** An item's problem, its pointers leading into the request body; it lists at most `maxErrors` problems. */
+function itemProblem(request: FastifyRequest, err: BridgeError, index: number, maxErrors: number): Record<string, unknown> {
   logSecurityRefusal(request, err);
-  const problem = toProblem(err);
+  const problem = toProblem(err, undefined, maxErrors);
   if (problem.errors) problem.errors = problem.errors.map((e) => ({ ...e, pointer: `/advices/${index}${e.pointer}` }));
   return problem;
 }
@@ -67,7 +77,8 @@ export async function adviceBatchRoutes(app: FastifyInstance, deps: IngestDeps, 
           `Up to ${limits.maxItems} advices (BATCH_MAX_ITEMS). Each is judged as POST /v1/advices would judge it, and answered on its own in \`items\`, ` +
           'in request order: a receipt (202) or a problem document with its status (400, 403, 409, 422). Every accepted advice is stored with its ' +
           'outgoing messages in one transaction, and the answer comes only after the commit; a refused advice leaves nothing stored or sent. ' +
-          'A repeated advice (also within the batch) returns the first receipt; the same id and version with other content is a 409 for that item.',
+          'A repeated advice (also within the batch) returns the first receipt; the same id and version with other content is a 409 for that item. ' +
+          `An item's problem lists at most ${MAX_LISTED_ERRORS} problems and the items together at most ${MAX_LISTED_ERRORS_PER_BATCH}; \`errorsOmitted\` counts the rest.`,
         body: {
           type: 'object',
           required: ['advices'],
@@ -105,11 +116,14 @@ export async function adviceBatchRoutes(app: FastifyInstance, deps: IngestDeps, 
         language,
       });
       if (batch.outcome === 'unavailable') throw batch.error;
-      const items = batch.items.map((o, index) =>
-        'error' in o
-          ? { index, status: o.error.status, problem: itemProblem(request, o.error, index) }
-          : { index, status: 202, replayed: o.outcome === 'replayed', receipt: receiptIn(o.receipt, language) },
-      );
+      // The items share one budget of listed problems; an item past it still has its problem, with the count.
+      let budget = MAX_LISTED_ERRORS_PER_BATCH;
+      const items = batch.items.map((o, index) => {
+        if (!('error' in o)) return { index, status: 202, replayed: o.outcome === 'replayed', receipt: receiptIn(o.receipt, language) };
+        const problem = itemProblem(request, o.error, index, Math.min(budget, MAX_LISTED_ERRORS));
+        budget -= (problem['errors'] as unknown[] | undefined)?.length ?? 0;
+        return { index, status: o.error.status, problem };
+      });
       const accepted = items.filter((i) => i.status === 202).length;
       reply.header('content-language', language).header('vary', 'accept-language');
       return reply.code(200).send({ accepted, refused: items.length - accepted, items });

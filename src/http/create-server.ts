@@ -1,6 +1,8 @@
 // The Fastify instance, with the options that must be given at creation (the app plugin cannot set them).
 // server.ts and the tests both create it here, so they run the same server.
 import { randomUUID } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import { BridgeError, toProblem } from '../errors.ts';
 import type { Logger } from '../logger.ts';
@@ -15,6 +17,37 @@ export interface HttpServerOptions {
   requestTimeoutMs?: number;
   /** HTTPS; with `ca`, mutual TLS: a client certificate is asked for and checked against `ca`. */
   tls?: { cert: Buffer; key: Buffer; ca: Buffer | undefined } | undefined;
+}
+
+/** How often Node looks for requests past REQUEST_TIMEOUT_MS (its default, 30 s, let the idle timeout win). */
+function checkingInterval(timeout: number): number {
+  return Math.min(1_000, Math.ceil(timeout / 4));
+}
+
+/** Errors Node raises on a connection before or while Fastify has the request: a request timeout (the body
+ * shorter than its Content-Length, or too slow), an HTTP message llhttp refuses (two Content-Length headers, one
+ * with Transfer-Encoding). Answered with a problem document, as every other refusal, and the connection closed. */
+function answerClientError(this: FastifyInstance, err: Error & { code?: string }, socket: Socket): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  let problem: BridgeError;
+  if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT') problem = new BridgeError('BRIDGE_REQUEST_TIMEOUT');
+  else if (err.code === 'HPE_UNEXPECTED_CONTENT_LENGTH')
+    problem = new BridgeError('BRIDGE_DUPLICATE_HEADER', 'Content-Length appears more than once, or beside Transfer-Encoding');
+  else problem = new BridgeError('BRIDGE_BAD_REQUEST', 'The request is not a valid HTTP/1.1 message');
+  this.log.info({ event: 'client-error', code: problem.code, cause: err.code }, 'request refused before routing');
+  // Not when an answer has begun: bytes written now would corrupt it (Node's own handler makes the same check).
+  const answering = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent === true;
+  if (socket.writable && !answering) {
+    const body = JSON.stringify(toProblem(problem));
+    socket.write(
+      `HTTP/1.1 ${problem.status} ${STATUS_CODES[problem.status] ?? ''}\r\n` +
+        'Content-Type: application/problem+json\r\n' +
+        `Content-Length: ${Buffer.byteLength(body)}\r\n` +
+        'Cache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n' +
+        body,
+    );
+  }
+  socket.destroy();
 }
 
 function httpsOptions(tls: NonNullable<HttpServerOptions['tls']>) {
@@ -39,8 +72,11 @@ export function createHttpServer(opts: HttpServerOptions): FastifyInstance {
   // Typed as Fastify's base logger so the instance type is the plain FastifyInstance every route file uses.
   const loggerInstance: FastifyBaseLogger = opts.logger;
   const timeout = opts.requestTimeoutMs ?? 30_000;
+  // Given to Node's server at its creation too: Fastify sets requestTimeout only afterwards, and Node (24) then
+  // keeps the expiry check it set up with its default (a short body was dropped by the idle timeout instead).
+  const nodeOptions = { connectionsCheckingInterval: checkingInterval(timeout), requestTimeout: timeout };
   return Fastify({
-    ...(opts.tls ? { https: httpsOptions(opts.tls) } : {}),
+    ...(opts.tls ? { https: { ...httpsOptions(opts.tls), ...nodeOptions } } : { http: nodeOptions }),
     loggerInstance,
     bodyLimit: opts.bodyLimitBytes,
     onProtoPoisoning: 'error',
@@ -54,8 +90,11 @@ export function createHttpServer(opts: HttpServerOptions): FastifyInstance {
       return typeof given === 'string' && REQUEST_ID.test(given) && !/[0-9]{8}/.test(given) ? given : randomUUID();
     },
     return503OnClosing: true,
-    connectionTimeout: timeout,
+    // The idle timeout of a socket comes after the request timeout, so that a body shorter than its Content-Length
+    // is answered 408 when REQUEST_TIMEOUT_MS runs out instead of being dropped without a word.
+    connectionTimeout: timeout + 2 * nodeOptions.connectionsCheckingInterval,
     requestTimeout: timeout,
+    clientErrorHandler: answerClientError,
     keepAliveTimeout: 5_000,
     routerOptions: { ignoreTrailingSlash: false, maxParamLength: 100 },
     // Errors raised by the router before any hook or error handler runs (a malformed percent-encoding in the

@@ -37,6 +37,13 @@ function fromFastify(err: FastifyError): BridgeError | undefined {
   return undefined;
 }
 
+const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
+
+/** The methods the router has a route for at this concrete path. */
+function methodsAt(app: FastifyInstance, path: string): string[] {
+  return METHODS.filter((method) => app.findRoute({ method, url: path }) !== null);
+}
+
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     let bridgeError = error instanceof BridgeError ? error : fromFastify(error);
@@ -60,6 +67,15 @@ export function installErrorHandling(app: FastifyInstance): void {
 
   app.setNotFoundHandler((request, reply) => {
     const path = safeInstance(request.url);
+    // A known path asked with a method it does not have: 405 naming the methods it has (RFC 9110 section 15.5.6).
+    const allowed = path === undefined ? [] : methodsAt(app, path);
+    if (allowed.length > 0 && !allowed.includes(request.method)) {
+      return reply
+        .code(405)
+        .header('allow', allowed.join(', '))
+        .type('application/problem+json')
+        .send(toProblem(new BridgeError('BRIDGE_METHOD_NOT_ALLOWED', `${path} takes ${allowed.join(', ')}, not ${request.method}`), path));
+    }
     const detail = path === undefined ? 'No such resource' : `No resource at ${request.method} ${path}`;
     return reply
       .code(404)

@@ -1,5 +1,6 @@
 // Shared JSON Schemas for responses: the problem document (RFC 9457) and helpers to declare error responses.
-import { FIELD_CODES, PROBLEMS } from '../errors.ts';
+import { FIELD_CODES, MAX_LISTED_ERRORS, PROBLEMS } from '../errors.ts';
+import { MAX_FULLY_CHECKED_VALUES } from '../ingest/schemas.ts';
 import { CRITERIA } from '../quality/criteria.ts';
 import { qualitySchema } from './quality-schema.ts';
 
@@ -15,7 +16,7 @@ export const problemSchema = {
     instance: { type: 'string' },
     errors: {
       type: 'array',
-      description: 'Every problem found, each at a JSON pointer into the request body',
+      description: `The problems found, each at a JSON pointer into the request body: at most ${MAX_LISTED_ERRORS}, in the order found (errorsOmitted counts the rest)`,
       items: {
         type: 'object',
         required: ['code', 'pointer', 'detail'],
@@ -27,6 +28,13 @@ export const problemSchema = {
           rule: { type: 'string', description: 'For a refusal by the exchange policy: the place of the rule in the policy' },
         },
       },
+    },
+    errorsOmitted: {
+      type: 'integer',
+      minimum: 1,
+      description:
+        `Present when more problems were found than \`errors\` lists (at most ${MAX_LISTED_ERRORS}; in a batch answer its items share a budget): ` +
+        `how many were left out. A record of more than ${MAX_FULLY_CHECKED_VALUES} values is checked only up to its first schema problem, which is then the one listed (the detail says so).`,
     },
   },
 } as const;

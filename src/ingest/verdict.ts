@@ -12,7 +12,7 @@ import { todayInAmsterdam } from '../records/dates.ts';
 import { judgeIdentifiers, type Redaction } from './identifiers-check.ts';
 import { unstorableText } from './text-check.ts';
 import type { RecordKind } from './kinds/kind.ts';
-import { toFieldErrors, validatorFor } from './schemas.ts';
+import { MAX_FULLY_CHECKED_VALUES, schemaProblems } from './schemas.ts';
 
 export interface VerdictOptions {
   /** Overrides of the quality codes' default severities (QUALITY_SEVERITIES). */
@@ -43,9 +43,12 @@ export function valueAt(record: unknown, pointer: string): unknown {
  * refusing quality findings and the policy (BRIDGE_POLICY_REFUSED when the policy refuses), every one listed, with
  * the quality report as the problem's `quality` member. */
 export function validateRecord<T>(kind: RecordKind<T>, body: unknown, now: Date, options: VerdictOptions = {}): Verdict<T> {
-  const validate = validatorFor(kind.schemaFile);
-  if (!validate(body)) {
-    throw new BridgeError('BRIDGE_VALIDATION_FAILED', `The ${kind.name} does not match its schema`, { errors: toFieldErrors(validate.errors ?? []) });
+  const schema = schemaProblems(kind.schemaFile, body);
+  if (schema.errors.length > 0) {
+    const detail = schema.complete
+      ? `The ${kind.name} does not match its schema`
+      : `The ${kind.name} does not match its schema; it holds more than ${MAX_FULLY_CHECKED_VALUES} values, so only its first problem was looked for`;
+    throw new BridgeError('BRIDGE_VALIDATION_FAILED', detail, { errors: schema.errors });
   }
   const unstorable = unstorableText(body);
   if (unstorable.length > 0) throw new BridgeError('BRIDGE_VALIDATION_FAILED', `The ${kind.name} holds text that cannot be stored`, { errors: unstorable });

@@ -96,7 +96,14 @@ export function fuzzRequests(ctx: FuzzContext): fc.Arbitrary<FuzzRequest> {
     .map(([method, url]) => ({ method, url: url.startsWith('/') ? url : `/${url}` }));
   const target = fc.oneof({ weight: 10, arbitrary: submit }, { weight: 4, arbitrary: declared }, { weight: 1, arbitrary: other });
   const headerText = fc.oneof(printable(80), fc.constantFrom(...CANARY_BSNS, ...CANARY_TEXT.map((t) => t.replace(/[^A-Za-z0-9-]/g, ''))));
-  const extra = fc.record({ traceparent: headerText, 'x-request-id': headerText }, { requiredKeys: [] });
+  // A compressed body is refused (415), however it is named; identity is taken.
+  const encoding = fc.oneof(
+    { weight: 15, arbitrary: fc.constant(undefined) },
+    { weight: 1, arbitrary: fc.constantFrom('br', 'gzip', 'deflate', 'identity', 'IDENTITY', 'gzip, identity', 'x-unknown', '') },
+  );
+  const extra = fc
+    .tuple(fc.record({ traceparent: headerText, 'x-request-id': headerText }, { requiredKeys: [] }), encoding)
+    .map(([x, e]): Record<string, string> => (e === undefined ? x : { ...x, 'content-encoding': e }));
   return fc
     .record({ target, body: bodies, contentType, auth: authArbitrary(ctx.tokens), extra })
     .map(({ target: t, body, contentType: ct, auth, extra: x }) => ({

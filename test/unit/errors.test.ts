@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BridgeError, FIELD_CODES, PROBLEMS, toProblem } from '../../src/errors.ts';
+import { BridgeError, FIELD_CODES, fieldError, MAX_LISTED_ERRORS, PROBLEMS, toProblem } from '../../src/errors.ts';
 
 describe('the error catalogue', () => {
   // Codes are part of the contract: adding one is fine, changing or removing one breaks clients.
@@ -42,5 +42,28 @@ describe('the error catalogue', () => {
     const err = new BridgeError('BRIDGE_INTERNAL', 'query failed: relation "records" does not exist', { cause });
     expect(toProblem(err).detail).toBe('Internal error');
     expect(err.cause).toBe(cause);
+  });
+});
+
+describe('the ceiling on listed problems', () => {
+  const many = (n: number) => Array.from({ length: n }, (_, i) => fieldError('FIELD_UNKNOWN', `/k${i}`));
+
+  it(`keeps at most ${MAX_LISTED_ERRORS} problems and counts the rest`, () => {
+    const err = new BridgeError('BRIDGE_VALIDATION_FAILED', undefined, { errors: many(300), errorsOmitted: 7 });
+    expect(err.errors).toHaveLength(MAX_LISTED_ERRORS);
+    expect(err.errorsOmitted).toBe(300 - MAX_LISTED_ERRORS + 7);
+    const problem = toProblem(err);
+    expect(problem.errors).toHaveLength(MAX_LISTED_ERRORS);
+    expect(problem.errors?.[0]?.pointer).toBe('/k0');
+    expect(problem.errorsOmitted).toBe(300 - MAX_LISTED_ERRORS + 7);
+  });
+
+  it('lists fewer when asked (a batch sharing one budget), and leaves errorsOmitted out when nothing is left out', () => {
+    const err = new BridgeError('BRIDGE_VALIDATION_FAILED', undefined, { errors: many(3) });
+    expect(toProblem(err)).not.toHaveProperty('errorsOmitted');
+    expect(toProblem(err, undefined, 1)).toMatchObject({ errors: [{ pointer: '/k0' }], errorsOmitted: 2 });
+    const none = toProblem(err, undefined, 0);
+    expect(none).not.toHaveProperty('errors');
+    expect(none.errorsOmitted).toBe(3);
   });
 });

@@ -248,6 +248,19 @@ describe('the inbound topic of case events', () => {
     expect(await disclosed()).toBe(2);
   });
 
+  it('quarantines a message that gives a member name twice, with the code and pointer the REST path answers', async () => {
+    const event = validCaseEvent('case-closed', { bsn: syntheticBsn(117), municipalityCode: 'GM0599' });
+    // JSON.parse would keep the second bsn; a reader of the first would see another person.
+    const twice = JSON.stringify(event).replace('"subject":{', `"subject":{"bsn":"${syntheticBsn(118)}",`);
+    expect(twice).not.toBe(JSON.stringify(event));
+    await produce(bridge.services.inboundTopic, [{ key: 'd', value: twice }]);
+    const q = await until(quarantined, (r) => r.some((e) => e.reason_code === 'BRIDGE_DUPLICATE_MEMBER'));
+    const entry = q.find((e) => e.reason_code === 'BRIDGE_DUPLICATE_MEMBER');
+    expect(entry?.reason).toEqual([expect.objectContaining({ code: 'FIELD_DUPLICATE_MEMBER', pointer: '/subject/bsn' })]);
+    const stored = await bridge.services.pool.query(`SELECT 1 FROM records WHERE external_id = $1`, [event['eventId']]);
+    expect(stored.rowCount).toBe(0);
+  });
+
   it('puts the configured prefix before the inbound topic', () => {
     expect(bridge.services.inboundTopic).toBe(`${bridge.config.kafkaTopicPrefix}zsm.case-events.v1`);
   });

@@ -8,9 +8,11 @@ import { OM_ZSM } from '../../support/fixtures.ts';
 import { readTopic } from '../../support/kafka-consumer.ts';
 import { CANARY_BSNS, CANARY_TEXT } from '../../fuzz/bodies.ts';
 import { formatSummary, runCampaign, type FuzzSummary } from '../../fuzz/campaign.ts';
+import { formatFlood, runFlood } from '../../fuzz/flood.ts';
 
 const RUNS = Number(process.env['FUZZ_RUNS'] ?? 4000);
 const SEED = process.env['FUZZ_SEED'] ? Number(process.env['FUZZ_SEED']) : undefined;
+const FLOOD = Number(process.env['FUZZ_FLOOD'] ?? 100);
 
 let bridge: TestBridge;
 let summary: FuzzSummary;
@@ -57,4 +59,29 @@ describe('fuzz campaign', () => {
       expect(bridge.logs.lines.filter((l) => found(l, secret)).slice(0, 3), secret).toEqual([]);
     }
   });
+});
+
+describe('flood of huge bad requests', () => {
+  let flooded: TestBridge;
+  beforeAll(async () => {
+    // Shedding as in production (the test default turns it off), and a body limit the 3.5 MB bodies pass.
+    flooded = await startBridge({
+      relay: false,
+      env: { RATE_LIMIT_PER_MINUTE: '0', BODY_LIMIT_BYTES: String(4 * 2 ** 20), SHED_EVENT_LOOP_DELAY_MS: '200', SHED_DB_WAITING: '40' },
+    });
+  });
+  afterAll(async () => {
+    await flooded?.close();
+  });
+
+  it(`answers ${FLOOD} requests of 300,000 unknown keys with small problems, gives the memory back, and serves a client beside them`, async () => {
+    const s = await runFlood(flooded, { requests: FLOOD, concurrency: 4 });
+    process.stdout.write(`${formatFlood(s)}\n`);
+    expect(s.requests).toBe(FLOOD);
+    expect(Object.keys(s.byStatus)).toEqual(['400']);
+    expect(s.largestAnswerBytes).toBeLessThan(32 * 1024);
+    expect(s.rssAfterMb - s.rssStartMb).toBeLessThan(20);
+    expect(s.neighbour.requests).toBeGreaterThan(0);
+    expect(s.neighbour.byStatus).toEqual({ '202': s.neighbour.requests });
+  }, 300_000);
 });
