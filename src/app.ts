@@ -5,6 +5,7 @@ import fp from 'fastify-plugin';
 import { createAuthenticator } from './auth/authenticate.ts';
 import { installAccessControl } from './http/access.ts';
 import { installAmbiguityChecks } from './http/ambiguity.ts';
+import { installContentNegotiation } from './http/content-negotiation.ts';
 import { adviceBatchRoutes } from './http/advice-batches.ts';
 import { adviceRoutes } from './http/advices.ts';
 import { caseEventRoutes } from './http/case-events.ts';
@@ -32,7 +33,7 @@ async function app(fastify: FastifyInstance, { services: s }: AppOptions): Promi
   const c = s.config;
   installErrorHandling(fastify);
   // Request hooks in the order they run: headers, URL check, repeated headers, shedding, authentication and roles,
-  // rate limit. Each refuses as early and as cheaply as it can; all of them come before the body is read (the
+  // content negotiation (406), rate limit. Each refuses as early and as cheaply as it can; all of them come before the body is read (the
   // ambiguity checks' Content-Encoding and charset check runs as the body is about to be read).
   await installSecurityHeaders(fastify, { https: c.tls !== undefined });
   installUrlHygiene(fastify);
@@ -49,6 +50,7 @@ async function app(fastify: FastifyInstance, { services: s }: AppOptions): Promi
     },
   });
   installAccessControl(fastify, createAuthenticator(c.clients));
+  installContentNegotiation(fastify);
   await installRateLimit(fastify, { perMinute: c.rateLimitPerMinute, clients: c.clients });
   installHooks(fastify, s.metrics);
   installJsonBodyParser(fastify);

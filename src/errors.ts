@@ -27,6 +27,7 @@ export const PROBLEMS = {
   BRIDGE_POLICY_REFUSED: { status: 422, title: 'The exchange policy does not allow this record' },
   BRIDGE_RATE_LIMITED: { status: 429, title: 'Too many requests from this client; try again after the indicated time' },
   BRIDGE_UNAVAILABLE: { status: 503, title: 'The service cannot take this request now; try again later' },
+  BRIDGE_NOT_READY: { status: 503, title: 'Not ready: a dependency does not answer or the relay falls behind' },
   BRIDGE_OVERLOADED: { status: 503, title: 'The service is shedding load; nothing was stored; try again after the indicated time' },
   BRIDGE_INTERNAL: { status: 500, title: 'Internal error' },
 } as const satisfies Record<string, { status: number; title: string }>;

@@ -72,6 +72,7 @@ export async function adviceBatchRoutes(app: FastifyInstance, deps: IngestDeps, 
       bodyLimit: limits.bodyLimitBytes,
       schema: {
         tags: ['advices'],
+        operationId: 'submitAdviceBatch',
         summary: 'Submit many advices at once',
         description:
           `Up to ${limits.maxItems} advices (BATCH_MAX_ITEMS). Each is judged as POST /v1/advices would judge it, and answered on its own in \`items\`, ` +

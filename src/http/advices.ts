@@ -32,6 +32,7 @@ export async function adviceRoutes(app: FastifyInstance, deps: IngestDeps): Prom
       config: { access: { roles: ['submit-advice'] } },
       schema: {
         tags: ['advices'],
+        operationId: 'submitAdvice',
         summary: 'Submit an advice',
         description:
           'Validates the advice against its schema and rules, stores it with its outgoing messages in one transaction, and answers 202 only after the commit. ' +

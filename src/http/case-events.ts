@@ -17,6 +17,7 @@ export async function caseEventRoutes(app: FastifyInstance, deps: IngestDeps): P
       config: { access: { roles: ['submit-case-events'] } },
       schema: {
         tags: ['case events'],
+        operationId: 'submitCaseEvent',
         summary: 'Submit a ZSM case event',
         description:
           'Suspect entered ZSM, advice requested, advice consulted, decision taken, case closed: validated, stored with its outgoing message in one ' +

@@ -1,8 +1,10 @@
 // Liveness and readiness. Neither needs credentials; neither tells more than which part is failing.
 import type { FastifyInstance } from 'fastify';
+import { BridgeError, toProblem } from '../errors.ts';
 import type { KafkaAdmin } from '../kafka/admin.ts';
 import { backlog } from '../store/outbox-repo.ts';
 import { pingDatabase, type Pool } from '../store/pool.ts';
+import { problemResponse, problemSchema } from './problem-schema.ts';
 
 export interface HealthDeps {
   pool: Pool;
@@ -15,23 +17,28 @@ const CHECK_TIMEOUT_MS = 2_000;
 type CheckResult = { status: 'ok' | 'failing'; [k: string]: unknown };
 
 const checkSchema = { type: 'object', properties: { status: { type: 'string', enum: ['ok', 'failing'] } }, additionalProperties: true };
+const checksSchema = {
+  type: 'object',
+  properties: {
+    database: checkSchema,
+    kafka: checkSchema,
+    relay: {
+      type: 'object',
+      properties: { status: { type: 'string' }, pending: { type: 'integer' }, oldestAgeSeconds: { type: 'number' }, limitSeconds: { type: 'integer' } },
+    },
+  },
+};
 const readySchema = {
   type: 'object',
   required: ['status', 'checks'],
-  properties: {
-    status: { type: 'string', enum: ['ready', 'not-ready'] },
-    checks: {
-      type: 'object',
-      properties: {
-        database: checkSchema,
-        kafka: checkSchema,
-        relay: {
-          type: 'object',
-          properties: { status: { type: 'string' }, pending: { type: 'integer' }, oldestAgeSeconds: { type: 'number' }, limitSeconds: { type: 'integer' } },
-        },
-      },
-    },
-  },
+  properties: { status: { type: 'string', enum: ['ready'] }, checks: checksSchema },
+};
+/** Not ready is an error like any other (ADR /core/error-handling/problem-details): a problem document, with the
+ * checks as an extension member so that an operator still sees which part fails. */
+const notReadySchema = {
+  ...problemSchema,
+  required: [...problemSchema.required, 'checks'],
+  properties: { ...problemSchema.properties, checks: checksSchema },
 };
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
@@ -46,6 +53,7 @@ export async function healthRoutes(app: FastifyInstance, deps: HealthDeps): Prom
       config: { access: 'public' },
       schema: {
         tags: ['operations'],
+        operationId: 'getLiveness',
         summary: 'Liveness: the process is up',
         response: { 200: { type: 'object', properties: { status: { type: 'string', enum: ['live'] } } } },
       },
@@ -59,8 +67,12 @@ export async function healthRoutes(app: FastifyInstance, deps: HealthDeps): Prom
       config: { access: 'public' },
       schema: {
         tags: ['operations'],
+        operationId: 'getReadiness',
         summary: 'Readiness: PostgreSQL answers, Kafka answers, and the relay keeps up',
-        response: { 200: readySchema, 503: readySchema },
+        response: {
+          200: readySchema,
+          503: problemResponse('Not ready: checks names the failing part (database, kafka, relay)', notReadySchema),
+        },
       },
     },
     async (_request, reply) => {
@@ -92,7 +104,13 @@ export async function healthRoutes(app: FastifyInstance, deps: HealthDeps): Prom
         relay = { status: 'failing' };
       }
       const ready = database.status === 'ok' && kafka.status === 'ok' && relay.status === 'ok';
-      return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not-ready', checks: { database, kafka, relay } });
+      const checks = { database, kafka, relay };
+      if (ready) return { status: 'ready', checks };
+      const failing = Object.entries(checks)
+        .filter(([, check]) => check.status !== 'ok')
+        .map(([name]) => name);
+      const problem = new BridgeError('BRIDGE_NOT_READY', `Failing: ${failing.join(', ')}`, { extensions: { checks } });
+      return reply.code(503).type('application/problem+json').send(toProblem(problem, '/health/ready'));
     },
   );
 }

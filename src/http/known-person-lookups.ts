@@ -48,6 +48,7 @@ export async function knownPersonRoutes(app: FastifyInstance, deps: LookupDeps):
       config: { access: { roles: ['lookup'] } },
       schema: {
         tags: ['case events'],
+        operationId: 'lookUpKnownPerson',
         summary: 'Is a suspect known at a Veiligheidshuis, and whom to contact?',
         description:
           'Answers hit or no-hit, which Veiligheidshuis, its functional contact point and the id of a current advice; nothing else. The BSN is sent in the body, never in the URL. Every lookup is written to the processing log.',

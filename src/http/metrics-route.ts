@@ -10,7 +10,13 @@ export async function metricsRoutes(app: FastifyInstance, deps: { pool: Pool; me
     '/metrics',
     {
       config: { access: deps.metricsPublic ? 'public' : { roles: ['ops'] } },
-      schema: { tags: ['operations'], summary: 'Metrics in Prometheus text format', produces: ['text/plain'] },
+      schema: {
+        tags: ['operations'],
+        operationId: 'getMetrics',
+        summary: 'Metrics in Prometheus text format',
+        produces: ['text/plain'],
+        response: { 200: { description: 'The metrics (Prometheus text exposition format 0.0.4)', content: { 'text/plain': { schema: { type: 'string' } } } } },
+      },
     },
     async (_request, reply) => {
       try {

@@ -49,6 +49,7 @@ export async function quarantineRoutes(app: FastifyInstance, deps: IngestDeps & 
       config: { access: { roles: ['ops'] } },
       schema: {
         tags: ['operations'],
+        operationId: 'listQuarantine',
         summary: 'Inbound messages that could not be taken, with their reasons',
         querystring: {
           type: 'object',
@@ -71,6 +72,7 @@ export async function quarantineRoutes(app: FastifyInstance, deps: IngestDeps & 
       config: { access: { roles: ['ops', 'privacy-officer'] } },
       schema: {
         tags: ['operations'],
+        operationId: 'getQuarantineEntry',
         summary: 'One quarantined message with its original value',
         description:
           'The original may hold personal data: every read that returns it is written to the processing log as a disclosure to the reader, about the person the message names.',
@@ -94,6 +96,7 @@ export async function quarantineRoutes(app: FastifyInstance, deps: IngestDeps & 
       config: { access: { roles: ['ops'] } },
       schema: {
         tags: ['operations'],
+        operationId: 'releaseQuarantineEntry',
         summary: 'Take a quarantined message again, after the cause was fixed',
         description:
           'Runs the message through the pipeline exactly as from the inbound topic. Accepted (or already accepted): released. Still failing: stays open with its new reason (422).',
@@ -118,6 +121,7 @@ export async function quarantineRoutes(app: FastifyInstance, deps: IngestDeps & 
       config: { access: { roles: ['ops'] } },
       schema: {
         tags: ['operations'],
+        operationId: 'discardQuarantineEntry',
         summary: 'Discard a quarantined message: its content is erased, its reason kept',
         params: idParams,
         response: {

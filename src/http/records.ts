@@ -58,6 +58,7 @@ export async function recordRoutes(app: FastifyInstance, deps: { pool: Pool }): 
       config: { access: { roles: ['submit-advice', 'submit-case-events', 'ops'] } },
       schema: {
         tags: ['records'],
+        operationId: 'getRecord',
         summary: 'State of a record and of each of its deliveries',
         params: { type: 'object', required: ['id'], properties: { id: { type: 'string', pattern: UUID } } },
         response: { 200: recordStateSchema, 400: problemResponse('Malformed id'), 404: problemResponse('No such record, or one of another organisation') },

@@ -110,6 +110,7 @@ export async function subjectAccessRoutes(app: FastifyInstance, deps: SubjectAcc
       config: { access: { roles: ['privacy-officer'] } },
       schema: {
         tags: ['privacy'],
+        operationId: 'createSubjectAccessReport',
         summary: 'Report what the bridge holds about a person and every disclosure',
         description:
           'For a privacy officer answering a data-subject access request (AVG art. 15). The BSN is sent in the body, never in the URL. The report itself is logged as a lookup.',

@@ -43,8 +43,12 @@ describe('readiness and the relay', () => {
     await new Promise((r) => setTimeout(r, 1_300));
     const res = await bridge.app.inject({ method: 'GET', url: '/health/ready' });
     expect(res.statusCode).toBe(503);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(res.json()).toMatchObject({
-      status: 'not-ready',
+      status: 503,
+      code: 'BRIDGE_NOT_READY',
+      title: expect.any(String),
+      detail: 'Failing: relay',
       checks: { database: { status: 'ok' }, kafka: { status: 'ok' }, relay: { status: 'failing', pending: 3, limitSeconds: 1 } },
     });
 

@@ -26,14 +26,14 @@ describe('GET /v1/openapi.json', () => {
     const doc = parse(readFileSync(new URL('../../../openapi.yaml', import.meta.url), 'utf8')) as Record<string, unknown>;
     await expect(SwaggerParser.validate(structuredClone(doc) as never)).resolves.toBeTruthy();
     const paths = doc['paths'] as Record<string, Record<string, { requestBody?: { content: Record<string, { example?: unknown }> } }>>;
-    expect(paths['/v1/advices']!['post']!.requestBody!.content['application/json']!.example).toEqual(EXAMPLE_ADVICE);
+    expect(paths['/advices']!['post']!.requestBody!.content['application/json']!.example).toEqual(EXAMPLE_ADVICE);
   });
 
   it('documents problem+json for every error response of the advice route', () => {
     const doc = parse(readFileSync(new URL('../../../openapi.yaml', import.meta.url), 'utf8')) as {
       paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, unknown> }> }>>;
     };
-    const responses = doc.paths['/v1/advices']!['post']!.responses;
+    const responses = doc.paths['/advices']!['post']!.responses;
     for (const status of ['400', '409', '413', '415', '422', '503']) expect(Object.keys(responses[status]!.content!)).toEqual(['application/problem+json']);
   });
 });
