@@ -38,4 +38,6 @@ export default tseslint.config(
     ...tseslint.configs.disableTypeChecked,
     languageOptions: { globals: { process: 'readonly', console: 'readonly', module: 'writable' } },
   },
+  // Spectral's custom functions (ops/api-rules): plain JavaScript that Spectral loads, outside the TypeScript project.
+  { files: ['ops/api-rules/functions/*.js'], languageOptions: { parserOptions: { projectService: false } } },
 );

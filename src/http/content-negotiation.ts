@@ -35,10 +35,8 @@ export function acceptable(accept: string | undefined, served: readonly string[]
 export function installContentNegotiation(app: FastifyInstance): void {
   app.addHook('onRequest', async (request) => {
     if (request.is404) return;
-    const produces = request.routeOptions.schema?.produces as readonly string[] | undefined;
-    const served = produces ?? JSON_TYPES;
-    const accept = request.headers.accept;
-    if (!acceptable(accept, served)) {
+    const served: readonly string[] = request.routeOptions.schema?.produces ?? JSON_TYPES;
+    if (!acceptable(request.headers.accept, served)) {
       throw new BridgeError('BRIDGE_NOT_ACCEPTABLE', `This resource answers in ${served.join(' or ')}; Accept names none of them`);
     }
   });

@@ -102,8 +102,7 @@ export function openapiOptions(): SwaggerOptions {
         { name: 'operations', description: 'Health, readiness, metrics and the quarantine of inbound messages' },
       ],
     },
-    transformObject: (document) =>
-      completeDocument(('openapiObject' in document ? document.openapiObject : document.swaggerObject) as Record<string, unknown>) as never,
+    transformObject: (document) => completeDocument('openapiObject' in document ? document.openapiObject : document.swaggerObject),
   };
 }
 

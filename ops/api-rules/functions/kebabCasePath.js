@@ -1,0 +1,18 @@
+// Every segment of a path is kebab-case (lower-case letters and digits, words joined by single hyphens) or a
+// {parameter}; the last may start with an underscore (an operation on a resource, /core/resource-operations).
+// The OpenAPI document itself (openapi.json, openapi.yaml) is the one name with a dot.
+const KEBAB = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+const PARAMETER = /^\{[^{}]+\}$/;
+const DOCUMENT = /^openapi\.(json|yaml)$/;
+
+export default function kebabCasePath(path) {
+  if (typeof path !== 'string' || path === '/') return [];
+  const segments = path.replace(/\/$/, '').split('/').slice(1);
+  const wrong = segments.filter((segment, i) => {
+    const last = i === segments.length - 1;
+    if (KEBAB.test(segment) || PARAMETER.test(segment)) return false;
+    if (last && (DOCUMENT.test(segment) || (segment.startsWith('_') && KEBAB.test(segment.slice(1))))) return false;
+    return true;
+  });
+  return wrong.length === 0 ? [] : [{ message: `path ${path}: ${wrong.map((s) => `'${s}'`).join(', ')} is not kebab-case` }];
+}
