@@ -6,6 +6,7 @@ import type { Socket } from 'node:net';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import { BridgeError, toProblem } from '../errors.ts';
 import type { Logger } from '../logger.ts';
+import { API_VERSION } from '../version.ts';
 
 // A caller's request id is kept for correlation only when it is opaque: a UUID or 16-64 hex digits (a trace id).
 // Anything else could be a name, a birth date or a BSN, and the id is in every log line of the request.
@@ -43,7 +44,7 @@ function answerClientError(this: FastifyInstance, err: Error & { code?: string }
       `HTTP/1.1 ${problem.status} ${STATUS_CODES[problem.status] ?? ''}\r\n` +
         'Content-Type: application/problem+json\r\n' +
         `Content-Length: ${Buffer.byteLength(body)}\r\n` +
-        'Cache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n' +
+        `API-Version: ${API_VERSION}\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n` +
         body,
     );
   }
@@ -101,7 +102,8 @@ export function createHttpServer(opts: HttpServerOptions): FastifyInstance {
     // path: found by the fuzz campaign, where Fastify's own answer was a bare JSON 400).
     frameworkErrors: (error, _request, reply) => {
       const problem = new BridgeError('BRIDGE_URL_REFUSED', error.code === 'FST_ERR_BAD_URL' ? 'The URL is malformed' : 'The request cannot be routed');
-      void (reply as FastifyReply).code(problem.status).type('application/problem+json').send(toProblem(problem));
+      // Before routing, so the onSend hook that sets API-Version does not run: set here (ADR /core/version-header).
+      void (reply as FastifyReply).code(problem.status).header('api-version', API_VERSION).type('application/problem+json').send(toProblem(problem));
     },
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: true } },
   });
