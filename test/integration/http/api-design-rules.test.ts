@@ -80,7 +80,7 @@ describe('405 with Allow (RFC 9110 section 15.5.6)', () => {
 describe('406 for an Accept the route cannot serve', () => {
   it('on every route, with a client that may call it', async () => {
     for (const r of routes()) {
-      const res = await bridge.inject({ method: r.method as 'GET', url: concrete(r.url), headers: { accept: 'text/html' } }, r.as);
+      const res = await bridge.inject({ method: r.method, url: concrete(r.url), headers: { accept: 'text/html' } }, r.as);
       expectProblem(res, 406);
       expect(res.json(), `${r.method} ${r.url}`).toMatchObject({ code: 'BRIDGE_NOT_ACCEPTABLE' });
     }
