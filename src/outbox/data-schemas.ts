@@ -78,6 +78,11 @@ function document(id: string, title: string, description: string, body: Schema):
   return { $schema: DRAFT, $id: id, title, description, ...body };
 }
 
+const holdsIncidents = (record: Schema): boolean => {
+  const dv = (record['properties'] as Record<string, Schema> | undefined)?.['domesticViolence'];
+  return (dv?.['properties'] as Record<string, Schema> | undefined)?.['incidents'] !== undefined;
+};
+
 /** The data of an accepted record's message: the envelope around the recipient's view (docs/consuming.md). */
 export function acceptedSchema(id: string, kind: string, type: string, record: Schema, withQuality: boolean): Schema {
   return document(id, `${type} (${kind})`, `The data of a ${type} event on this topic: the envelope and this recipient's view of the ${kind}.`, {
@@ -97,6 +102,14 @@ export function acceptedSchema(id: string, kind: string, type: string, record: S
       record: { ...record, description: "This recipient's view of the record: the granted fields only." },
       ...(withQuality && {
         quality: { type: 'object', description: 'How the advice meets the quality criteria, limited to fields in this view (docs/consuming.md).' },
+      }),
+      // Added by the enrichment (src/ingest/enrich.ts) only for a view that holds the incidents.
+      ...(holdsIncidents(record) && {
+        incidentHistory: {
+          type: 'array',
+          description: "The advice's incidents plus those the bridge knows from ZSM case events about the same person, oldest first (docs/consuming.md).",
+          items: { type: 'object', required: ['sources'], properties: { sources: { type: 'array', items: { type: 'object' } } } },
+        },
       }),
     },
   });

@@ -48,9 +48,8 @@ export function assertNlGovCloudEvent(m: WireMessage): CloudEvent<unknown> {
   const versions = event.type.split('.').filter((s) => /^v\d+$/.test(s));
   expect(versions.length, where).toBeLessThanOrEqual(1);
   if (versions.length === 1) expect(event.type.endsWith(`.${versions[0]}`), where).toBe(true);
-  // time: RFC 3339, UTC, when the bridge logged the event (never later than now).
+  // time: RFC 3339, UTC, when the bridge logged the event (tests may run the bridge's clock ahead: no bound).
   expect(m.headers['ce_time'], where).toMatch(RFC3339_UTC);
-  expect(Date.parse(m.headers['ce_time']!), where).toBeLessThanOrEqual(Date.now() + 1_000);
   // dataschema: an absolute URI pointing at the bridge's schema of this topic's data of this type.
   const schema = new URL(event.dataschema ?? '');
   expect(schema.protocol, where).toMatch(/^https?:$/);
