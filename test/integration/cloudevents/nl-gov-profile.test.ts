@@ -65,7 +65,7 @@ describe('NL GOV profile for CloudEvents', () => {
       {
         method: 'POST',
         url: '/v1/case-events',
-        payload: validCaseEvent('suspect-entered-zsm', { bsn: syntheticBsn(82), municipalityCode: 'GM0599' }) as object,
+        payload: validCaseEvent('suspect-entered-zsm', { bsn: syntheticBsn(82), municipalityCode: 'GM0599' }),
       },
       'zsm',
     );
@@ -79,7 +79,7 @@ describe('NL GOV profile for CloudEvents', () => {
     });
     const msg = { origin: 'kafka:zsm.case-events.v1/0/1', traceparent: undefined, actor: 'kafka:zsm.case-events.v1' };
     const dl = await quarantine(
-      { ...deps, deadLetterTopic: bridge.services.deadLetterTopic } as never,
+      { ...deps, deadLetterTopic: bridge.services.deadLetterTopic },
       msg as never,
       Buffer.from('{"not json'),
       'BRIDGE_MALFORMED_JSON',
