@@ -20,6 +20,7 @@ import { metricsRoutes } from './http/metrics-route.ts';
 import { openapiOptions, openapiRoutes } from './http/openapi.ts';
 import { installRateLimit } from './http/rate-limit.ts';
 import { recordRoutes } from './http/records.ts';
+import { schemaRoutes } from './http/schemas.ts';
 import { installSecurityHeaders } from './http/security-headers.ts';
 import { subjectAccessRoutes } from './http/subject-access-reports.ts';
 import { installUrlHygiene } from './http/url-hygiene.ts';
@@ -78,6 +79,7 @@ async function app(fastify: FastifyInstance, { services: s }: AppOptions): Promi
   await quarantineRoutes(fastify, { ...pipeline, deadLetterTopic: s.deadLetterTopic });
   await recordRoutes(fastify, { pool: s.pool });
   await subjectAccessRoutes(fastify, { pool: s.pool, plan: s.plan, pseudonymiser: s.pseudonymiser });
+  await schemaRoutes(fastify, { plan: s.plan, regions: s.regions, topicPrefix: c.kafkaTopicPrefix, deadLetterTopic: s.deadLetterTopic });
   await openapiRoutes(fastify);
 }
 

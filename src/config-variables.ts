@@ -169,4 +169,15 @@ export const VARIABLES: Record<string, VarSpec> = {
     required: true,
     schema: { type: 'string', pattern: '^[0-9]{20}$', description: "the operator's OIN (20 digits), used in `ce_source`" },
   },
+  PUBLIC_BASE_URL: {
+    section: 'service',
+    schema: {
+      type: 'string',
+      pattern: '^https?://[^/?#\\s]+$',
+      maxLength: 255,
+      default: 'http://localhost:8080',
+      description:
+        'where recipients reach the bridge (scheme and host, no path): the base of `ce_dataschema`, which points to `GET /v1/schemas/{topic}/{type}`',
+    },
+  },
 };

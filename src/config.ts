@@ -63,6 +63,8 @@ export interface Config {
   exchangePolicyFile: string;
   logLevel: string;
   bridgeOin: string;
+  /** Scheme and host recipients reach the bridge at: the base of every message's `dataschema`. */
+  publicBaseUrl: string;
 }
 
 export class ConfigError extends Error {

@@ -17,6 +17,7 @@ import type { IncidentSource } from './feedback/incident-source.ts';
 import { caseEventIncidents } from './feedback/incident-source.ts';
 import { createInboundConsumer, type InboundConsumer } from './inbound/consumer.ts';
 import { topicName } from './kafka/topics.ts';
+import { setDataschemaBase } from './outbox/cloudevents.ts';
 import { createRelay, type Relay } from './relay/relay.ts';
 import { createPool, type Pool } from './store/pool.ts';
 import { hostname } from 'node:os';
@@ -45,6 +46,8 @@ export interface Services {
 
 /** Builds every service. Throws a PolicyError, before opening anything, when the exchange policy is broken. */
 export function createServices(config: Config, logger: Logger): Services {
+  // Every message's dataschema points back here (src/outbox/cloudevents.ts).
+  setDataschemaBase(config.publicBaseUrl);
   const kinds = kindSchemas();
   const policy = loadExchangePolicy(config.exchangePolicyFile, kinds);
   const pseudonymiser = createPseudonymiser(config.pseudonymKey, config.pseudonymKeyId, config.pseudonymPreviousKeys);

@@ -2,7 +2,7 @@
 // notice, a dead letter. Each gets its CloudEvents headers (NL GOV profile), its slot and its key here, so that
 // no door can send a message that the others would build differently.
 import { randomUUID } from 'node:crypto';
-import { bridgeSource, cloudEventHeaders } from './cloudevents.ts';
+import { bridgeSource, cloudEventHeaders, dataschemaUri } from './cloudevents.ts';
 import { slotOf } from './slots.ts';
 
 /** A row of the outbox table: one message to one topic, as the relay will send it. */
@@ -33,7 +33,8 @@ export interface MessageSpec {
   /** Whose order the message keeps (the subject's internal key): one slot per subject, so one relay sends them in
    * the order they were committed. */
   orderKey: string;
-  /** The CloudEvents `time`: when the bridge accepted the record, expired it or quarantined the message. */
+  /** The CloudEvents `time`: when the bridge logged the event, i.e. accepted the record, expired it or quarantined
+   * the message (never when something happened in reality; that is in the data). */
   time: string;
   traceparent: string;
   payload: string;
@@ -49,7 +50,8 @@ export function messageBuilder(bridgeOin: string): (spec: MessageSpec) => NewOut
   return (m) => {
     const eventId = m.eventId ?? randomUUID();
     if (m.orderKey !== last.orderKey) last = { orderKey: m.orderKey, slot: slotOf(m.orderKey) };
-    const headers = cloudEventHeaders({ id: eventId, source, type: m.eventType, time: m.time, traceparent: m.traceparent });
+    const dataschema = dataschemaUri(m.topic, m.eventType);
+    const headers = cloudEventHeaders({ id: eventId, source, type: m.eventType, time: m.time, dataschema, traceparent: m.traceparent });
     return {
       recordId: 'recordId' in m.about ? m.about.recordId : null,
       ...('quarantineId' in m.about && { quarantineId: m.about.quarantineId }),
