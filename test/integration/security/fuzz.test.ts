@@ -78,7 +78,10 @@ describe('flood of huge bad requests', () => {
     const s = await runFlood(flooded, { requests: FLOOD, concurrency: 4 });
     process.stdout.write(`${formatFlood(s)}\n`);
     expect(s.requests).toBe(FLOOD);
-    expect(Object.keys(s.byStatus)).toEqual(['400']);
+    // Each flood request is refused (400) or, when the machine falls behind, shed (503): either answers the abuse.
+    // The promise is the neighbour's: it is never shed.
+    expect(Object.keys(s.byStatus).filter((status) => status !== '400' && status !== '503')).toEqual([]);
+    expect(s.byStatus['400']).toBeGreaterThan(0);
     expect(s.largestAnswerBytes).toBeLessThan(32 * 1024);
     expect(s.rssAfterMb - s.rssStartMb).toBeLessThan(20);
     expect(s.neighbour.requests).toBeGreaterThan(0);
