@@ -93,6 +93,7 @@ export async function caseEventAcks(databaseUrl: string, sent: SentEvent[], time
   const started = Date.now();
   const ids = sent.map((s) => s.eventId);
   let found = new Map<string, string>();
+  let [lastSize, lastProgress] = [-1, Date.now()];
   for (;;) {
     try {
       const { rows } = await adminQuery<{ id: string; external_id: string }>(
@@ -106,6 +107,9 @@ export async function caseEventAcks(databaseUrl: string, sent: SentEvent[], time
       // the database may be coming back
     }
     if (found.size >= ids.length || Date.now() - started > timeoutMs) break;
+    // No progress for 15 s: the consumer has caught up, and what is missing will not come.
+    if (found.size !== lastSize) [lastSize, lastProgress] = [found.size, Date.now()];
+    else if (Date.now() - lastProgress > 15_000) break;
     await sleep(500);
   }
   const acks: Ack[] = [];

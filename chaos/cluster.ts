@@ -179,6 +179,8 @@ export class Cluster {
     const standby = this.standby;
     if (!standby || !this.dbProxy) throw new Error('failover needs the topology (a standby behind the database address)');
     const killedAt = Date.now();
+    // A machine that is gone sends no FIN: the connections through the address hang until it moves.
+    this.dbProxy.setMode('black-hole');
     await old.kill();
     await sleep(decideMs);
     standby.promote();
@@ -188,6 +190,7 @@ export class Cluster {
     await adminQuery(standby.url(), 'SELECT pg_reload_conf()');
     const promotedMs = Date.now() - killedAt;
     this.dbProxy.retarget({ host: '127.0.0.1', port: standby.port });
+    this.dbProxy.setMode('pass');
     const switchedMs = Date.now() - killedAt;
     this.postgres = standby;
     this.standby = undefined;

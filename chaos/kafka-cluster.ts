@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { createKafka } from '../src/kafka/client.ts';
 import { createLogger } from '../src/logger.ts';
 import { freePort } from '../harness/ports.ts';
-import { sleep } from '../harness/processes.ts';
+import { keepFolder, sleep } from '../harness/processes.ts';
 import { OwnedBroker } from './owned-broker.ts';
 import { TcpProxy } from './tcp-proxy.ts';
 
@@ -138,6 +138,8 @@ export class KafkaNodes {
   async destroy(): Promise<void> {
     for (const p of this.proxies) await p.close().catch(() => undefined);
     for (const row of this.controllerProxies) for (const p of row) await p?.close().catch(() => undefined);
-    await Promise.all(this.nodes.map((n) => n.destroy().catch(() => undefined)));
+    const keep = process.env['CHAOS_KEEP_LOGS'] !== undefined;
+    await Promise.all(this.nodes.map((n) => (keep ? n.stop('SIGKILL') : n.destroy()).catch(() => undefined)));
+    if (keep) for (const n of this.nodes) (keepFolder(n.stateDir), process.stderr.write(`chaos: Kafka node state kept in ${n.stateDir}\n`));
   }
 }

@@ -101,7 +101,8 @@ export async function runScenario(cluster: Cluster, scenario: Scenario, size: Sc
   } finally {
     await Promise.all([load.stop(), events?.stop()]);
   }
-  const fromInbound = events ? await caseEventAcks(cluster.databaseUrl, events.sent) : { acks: [], missing: 0 };
+  // Where acknowledged writes may be lost, what is missing after a short wait is taken as lost.
+  const fromInbound = events ? await caseEventAcks(cluster.databaseUrl, events.sent, scenario.mayLose ? 20_000 : 90_000) : { acks: [], missing: 0 };
   await cluster.drained();
   const acks = [...load.acks, ...fromInbound.acks];
   const promised = await promisedMessages(
@@ -110,6 +111,13 @@ export async function runScenario(cluster: Cluster, scenario: Scenario, size: Sc
   );
   const read = await readAllTopics(cluster.brokers, cluster.topicPrefix);
   const checked = check(acks, promised, read);
+  if (process.env['CHAOS_DEBUG_LOST'] !== undefined) {
+    const seen = new Set(read.map((m) => m.ceId));
+    const ackOf = new Map(acks.map((a) => [a.recordId, a]));
+    for (const p of promised.filter((r) => !seen.has(r.eventId))) process.stderr.write(`chaos lost: ${JSON.stringify({ ...p, ack: ackOf.get(p.recordId) })}\n`);
+    const stored = new Set(fromInbound.acks.map((a) => a.adviceId));
+    for (const e of events?.sent ?? []) if (!stored.has(e.eventId)) process.stderr.write(`chaos case event not stored: ${JSON.stringify(e)}\n`);
+  }
   // An acknowledged case event the bridge never stored is lost like a 202 without a commit.
   const result = { ...checked, acked: load.acks.length, lostRecords: checked.lostRecords + fromInbound.missing };
   const crashes = cluster.crashes() - crashesBefore;

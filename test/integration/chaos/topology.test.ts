@@ -35,6 +35,7 @@ function expectHeld(r: ScenarioResult, mayLose: boolean): void {
 
 describe('on three Kafka nodes and a PostgreSQL primary with a standby, with two replicas and steady load', () => {
   it('creates the topics with replication factor 3 and min.insync.replicas 2', async () => {
+    await cluster.kafka!.inSync(cluster.topicPrefix);
     const parts = await cluster.kafka!.partitions(cluster.topicPrefix);
     expect(parts.length).toBeGreaterThan(0);
     expect(parts.every((p) => p.isr.length === 3)).toBe(true);
