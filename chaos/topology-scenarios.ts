@@ -97,6 +97,8 @@ const brokerIsolated: Scenario = {
 
 const rollingRestart: Scenario = {
   name: 'kafka-rolling-restart',
+  knownIssue:
+    'acknowledged messages lost by the brokers: a restarted node truncated committed offsets (its high watermark moved back), so a replica without them had become leader; cause not established (docs/reliability.md)',
   async fault(ctx) {
     const kafka = kafkaOf(ctx.cluster);
     await warmUp(ctx);
