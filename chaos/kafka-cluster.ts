@@ -140,6 +140,10 @@ export class KafkaNodes {
     for (const row of this.controllerProxies) for (const p of row) await p?.close().catch(() => undefined);
     const keep = process.env['CHAOS_KEEP_LOGS'] !== undefined;
     await Promise.all(this.nodes.map((n) => (keep ? n.stop('SIGKILL') : n.destroy()).catch(() => undefined)));
-    if (keep) for (const n of this.nodes) (keepFolder(n.stateDir), process.stderr.write(`chaos: Kafka node state kept in ${n.stateDir}\n`));
+    if (!keep) return;
+    for (const n of this.nodes) {
+      keepFolder(n.stateDir);
+      process.stderr.write(`chaos: Kafka node state kept in ${n.stateDir}\n`);
+    }
   }
 }

@@ -36,9 +36,6 @@ export interface Scenario {
   /** Expected to possibly lose acknowledged writes (an asynchronous standby promoted): counted and reported, not
    * a failure of the campaign. */
   mayLose?: boolean;
-  /** A loss found and not yet explained or fixed (docs/reliability.md): the campaign still fails on it; the test
-   * suite reports it instead of failing every run. */
-  knownIssue?: string;
   fault(ctx: FaultContext): Promise<FaultReport>;
 }
 

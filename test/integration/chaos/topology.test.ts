@@ -22,14 +22,9 @@ function expectHeld(r: ScenarioResult, scenario: Scenario): void {
   expect(r.acked).toBeGreaterThanOrEqual(SIZE.records);
   expect(r.caseEvents).toBeGreaterThan(0);
   // Every outbox row of every stored record reached Kafka; only a promoted asynchronous standby may have lost
-  // acknowledged records (counted, not failed). A known, documented loss at the brokers is reported, not failed,
-  // so that it does not fail every run of the suite (the campaign fails on it).
-  if (scenario.knownIssue && r.lost + r.lostRecords > 0)
-    process.stdout.write(`KNOWN ISSUE ${scenario.name}: lost=${r.lost + r.lostRecords}: ${scenario.knownIssue}\n`);
-  else {
-    expect(r.lost).toBe(0);
-    if (!scenario.mayLose) expect(r.lostRecords).toBe(0);
-  }
+  // acknowledged records (counted and printed, not failed).
+  expect(r.lost).toBe(0);
+  if (!scenario.mayLose) expect(r.lostRecords).toBe(0);
   expect(r.foreignDuplicates).toBe(0);
   expect(r.inversions).toBe(0);
   expect(r.load.statuses[500] ?? 0).toBe(0);
