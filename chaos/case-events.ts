@@ -107,9 +107,9 @@ export async function caseEventAcks(databaseUrl: string, sent: SentEvent[], time
       // the database may be coming back
     }
     if (found.size >= ids.length || Date.now() - started > timeoutMs) break;
-    // No progress for 15 s: the consumer has caught up, and what is missing will not come.
+    // No progress for 30 s: the consumer has caught up, and what is missing will not come.
     if (found.size !== lastSize) [lastSize, lastProgress] = [found.size, Date.now()];
-    else if (Date.now() - lastProgress > 15_000) break;
+    else if (Date.now() - lastProgress > 30_000) break;
     await sleep(500);
   }
   const acks: Ack[] = [];
