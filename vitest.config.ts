@@ -39,6 +39,8 @@ export default defineConfig({
           name: 'chaos',
           include: ['test/integration/chaos/**/*.test.ts'],
           sequence: { groupOrder: 1 },
+          // One file at a time: each brings its own cluster, and two at once on two cores would only slow both.
+          fileParallelism: false,
           testTimeout: 240_000,
           hookTimeout: 240_000,
         },

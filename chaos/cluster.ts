@@ -1,5 +1,8 @@
 // The system under test, all owned by the harness: PostgreSQL, a Kafka broker behind the TCP proxy, and bridge
 // replicas (src/server.ts) on one database and broker. One destroy() ends every process and removes every folder.
+// The production topology (`topology: true`): three Kafka nodes (chaos/kafka-cluster.ts, replication factor 3,
+// min.insync.replicas 2), PostgreSQL with fsync on and a streaming standby, reached through one address (a TCP
+// proxy standing in for the Patroni or CloudNativePG service), and the inbound consumer of case events on.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,6 +13,7 @@ import { adminQuery } from '../harness/pg-admin.ts';
 import { freePort } from '../harness/ports.ts';
 import { keepFolder, killEverything, ownFolder, releaseFolder, sleep } from '../harness/processes.ts';
 import { writeTestClients } from '../test/support/clients.ts';
+import { KafkaNodes } from './kafka-cluster.ts';
 import { OwnedBroker } from './owned-broker.ts';
 import { OwnedPostgres } from './owned-postgres.ts';
 import { Replica } from './replica.ts';
@@ -19,6 +23,15 @@ export interface ClusterOptions {
   replicas: number;
   /** Extra environment for every replica (shedding, rate limits for the overload scenario). */
   env?: Record<string, string>;
+  /** Three Kafka nodes, PostgreSQL primary and standby behind one address, case events on the inbound topic. */
+  topology?: boolean;
+}
+
+export interface FailoverTimes {
+  /** From the primary's SIGKILL until the standby took writes. */
+  promotedMs: number;
+  /** From the SIGKILL until the database address pointed at the new primary. */
+  switchedMs: number;
 }
 
 export class Cluster {
@@ -28,19 +41,31 @@ export class Cluster {
   postgres!: OwnedPostgres;
   broker!: OwnedBroker;
   proxy!: TcpProxy;
+  /** The topology's three Kafka nodes (broker and proxy are then its first node and that node's proxy). */
+  kafka: KafkaNodes | undefined;
+  /** The topology's standby, and the one address of the database (the service that follows the primary). */
+  standby: OwnedPostgres | undefined;
+  dbProxy: TcpProxy | undefined;
   token = '';
   private dir = '';
   private env: NodeJS.ProcessEnv = {};
   private removeClients: () => void = () => undefined;
 
   get databaseUrl(): string {
-    return this.postgres.url('bridge');
+    return this.dbProxy ? `postgres://postgres@127.0.0.1:${this.dbProxy.port}/bridge` : this.postgres.url('bridge');
   }
 
-  /** What clients of the broker use: the proxy. */
+  /** What clients of the broker use: the proxy (one per node in the topology). */
   get brokers(): string {
-    return `127.0.0.1:${this.proxy.port}`;
+    return this.kafka ? this.kafka.brokers : `127.0.0.1:${this.proxy.port}`;
   }
+
+  /** The inbound topic of case events (consumed by the replicas in the topology). */
+  get inboundTopic(): string | undefined {
+    return this.topology ? `${this.topicPrefix}zsm.case-events.v1` : undefined;
+  }
+
+  private topology = false;
 
   /** Replicas that run now, as load-balancer targets. */
   targets(): string[] {
@@ -60,11 +85,22 @@ export class Cluster {
 
   private async boot(options: ClusterOptions): Promise<void> {
     this.dir = ownFolder(mkdtempSync(join(tmpdir(), 'chaos-run-')));
-    this.postgres = await OwnedPostgres.create();
-    const proxyPort = await freePort();
-    this.broker = await OwnedBroker.create(proxyPort);
-    this.proxy = await TcpProxy.listen({ host: '127.0.0.1', port: this.broker.port }, proxyPort);
-    await Promise.all([this.startDatabase(), this.broker.start()]);
+    this.topology = options.topology === true;
+    this.postgres = await OwnedPostgres.create({ fsync: this.topology });
+    if (this.topology) {
+      this.kafka = await KafkaNodes.create(3);
+      this.broker = this.kafka.nodes[0]!;
+      this.proxy = this.kafka.proxies[0]!;
+      await Promise.all([this.startDatabase(), this.kafka.start()]);
+      this.dbProxy = await TcpProxy.listen({ host: '127.0.0.1', port: this.postgres.port });
+      await this.rebuildStandby();
+      await this.setSynchronous(true);
+    } else {
+      const proxyPort = await freePort();
+      this.broker = await OwnedBroker.create(proxyPort);
+      this.proxy = await TcpProxy.listen({ host: '127.0.0.1', port: this.broker.port }, proxyPort);
+      await Promise.all([this.startDatabase(), this.broker.start()]);
+    }
     const clients = await writeTestClients();
     this.removeClients = clients.remove;
     this.token = clients.tokens.gcos;
@@ -85,7 +121,8 @@ export class Cluster {
       SHED_EVENT_LOOP_DELAY_MS: '0',
       SHED_DB_WAITING: '0',
       JOBS_ENABLED: 'false',
-      INBOUND_ENABLED: 'false',
+      INBOUND_ENABLED: String(this.topology),
+      KAFKA_REPLICATION_FACTOR: this.topology ? '3' : '1',
       PG_POOL_MAX: '5',
       PG_CONNECT_TIMEOUT_MS: '1000',
       RELAY_POLL_INTERVAL_MS: '250',
@@ -111,6 +148,54 @@ export class Cluster {
   private async startDatabase(): Promise<void> {
     await this.postgres.start();
     await createDatabase(this.postgres.url(), 'bridge', { migrate: true });
+  }
+
+  /** A new standby of the primary (pg_basebackup under whatever load runs), started and streaming. */
+  async rebuildStandby(): Promise<void> {
+    const standby = await OwnedPostgres.standbyOf(this.postgres);
+    this.standby = standby;
+    await standby.start();
+  }
+
+  /** synchronous_standby_names on the primary: '*' (a commit waits until the standby has flushed it) or '' (it
+   * does not wait). With sync, waits until the standby is attached as synchronous. */
+  async setSynchronous(sync: boolean, timeoutMs = 60_000): Promise<void> {
+    const url = this.postgres.url();
+    await adminQuery(url, `ALTER SYSTEM SET synchronous_standby_names = '${sync ? '*' : ''}'`);
+    await adminQuery(url, 'SELECT pg_reload_conf()');
+    const started = Date.now();
+    for (;;) {
+      const { rows } = await adminQuery<{ sync_state: string }>(url, 'SELECT sync_state FROM pg_stat_replication');
+      if (rows.some((r) => r.sync_state === (sync ? 'sync' : 'async'))) return;
+      if (Date.now() - started > timeoutMs) throw new Error(`the standby is not ${sync ? 'synchronous' : 'streaming'}: ${JSON.stringify(rows)}`);
+      await sleep(200);
+    }
+  }
+
+  /** The primary's machine lost (every process SIGKILLed), after `decideMs` the standby promoted (pg_ctl promote)
+   * and the database address moved to it. The cluster then runs on the new primary without a standby. */
+  async failover(decideMs: number): Promise<FailoverTimes> {
+    const old = this.postgres;
+    const standby = this.standby;
+    if (!standby || !this.dbProxy) throw new Error('failover needs the topology (a standby behind the database address)');
+    const killedAt = Date.now();
+    // A machine that is gone sends no FIN: the connections through the address hang until it moves.
+    this.dbProxy.setMode('black-hole');
+    await old.kill();
+    await sleep(decideMs);
+    standby.promote();
+    // A promoted standby inherits the primary's synchronous_standby_names; with no standby of its own, its commits
+    // would wait forever. Patroni does the same: synchronous mode off until a new standby attaches.
+    await adminQuery(standby.url(), `ALTER SYSTEM SET synchronous_standby_names = ''`);
+    await adminQuery(standby.url(), 'SELECT pg_reload_conf()');
+    const promotedMs = Date.now() - killedAt;
+    this.dbProxy.retarget({ host: '127.0.0.1', port: standby.port });
+    this.dbProxy.setMode('pass');
+    const switchedMs = Date.now() - killedAt;
+    this.postgres = standby;
+    this.standby = undefined;
+    await old.destroy();
+    return { promotedMs, switchedMs };
   }
 
   /** One query on a connection of its own (the database may have been restarted since the last one). */
@@ -167,8 +252,11 @@ export class Cluster {
       clearTimeout(timer);
     };
     for (const r of this.replicas) await step(`replica ${r.name}`, () => r.stop('SIGKILL'));
-    await step('proxy', async () => this.proxy?.close());
-    await step('broker', async () => this.broker?.destroy());
+    if (!this.kafka) await step('proxy', async () => this.proxy?.close());
+    if (this.kafka) await step('kafka', async () => this.kafka?.destroy());
+    else await step('broker', async () => this.broker?.destroy());
+    await step('database proxy', async () => this.dbProxy?.close());
+    await step('standby', async () => this.standby?.destroy());
     await step('postgres', async () => this.postgres?.destroy());
     this.removeClients();
     if (this.dir && process.env['CHAOS_KEEP_LOGS'] !== undefined) {

@@ -18,6 +18,8 @@ export class OwnedBroker {
   readonly controllerPort: number;
   readonly advertisedPort: number;
   readonly stateDir: string;
+  /** More scripts/kafka.sh settings (KAFKA_NODE_ID, KAFKA_QUORUM_VOTERS, ...) for a node of a replicated cluster. */
+  settings: Record<string, string> = {};
   private child: ChildProcess | undefined;
 
   private constructor(port: number, controllerPort: number, advertisedPort: number, stateDir: string) {
@@ -43,6 +45,10 @@ export class OwnedBroker {
     return this.child?.pid;
   }
 
+  get running(): boolean {
+    return this.child !== undefined;
+  }
+
   private startedCount(): number {
     const log = join(this.stateDir, 'logs', 'server.log');
     return existsSync(log) ? (readFileSync(log, 'utf8').match(STARTED) ?? []).length : 0;
@@ -58,6 +64,7 @@ export class OwnedBroker {
       KAFKA_ADVERTISED_PORT: String(this.advertisedPort),
       KAFKA_STATE_DIR: this.stateDir,
       KAFKA_HEAP: process.env['CHAOS_KAFKA_HEAP'] ?? '384m',
+      ...this.settings,
     };
     const child = own(spawn('bash', [`${ROOT}scripts/kafka.sh`, 'run'], { env, stdio: ['ignore', 'ignore', 'ignore'] }));
     this.child = child;

@@ -35,33 +35,87 @@ function osUser(name: string): { uid: number; gid: number } {
   return { uid, gid };
 }
 
+export interface PostgresOptions {
+  /** fsync on: what a primary with a standby runs with (the failover scenarios). Off by default. */
+  fsync?: boolean;
+}
+
 export class OwnedPostgres {
   readonly port: number;
   readonly dir: string;
   private child: ChildProcess | undefined;
   private readonly user: { uid: number; gid: number } | undefined;
+  private readonly fsync: boolean;
 
-  private constructor(port: number, dir: string) {
+  private constructor(port: number, dir: string, options: PostgresOptions = {}) {
     this.port = port;
     this.dir = dir;
+    this.fsync = options.fsync ?? false;
     // As root the server must run as postgres; as any other user it runs as that user.
     this.user = process.getuid?.() === 0 ? osUser('postgres') : undefined;
   }
 
-  static async create(): Promise<OwnedPostgres> {
+  private static async folder(options: PostgresOptions): Promise<OwnedPostgres> {
     const dir = ownFolder(mkdtempSync(join(tmpdir(), 'chaos-pg-')));
-    const db = new OwnedPostgres(await freePort(), dir);
+    const db = new OwnedPostgres(await freePort(), dir, options);
     mkdirSync(join(dir, 'data'), { mode: 0o700 });
     if (db.user) {
       chownSync(dir, db.user.uid, db.user.gid);
       chownSync(join(dir, 'data'), db.user.uid, db.user.gid);
     }
+    return db;
+  }
+
+  static async create(options: PostgresOptions = {}): Promise<OwnedPostgres> {
+    const db = await OwnedPostgres.folder(options);
+    const dir = db.dir;
     const r = spawnSync(`${BIN()}/initdb`, ['-D', join(dir, 'data'), '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8'], {
       ...db.user,
       encoding: 'utf8',
     });
     if (r.status !== 0) throw new Error(`initdb failed: ${r.stderr}`);
     return db;
+  }
+
+  /** A streaming standby of a running primary (pg_basebackup -R: standby.signal and primary_conninfo written),
+   * not yet started. Whether the primary waits for it is the primary's synchronous_standby_names. */
+  static async standbyOf(primary: OwnedPostgres): Promise<OwnedPostgres> {
+    const db = await OwnedPostgres.folder({ fsync: primary.fsync });
+    const args = ['-D', join(db.dir, 'data'), '-h', '127.0.0.1', '-p', String(primary.port), '-U', 'postgres', '-X', 'stream', '-R', '-c', 'fast'];
+    if (!primary.fsync) args.push('--no-sync');
+    const r = spawnSync(`${BIN()}/pg_basebackup`, args, { ...db.user, encoding: 'utf8', timeout: 120_000 });
+    if (r.status !== 0) throw new Error(`pg_basebackup failed: ${r.stderr}`);
+    return db;
+  }
+
+  /** pg_ctl promote: the standby ends recovery and takes writes; waits until it does. */
+  promote(): void {
+    const r = spawnSync(`${BIN()}/pg_ctl`, ['promote', '-D', join(this.dir, 'data'), '-w', '-t', '60'], { ...this.user, encoding: 'utf8', timeout: 70_000 });
+    if (r.status !== 0) throw new Error(`pg_ctl promote failed: ${r.stderr}${r.stdout}`);
+  }
+
+  /** The server's machine gone: SIGKILL to the postmaster and every one of its processes at once, so no backend
+   * finishes anything after the postmaster is dead. */
+  async kill(): Promise<void> {
+    const child = this.child;
+    if (!child?.pid) return;
+    this.child = undefined;
+    const kids = spawnSync('ps', ['-o', 'pid=', '--ppid', String(child.pid)], { encoding: 'utf8' })
+      .stdout.split('\n')
+      .map((l) => Number(l.trim()))
+      .filter((n) => n > 0);
+    for (const pid of [child.pid, ...kids]) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+    await exited(child);
+  }
+
+  get running(): boolean {
+    return this.child !== undefined;
   }
 
   /** Server URL of the postgres database (for CREATE DATABASE). */
@@ -71,7 +125,8 @@ export class OwnedPostgres {
 
   async start(timeoutMs = 30_000): Promise<void> {
     if (this.child) return;
-    // fsync off: the harness kills processes, not the machine, and the page cache survives a process kill.
+    // fsync off (unless asked): the harness kills processes, not the machine, and the page cache survives a
+    // process kill.
     const args = [
       '-D',
       join(this.dir, 'data'),
@@ -82,7 +137,7 @@ export class OwnedPostgres {
       '-c',
       'listen_addresses=127.0.0.1',
       '-c',
-      'fsync=off',
+      `fsync=${this.fsync ? 'on' : 'off'}`,
       '-c',
       'max_connections=200',
       '-c',

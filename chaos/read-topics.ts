@@ -1,5 +1,5 @@
 // Reads every topic with the run's prefix from the beginning to its end (the high watermark when the read
-// starts), as a recipient would, with a consumer group of its own.
+// starts), as a recipient would, with a consumer group of its own. `brokers`: one address or several, comma-separated.
 import { randomBytes } from 'node:crypto';
 import { createKafka } from '../src/kafka/client.ts';
 import { createConsumer } from '../src/kafka/consumer.ts';
@@ -14,7 +14,7 @@ export interface ReadMessage {
 }
 
 export async function readAllTopics(brokers: string, prefix: string, timeoutMs = 60_000): Promise<ReadMessage[]> {
-  const kafka = createKafka({ kafkaBrokers: [brokers], kafkaClientId: 'chaos-checker' }, createLogger('fatal'));
+  const kafka = createKafka({ kafkaBrokers: brokers.split(','), kafkaClientId: 'chaos-checker' }, createLogger('fatal'));
   const admin = kafka.admin();
   await admin.connect();
   const ends = new Map<string, number>(); // "topic/partition" -> high watermark

@@ -6,6 +6,7 @@
 //   black-hole  connections stay open but nothing is forwarded either way, new ones too: a silent partition.
 //               When it heals, the connections that lost bytes are reset, as TCP would after its retransmissions
 //               gave up (a stream with a hole in it must not reach the broker).
+// retarget() moves it to another server (the database service after a failover).
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 
 export type ProxyMode = 'pass' | 'delay' | 'drop' | 'reset' | 'black-hole';
@@ -25,7 +26,7 @@ export class TcpProxy {
   private mode: ProxyMode = 'pass';
   private delayMs = 0;
 
-  private readonly target: { host: string; port: number };
+  private target: { host: string; port: number };
 
   private constructor(server: Server, port: number, target: { host: string; port: number }) {
     this.server = server;
@@ -54,6 +55,13 @@ export class TcpProxy {
     if (mode === 'drop') for (const p of [...this.pairs]) this.closePair(p, false);
     if (mode === 'reset') for (const p of [...this.pairs]) this.closePair(p, true);
     if (mode === 'pass' || mode === 'delay') for (const p of [...this.pairs]) if (p.holed) this.closePair(p, true);
+  }
+
+  /** Points new connections elsewhere and resets the open ones: what a database service (Patroni's, or
+   * CloudNativePG's -rw Service) does when a standby is promoted. */
+  retarget(target: { host: string; port: number }): void {
+    this.target = target;
+    for (const p of [...this.pairs]) this.closePair(p, true);
   }
 
   private accept(client: Socket): void {

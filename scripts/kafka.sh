@@ -10,6 +10,10 @@
 # Settings (environment): KAFKA_PORT (9092), KAFKA_CONTROLLER_PORT (KAFKA_PORT+1), KAFKA_ADVERTISED_PORT (KAFKA_PORT;
 # another port when clients reach the broker through a proxy), KAFKA_STATE_DIR (.local/kafka-<port>: data, logs,
 # pid), KAFKA_LIBS (.local/kafka-libs), KAFKA_HEAP (512m), KAFKA_START_TIMEOUT (90).
+# For a node of a replicated cluster (the chaos harness's three-node quorum; every node broker and controller):
+# KAFKA_NODE_ID (1), KAFKA_QUORUM_VOTERS (id@host:port,...; this node alone by default), KAFKA_CLUSTER_ID (the same
+# for every node; random by default), KAFKA_REPLICATION (1: replication factor of the internal topics and the
+# default one), KAFKA_MIN_INSYNC (1: min.insync.replicas, the default of every topic).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -21,6 +25,10 @@ LIBS="${KAFKA_LIBS:-$ROOT/.local/kafka-libs}"
 HEAP="${KAFKA_HEAP:-512m}"
 TIMEOUT="${KAFKA_START_TIMEOUT:-90}"
 PIDFILE="$STATE/broker.pid"
+NODE_ID="${KAFKA_NODE_ID:-1}"
+VOTERS="${KAFKA_QUORUM_VOTERS:-$NODE_ID@127.0.0.1:$CONTROLLER_PORT}"
+REPLICATION="${KAFKA_REPLICATION:-1}"
+MIN_INSYNC="${KAFKA_MIN_INSYNC:-1}"
 
 log() { echo "kafka.sh: $*" >&2; }
 
@@ -43,8 +51,8 @@ write_config() {
   mkdir -p "$STATE/data" "$STATE/logs"
   cat >"$STATE/server.properties" <<PROPS
 process.roles=broker,controller
-node.id=1
-controller.quorum.voters=1@127.0.0.1:$CONTROLLER_PORT
+node.id=$NODE_ID
+controller.quorum.voters=$VOTERS
 listeners=PLAINTEXT://127.0.0.1:$PORT,CONTROLLER://127.0.0.1:$CONTROLLER_PORT
 advertised.listeners=PLAINTEXT://127.0.0.1:$ADVERTISED_PORT
 controller.listener.names=CONTROLLER
@@ -52,17 +60,22 @@ inter.broker.listener.name=PLAINTEXT
 listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
 log.dirs=$STATE/data
 num.partitions=3
-offsets.topic.replication.factor=1
+offsets.topic.replication.factor=$REPLICATION
 offsets.topic.num.partitions=3
-transaction.state.log.replication.factor=1
-transaction.state.log.min.isr=1
+transaction.state.log.replication.factor=$REPLICATION
+transaction.state.log.min.isr=$MIN_INSYNC
+default.replication.factor=$REPLICATION
+min.insync.replicas=$MIN_INSYNC
+unclean.leader.election.enable=false
 group.initial.rebalance.delay.ms=0
 num.network.threads=2
 num.io.threads=2
 log.cleaner.dedupe.buffer.size=1048577
 auto.create.topics.enable=false
 PROPS
-  if [[ ! -f "$STATE/cluster-id" ]]; then
+  if [[ -n "${KAFKA_CLUSTER_ID:-}" ]]; then
+    echo "$KAFKA_CLUSTER_ID" >"$STATE/cluster-id"
+  elif [[ ! -f "$STATE/cluster-id" ]]; then
     # 16 random bytes as base64url (22 chars); a leading '-' would be read as an option.
     local id
     until id="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')" && [[ "$id" != -* ]]; do :; done

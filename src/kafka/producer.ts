@@ -18,22 +18,31 @@ export interface MessageProducer {
   close(): Promise<void>;
 }
 
+/**
+ * No retries inside kafkajs: every failed send fails as a whole, and the relay sends the whole batch again (a
+ * duplicate carries the same ce_id). kafkajs's own retry of a batch that spans several partition leaders keeps
+ * the answers of the brokers that answered the first attempt, and sends again only to brokers without an answer
+ * (kafkajs 2.2.4, src/producer/sendMessages.js): when a failed partition's leadership has moved to a broker that
+ * had answered, that partition's messages are never sent, yet the send resolves. On a three-node cluster a leader
+ * kill lost acknowledged messages that way (docs/reliability.md, the topology campaign). Without retries the
+ * idempotent producer cannot be used (kafkajs refuses it); order per partition is kept by one request in flight
+ * and by the relay, which sends a subject's next message only after the batch before it was acknowledged.
+ */
+export const PRODUCER_CONFIG = {
+  idempotent: false,
+  maxInFlightRequests: 1,
+  allowAutoTopicCreation: false,
+  // The murmur2 partitioner of the Java client: a subject's key lands on the same partition for every client.
+  createPartitioner: Partitioners.DefaultPartitioner,
+  retry: { retries: 0 },
+} as const;
+
 export function createMessageProducer(kafka: Kafka, logger: Logger): MessageProducer {
   let producer: Producer | undefined;
   let connecting: Promise<Producer> | undefined;
   let closed = false;
 
-  const fresh = (): Producer =>
-    kafka.producer({
-      idempotent: true,
-      maxInFlightRequests: 1,
-      allowAutoTopicCreation: false,
-      // The murmur2 partitioner of the Java client: a subject's key lands on the same partition for every client.
-      createPartitioner: Partitioners.DefaultPartitioner,
-      // Bounded on purpose: a producer replaced after a deadline must stop retrying on its own (after these retries),
-      // not resend old batches forever. A resend that duplicates carries the same ce_id.
-      retry: { retries: 8, initialRetryTime: 100, maxRetryTime: 2_000 },
-    });
+  const fresh = (): Producer => kafka.producer(PRODUCER_CONFIG);
 
   async function get(): Promise<Producer> {
     if (closed) throw new Error('Kafka producer is closed');
