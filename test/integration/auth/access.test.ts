@@ -61,7 +61,12 @@ describe('route access', () => {
     const open = routes()
       .filter((r) => r.access === 'public')
       .map((r) => `${r.method} ${r.url}`);
-    expect(open.filter((r) => r.startsWith('GET ')).sort()).toEqual(['GET /health/live', 'GET /health/ready', 'GET /v1/openapi.json', 'GET /v1/schemas/:topic/:type']);
+    expect(open.filter((r) => r.startsWith('GET ')).sort()).toEqual([
+      'GET /health/live',
+      'GET /health/ready',
+      'GET /v1/openapi.json',
+      'GET /v1/schemas/:topic/:type',
+    ]);
     for (const url of ['/health/live', '/health/ready', '/v1/openapi.json']) expect((await bridge.app.inject({ method: 'GET', url })).statusCode).toBe(200);
   });
 
