@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase, startBridge, type TestBridge } from '../../support/bridge.ts';
 import { syntheticBsn, validCaseEvent } from '../../support/fixtures.ts';
 import { produce } from '../../support/kafka-producer.ts';
+import { until } from '../../support/until.ts';
 
 let bridge: TestBridge;
 beforeAll(async () => {
@@ -14,15 +15,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await bridge?.close();
 });
-
-async function until<T>(read: () => Promise<T>, done: (v: T) => boolean, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await read();
-    if (done(v) || Date.now() > deadline) return v;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 describe('identifiers in free text on the inbound topic', () => {
   it('quarantines an event with a BSN in its free text, and takes the next one', async () => {

@@ -11,6 +11,7 @@ import { readTopic } from '../../support/kafka-consumer.ts';
 import { produce } from '../../support/kafka-producer.ts';
 import { writePolicyVariant } from '../../support/policy.ts';
 import { logRows } from '../../support/processing-log.ts';
+import { until } from '../../support/until.ts';
 
 let bridge: TestBridge;
 let databaseUrl: string;
@@ -26,15 +27,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await bridge?.close();
 });
-
-async function until<T>(read: () => Promise<T>, done: (v: T) => boolean, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await read();
-    if (done(v) || Date.now() > deadline) return v;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 const quarantined = async () =>
   (
