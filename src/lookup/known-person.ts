@@ -4,6 +4,7 @@
 import type { ExchangePlan } from '../exchange/plan.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import { DOMAIN_INTERNAL, DOMAIN_PROCESSING_LOG, type Pseudonymiser } from '../privacy/pseudonym.ts';
+import { lookedUpEntry } from '../processing-log/entry.ts';
 import { todayInAmsterdam } from '../records/dates.ts';
 import { traceFrom } from '../records/trace.ts';
 import type { Pool } from '../store/pool.ts';
@@ -49,23 +50,14 @@ export async function lookupKnownPerson(deps: LookupDeps, request: LookupRequest
     await appendProcessingLog(
       client,
       [
-        {
-          operation: 'looked-up',
-          status: 'ok',
+        lookedUpEntry({
           traceId,
           actor: request.actor,
           subjectId: pseudonymiser.pseudonym(bsn, DOMAIN_PROCESSING_LOG),
-          recordId: null,
-          recordKind: null,
-          recipient: null,
-          fields: null,
-          legalBasis: activity.legalBasis,
-          purpose: activity.purpose,
-          processingActivity: activity.processingActivity,
+          activity,
           startedAt,
-          endedAt: new Date(),
           detail: { lookup: 'known-person', result: found.result, veiligheidshuizen: found.knownAt.length },
-        },
+        }),
       ],
       pseudonymiser.pseudonym(bsn, DOMAIN_INTERNAL),
     );

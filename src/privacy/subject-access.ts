@@ -3,7 +3,7 @@
 // about them (received, disclosed to whom with which fields under which basis, looked up). The report is itself a
 // lookup and is logged as one, in the same transaction as its reads.
 import type { ExchangePlan } from '../exchange/plan.ts';
-import type { StoredEntry } from '../processing-log/entry.ts';
+import { lookedUpEntry, type StoredEntry } from '../processing-log/entry.ts';
 import { deliveredAtOf } from '../store/outbox-repo.ts';
 import type { Pool } from '../store/pool.ts';
 import { appendProcessingLog, entriesOfSubject } from '../store/processing-log-repo.ts';
@@ -88,28 +88,19 @@ export async function subjectAccessReport(deps: SubjectAccessDeps, req: ReportRe
     await appendProcessingLog(
       client,
       [
-        {
-          operation: 'looked-up',
-          status: 'ok',
+        lookedUpEntry({
           traceId: req.traceId,
           actor: req.actor,
           subjectId: deps.pseudonymiser.pseudonym(req.bsn, DOMAIN_PROCESSING_LOG),
-          recordId: null,
-          recordKind: null,
-          recipient: null,
-          fields: null,
-          legalBasis: activity.legalBasis,
-          purpose: activity.purpose,
-          processingActivity: activity.processingActivity,
+          activity,
           startedAt,
-          endedAt: new Date(),
           detail: {
             report: 'subject-access',
             records: records.length,
             quarantined: quarantined.length,
             ...(req.requestReference ? { requestReference: req.requestReference } : {}),
           },
-        },
+        }),
       ],
       subjectKeys[0]!,
     );

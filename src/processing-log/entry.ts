@@ -28,6 +28,35 @@ export interface LogEntry {
   detail: Record<string, unknown> | null;
 }
 
+/** A look-up about a person (the known-person lookup, a subject access report): no record and no recipient, under
+ * the processing activity the policy names for it; it ends when it is built, just before it is written. */
+export function lookedUpEntry(a: {
+  traceId: string;
+  actor: string;
+  subjectId: string;
+  activity: { processingActivity: string; legalBasis: string; purpose: string };
+  startedAt: Date;
+  detail: Record<string, unknown>;
+}): LogEntry {
+  return {
+    operation: 'looked-up',
+    status: 'ok',
+    traceId: a.traceId,
+    actor: a.actor,
+    subjectId: a.subjectId,
+    recordId: null,
+    recordKind: null,
+    recipient: null,
+    fields: null,
+    legalBasis: a.activity.legalBasis,
+    purpose: a.activity.purpose,
+    processingActivity: a.activity.processingActivity,
+    startedAt: a.startedAt,
+    endedAt: new Date(),
+    detail: a.detail,
+  };
+}
+
 /** An entry as stored: with its place in a chain and its hashes. */
 export interface StoredEntry extends LogEntry {
   id: string;
