@@ -21,21 +21,30 @@ export interface Authenticator {
   authenticate(headers: IncomingHttpHeaders, socket: Socket): Promise<Client | undefined>;
 }
 
-function peerCertificate(socket: Socket): { cert: PeerCertificate; authorized: boolean } | undefined {
+function peerCertificate(socket: Socket): { cert: PeerCertificate; authorized: boolean; error: string | undefined } | undefined {
   const tls = socket as Partial<TLSSocket>;
   if (typeof tls.getPeerCertificate !== 'function') return undefined;
   const cert = tls.getPeerCertificate();
   // Node returns an empty object when the client sent no certificate.
   if (!cert || Object.keys(cert).length === 0) return undefined;
-  return { cert, authorized: tls.authorized === true };
+  const error = tls.authorizationError;
+  return { cert, authorized: tls.authorized === true, error: error === undefined || error === null ? undefined : String(error) };
+}
+
+/** Why the certificate check against TLS_CA failed, in words a caller can act on (OpenSSL's codes, via Node). */
+function untrusted(error: string | undefined): string {
+  if (error === 'CERT_HAS_EXPIRED') return 'The client certificate has expired';
+  if (error === 'CERT_NOT_YET_VALID') return 'The client certificate is not valid yet';
+  return 'The client certificate is not issued by a trusted authority';
 }
 
 export function createAuthenticator(clients: readonly DeclaredClient[]): Authenticator {
   const byKeyId = new Map<string, DeclaredClient>();
+  // A certificate's OIN, the organisation's own or a declared sub-OIN, to its client: clients.ts lets no OIN name two.
   const bySerial = new Map<string, DeclaredClient>();
   for (const c of clients) {
     for (const t of c.tokens) byKeyId.set(t.keyId, c);
-    if (c.certificate) bySerial.set(c.certificate.serialNumber, c);
+    for (const oin of c.certificate ? [c.certificate.serialNumber, ...(c.certificate.subOins ?? [])] : []) bySerial.set(oin, c);
   }
   const verifier = new TokenVerifier(clients.flatMap((c) => c.tokens));
 
@@ -53,9 +62,11 @@ export function createAuthenticator(clients: readonly DeclaredClient[]): Authent
   function byCertificate(socket: Socket): DeclaredClient | undefined {
     const peer = peerCertificate(socket);
     if (!peer) return undefined;
-    if (!peer.authorized) throw unauthenticated('The client certificate is not issued by a trusted authority', true);
+    if (!peer.authorized) throw unauthenticated(untrusted(peer.error), true);
     const serial = peer.cert.subject?.serialNumber;
-    const client = typeof serial === 'string' ? bySerial.get(serial) : undefined;
+    // Two serialNumber attributes arrive as an array: which OIN would it be? Refused like none.
+    if (typeof serial !== 'string') throw unauthenticated('The client certificate carries no OIN: its subject has no serialNumber (PKIoverheid)', true);
+    const client = bySerial.get(serial);
     const cn = peer.cert.subject?.CN;
     if (!client || (client.certificate?.commonName !== undefined && client.certificate.commonName !== cn)) {
       throw unauthenticated('The client certificate does not belong to a known client', true);

@@ -28,8 +28,9 @@ export interface DeclaredClient {
   organisation: { oin: string; name: string };
   roles: Role[];
   tokens: TokenHash[];
-  /** Mutual TLS: the subject serialNumber (PKIoverheid: the OIN) and optionally the CN of its certificate. */
-  certificate?: { serialNumber: string; commonName?: string };
+  /** Mutual TLS: the subject serialNumber (PKIoverheid: the OIN) and optionally the CN of its certificate; and
+   * the sub-OINs of parts of the organisation whose certificates also stand for this client (decision 0109). */
+  certificate?: { serialNumber: string; commonName?: string; subOins?: string[] };
   /** Requests per minute; overrides RATE_LIMIT_PER_MINUTE for this client. */
   rateLimitPerMinute?: number;
 }
@@ -61,7 +62,11 @@ const schema = {
             type: 'object',
             additionalProperties: false,
             required: ['serialNumber'],
-            properties: { serialNumber: OIN, commonName: { type: 'string', minLength: 1, maxLength: 200 } },
+            properties: {
+              serialNumber: OIN,
+              commonName: { type: 'string', minLength: 1, maxLength: 200 },
+              subOins: { type: 'array', minItems: 1, maxItems: 100, uniqueItems: true, items: OIN },
+            },
           },
           rateLimitPerMinute: { type: 'integer', minimum: 1, maximum: 1_000_000 },
         },
@@ -76,7 +81,7 @@ interface RawClient {
   organisation: { oin: string; name?: string };
   roles: Role[];
   tokens?: string[];
-  certificate?: { serialNumber: string; commonName?: string };
+  certificate?: { serialNumber: string; commonName?: string; subOins?: string[] };
   rateLimitPerMinute?: number;
 }
 
@@ -109,10 +114,12 @@ export function parseClients(text: string, format: 'json' | 'yaml'): { clients: 
       }
     }
     if (c.certificate) {
-      // One certificate subject, one client: otherwise a certificate could not say which client it is.
-      const key = c.certificate.serialNumber;
-      if (seen.certs.has(key)) problems.push(`${where}/certificate: serialNumber ${key} belongs to another client too`);
-      seen.certs.add(key);
+      // One certificate subject, one client: otherwise a certificate could not say which client it is. A sub-OIN
+      // counts as a subject too, so no OIN, main or sub, names two clients.
+      for (const key of [c.certificate.serialNumber, ...(c.certificate.subOins ?? [])]) {
+        if (seen.certs.has(key)) problems.push(`${where}/certificate: OIN ${key} belongs to another client too`);
+        seen.certs.add(key);
+      }
     }
     if (tokens.length === 0 && !c.certificate && !problems.some((p) => p.startsWith(where))) problems.push(`${where}: has neither tokens nor a certificate`);
     return {

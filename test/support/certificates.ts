@@ -51,11 +51,14 @@ export class TestPki {
     return this.pem(name);
   }
 
-  /** A certificate issued by `ca`: `subject` like "/C=NL/O=Org/serialNumber=<OIN>/CN=name". */
-  issue(ca: string, name: string, subject: string, use: 'serverAuth' | 'clientAuth'): Pem {
+  /** A certificate issued by `ca`: `subject` like "/C=NL/O=Org/serialNumber=<OIN>/CN=name". `expired`: its
+   * notAfter lies a day before its notBefore (now), so it is past its validity from the start. `rsa`: an RSA key
+   * (as most PKIoverheid certificates have) instead of P-256, so that suites with RSA key exchange are possible. */
+  issue(ca: string, name: string, subject: string, use: 'serverAuth' | 'clientAuth', opts: { expired?: boolean; rsa?: boolean } = {}): Pem {
     const ext = join(this.dir, `${name}.ext`);
     writeFileSync(ext, `extendedKeyUsage=${use}\n${use === 'serverAuth' ? 'subjectAltName=DNS:localhost,IP:127.0.0.1\n' : ''}`);
-    this.openssl('req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', subject);
+    const key = opts.rsa ? ['-newkey', 'rsa:2048'] : ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256'];
+    this.openssl('req', ...key, '-nodes', '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', subject);
     this.openssl(
       'x509',
       '-req',
@@ -67,7 +70,7 @@ export class TestPki {
       `${ca}.key`,
       '-CAcreateserial',
       '-days',
-      '1',
+      opts.expired ? '-1' : '1',
       '-out',
       `${name}.crt`,
       '-extfile',

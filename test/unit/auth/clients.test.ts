@@ -45,6 +45,17 @@ describe('the clients file', () => {
     expect(text).not.toContain(hashLine.split('$')[6]!);
   });
 
+  it("takes a certificate's sub-OINs, and refuses an OIN that two clients' certificates claim, main or sub", () => {
+    const SUB = '00000004123456789001';
+    const one = (id: string, certificate: object) => ({ id, organisation: { oin: OIN }, roles: ['ops'], certificate });
+    const ok = parseClients(JSON.stringify({ clients: [one('a', { serialNumber: OIN, subOins: [SUB] })] }), 'json');
+    expect(ok.problems).toEqual([]);
+    expect(ok.clients[0]!.certificate).toEqual({ serialNumber: OIN, subOins: [SUB] });
+    const clash = parseClients(JSON.stringify({ clients: [one('a', { serialNumber: OIN, subOins: [SUB] }), one('b', { serialNumber: SUB })] }), 'json');
+    expect(clash.problems).toEqual([`CLIENTS_FILE/clients/1 (b)/certificate: OIN ${SUB} belongs to another client too`]);
+    expect(parseClients(JSON.stringify({ clients: [one('a', { serialNumber: OIN, subOins: ['12'] })] }), 'json').problems).toHaveLength(1);
+  });
+
   it('refuses unknown roles and fields, malformed OINs and unreadable text', () => {
     const bad = { clients: [{ id: 'Bad Id', organisation: { oin: '123' }, roles: ['admin'], extra: true }] };
     const { problems } = parseClients(JSON.stringify(bad), 'json');
