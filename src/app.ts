@@ -23,6 +23,7 @@ import { recordRoutes } from './http/records.ts';
 import { schemaRoutes } from './http/schemas.ts';
 import { installSecurityHeaders } from './http/security-headers.ts';
 import { subjectAccessRoutes } from './http/subject-access-reports.ts';
+import { installTransactionId } from './http/fsc-transaction.ts';
 import { installUrlHygiene } from './http/url-hygiene.ts';
 import type { Services } from './services.ts';
 
@@ -33,10 +34,11 @@ export interface AppOptions {
 async function app(fastify: FastifyInstance, { services: s }: AppOptions): Promise<void> {
   const c = s.config;
   installErrorHandling(fastify);
-  // Request hooks in the order they run: headers, URL check, repeated headers, shedding, authentication and roles,
+  // Request hooks in the order they run: headers, the FSC transaction id, URL check, repeated headers, shedding, authentication and roles,
   // content negotiation (406), rate limit. Each refuses as early and as cheaply as it can; all of them come before the body is read (the
   // ambiguity checks' Content-Encoding and charset check runs as the body is about to be read).
   await installSecurityHeaders(fastify, { https: c.tls !== undefined });
+  installTransactionId(fastify);
   installUrlHygiene(fastify);
   installAmbiguityChecks(fastify);
   await installLoadShedding(fastify, {

@@ -11,6 +11,10 @@ export const PROBLEMS = {
     status: 400,
     title: 'A header that may appear once appears more than once (Authorization, Content-Type, Content-Length, Content-Encoding)',
   },
+  BRIDGE_INVALID_TRANSACTION_ID: {
+    status: 400,
+    title: 'The Fsc-Transaction-Id header is not a UUID version 7 (FSC Logging, Digikoppeling REST API profile)',
+  },
   BRIDGE_URL_REFUSED: { status: 400, title: 'The URL holds a query string the route does not take, or a number that could be a BSN' },
   BRIDGE_UNAUTHENTICATED: { status: 401, title: 'No valid credentials: send a bearer token or a known client certificate' },
   BRIDGE_FORBIDDEN: { status: 403, title: 'This client may not use this resource' },

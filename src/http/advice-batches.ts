@@ -112,6 +112,7 @@ export async function adviceBatchRoutes(app: FastifyInstance, deps: IngestDeps, 
       const batch = await ingestBatch(deps, KINDS.advice, advices, {
         door: 'batch',
         traceparent: request.headers.traceparent as string | undefined,
+        transactionId: request.transactionId,
         actor: actorOf(request),
         submitter: request.client,
         language,

@@ -64,6 +64,7 @@ export async function adviceRoutes(app: FastifyInstance, deps: IngestDeps): Prom
           body: request.body,
           door: 'rest',
           traceparent: request.headers.traceparent as string | undefined,
+          transactionId: request.transactionId,
           actor: actorOf(request),
           submitter: request.client,
           language,

@@ -46,6 +46,7 @@ export async function caseEventRoutes(app: FastifyInstance, deps: IngestDeps): P
           body: request.body,
           door: 'rest',
           traceparent: request.headers.traceparent as string | undefined,
+          transactionId: request.transactionId,
           actor: actorOf(request),
           submitter: request.client,
         }),

@@ -69,7 +69,12 @@ export async function knownPersonRoutes(app: FastifyInstance, deps: LookupDeps):
     async (request) => {
       const { bsn } = request.body;
       if (!isValidBsn(bsn)) throw new BridgeError('BRIDGE_UNPROCESSABLE', 'The BSN fails the eleven-test', { errors: [fieldError('BSN_ELEVEN_TEST', '/bsn')] });
-      return lookupKnownPerson(deps, { bsn, actor: actorOf(request), traceparent: request.headers.traceparent as string | undefined });
+      return lookupKnownPerson(deps, {
+        bsn,
+        actor: actorOf(request),
+        traceparent: request.headers.traceparent as string | undefined,
+        transactionId: request.transactionId,
+      });
     },
   );
 }

@@ -2,7 +2,8 @@
 // (`npm run openapi:write` rewrites it; a test fails when they drift). `transformObject` adds what holds for every
 // route and so is not repeated in each (NL API Design Rules, docs/standards.md): the paths relative to a server
 // that names the major version, the API-Version header on every response, the 400 of invalid input and the 406 of
-// content negotiation. The rules are checked by ops/api-rules/adr.spectral.yaml.
+// content negotiation, and the Fsc-Transaction-Id header (FSC Logging, decision 0109) that every operation takes and
+// every response answers. The rules are checked by ops/api-rules/adr.spectral.yaml.
 import type { SwaggerOptions } from '@fastify/swagger';
 import type { FastifyInstance } from 'fastify';
 import { API_VERSION } from '../version.ts';
@@ -17,6 +18,13 @@ export const OPENAPI_PATH = `${API_BASE}/openapi.json`;
 const METHODS = new Set(['get', 'put', 'post', 'delete', 'patch', 'head', 'options', 'trace']);
 
 type Operation = { parameters?: unknown[]; responses?: Record<string, Record<string, unknown>> };
+
+const TRANSACTION_ID_SCHEMA = {
+  type: 'string',
+  format: 'uuid',
+  pattern: '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-7[0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$',
+  example: '0193e2a4-7b1c-7d2e-9f3a-4b5c6d7e8f90',
+};
 
 /** What holds for every operation, added once: see the file comment. */
 export function completeDocument(doc: Record<string, unknown>): Record<string, unknown> {
@@ -38,11 +46,29 @@ export function completeDocument(doc: Record<string, unknown>): Record<string, u
     paths,
     components: {
       ...components,
+      parameters: {
+        'Fsc-Transaction-Id': {
+          name: 'Fsc-Transaction-Id',
+          in: 'header',
+          required: false,
+          description:
+            'The FSC transaction id (FSC Logging; the Digikoppeling REST API profile asks a UUID version 7), as an FSC outway sets it. ' +
+            'Stored with every processing-log entry of the request and sent on every message it causes (CloudEvents extension fsctransactionid). ' +
+            'Without it the bridge makes one; a value that is not a UUIDv7 is refused with 400 (BRIDGE_INVALID_TRANSACTION_ID).',
+          schema: TRANSACTION_ID_SCHEMA,
+        },
+      },
       headers: {
         'API-Version': {
           description: 'The full version of the API (semver), equal to info.version; on every response, refusals included',
           required: true,
           schema: { type: 'string', example: API_VERSION },
+        },
+        'Fsc-Transaction-Id': {
+          description:
+            "The request's FSC transaction id: the caller's (in lower case) or the one the bridge made; on every response but the refusal of a malformed one",
+          required: false,
+          schema: TRANSACTION_ID_SCHEMA,
         },
       },
     },
@@ -52,16 +78,29 @@ export function completeDocument(doc: Record<string, unknown>): Record<string, u
 function completeOperation(method: string, op: Operation): Operation {
   const responses: Record<string, Record<string, unknown>> = { ...op.responses };
   const takesInput = ['post', 'put', 'patch'].includes(method) || (op.parameters?.length ?? 0) > 0;
-  if (takesInput && !responses['400']) responses['400'] = problemResponse('The request parameters are invalid; each is named in errors');
+  // Every operation takes Fsc-Transaction-Id, so every one can answer 400 for a malformed one.
+  if (!responses['400']) {
+    responses['400'] = problemResponse(
+      takesInput ? 'The request parameters are invalid; each is named in errors' : 'The Fsc-Transaction-Id header is not a UUID version 7',
+    );
+  }
   if (!responses['406']) {
     responses['406'] = problemResponse('Accept names no media type this route answers in (send application/json, application/problem+json, */* or no Accept)');
   }
   const ordered = Object.fromEntries(Object.entries(responses).sort(([a], [b]) => a.localeCompare(b)));
   for (const [status, response] of Object.entries(ordered)) {
     const headers = (response['headers'] ?? {}) as Record<string, unknown>;
-    ordered[status] = { ...response, headers: { 'API-Version': { $ref: '#/components/headers/API-Version' }, ...headers } };
+    ordered[status] = {
+      ...response,
+      headers: {
+        'API-Version': { $ref: '#/components/headers/API-Version' },
+        'Fsc-Transaction-Id': { $ref: '#/components/headers/Fsc-Transaction-Id' },
+        ...headers,
+      },
+    };
   }
-  return { ...op, responses: ordered };
+  const parameters = [...(op.parameters ?? []), { $ref: '#/components/parameters/Fsc-Transaction-Id' }];
+  return { ...op, parameters, responses: ordered };
 }
 
 export function openapiOptions(): SwaggerOptions {

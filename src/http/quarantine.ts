@@ -84,7 +84,11 @@ export async function quarantineRoutes(app: FastifyInstance, deps: IngestDeps & 
       },
     },
     async (request) => {
-      const entry = await readQuarantined(deps, request.params.id, { actor: actorOf(request), traceparent: request.headers.traceparent as string | undefined });
+      const entry = await readQuarantined(deps, request.params.id, {
+        actor: actorOf(request),
+        traceparent: request.headers.traceparent as string | undefined,
+        transactionId: request.transactionId,
+      });
       if (!entry) throw new BridgeError('BRIDGE_NOT_FOUND', 'No quarantine entry with this id');
       return entry;
     },
@@ -109,7 +113,7 @@ export async function quarantineRoutes(app: FastifyInstance, deps: IngestDeps & 
       },
     },
     async (request) => {
-      const released = await releaseQuarantined(deps, request.params.id, actorOf(request));
+      const released = await releaseQuarantined(deps, request.params.id, actorOf(request), request.transactionId);
       if ('refused' in released) throw released.refused;
       return released;
     },

@@ -127,7 +127,7 @@ export async function subjectAccessRoutes(app: FastifyInstance, deps: SubjectAcc
       const { bsn, requestReference } = request.body;
       if (!isValidBsn(bsn)) throw new BridgeError('BRIDGE_UNPROCESSABLE', 'The BSN fails the eleven-test', { errors: [fieldError('BSN_ELEVEN_TEST', '/bsn')] });
       const { traceId } = traceFrom(request.headers.traceparent as string | undefined);
-      return subjectAccessReport(deps, { bsn, requestReference, actor: actorOf(request), traceId });
+      return subjectAccessReport(deps, { bsn, requestReference, actor: actorOf(request), traceId, transactionId: request.transactionId });
     },
   );
 }

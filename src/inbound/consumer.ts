@@ -6,6 +6,8 @@ import type { Kafka } from '../kafka/client.ts';
 import { createConsumer, type Consumer } from '../kafka/consumer.ts';
 import type { Logger } from '../logger.ts';
 import type { IngestDeps } from '../ingest/prepare.ts';
+import { TRANSACTION_ID_KAFKA_HEADER } from '../outbox/cloudevents.ts';
+import { transactionIdFrom } from '../records/transaction-id.ts';
 import { isDatabaseUnavailable } from '../store/pool.ts';
 import { quarantine, takeCaseEvent } from './take-case-event.ts';
 
@@ -36,9 +38,13 @@ export function createInboundConsumer(kafka: Kafka, deps: IngestDeps, logger: Lo
     heartbeat: () => Promise<void>,
   ) {
     const traceparent = message.headers?.['traceparent']?.toString();
+    // The sender's FSC transaction id when it sends a well-formed one; else one of the bridge's own, so that the
+    // message's processing has one as every request's has (decision 0109). A malformed one is not a reason to
+    // quarantine: the message itself may be fine.
+    const transactionId = transactionIdFrom(message.headers?.[TRANSACTION_ID_KAFKA_HEADER]?.toString());
     let lastError: unknown;
     const deps2 = { ...deps, deadLetterTopic: options.deadLetterTopic };
-    const msg = { value: message.value, origin, traceparent, actor: `kafka:${options.topic}` };
+    const msg = { value: message.value, origin, traceparent, transactionId, actor: `kafka:${options.topic}` };
     for (let delay = 200, attempt = 1; ; delay = Math.min(delay * 2, options.maxBackoffMs ?? 10_000), attempt++) {
       if (stopping) throw new Stopping('stopping');
       try {

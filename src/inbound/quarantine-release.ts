@@ -41,7 +41,7 @@ export type QuarantineEntry = QuarantineSummary & { rawValue: string | null; pur
 export async function readQuarantined(
   deps: QuarantineReadDeps,
   id: string,
-  request: { actor: string; traceparent?: string | undefined },
+  request: { actor: string; traceparent?: string | undefined; transactionId?: string | undefined },
 ): Promise<QuarantineEntry | undefined> {
   const startedAt = new Date();
   const { traceId } = traceFrom(request.traceparent);
@@ -59,6 +59,7 @@ export async function readQuarantined(
           operation: 'disclosed',
           status: 'ok',
           traceId,
+          transactionId: request.transactionId ?? null,
           actor: request.actor,
           subjectId: bsn ? deps.pseudonymiser.pseudonym(bsn, DOMAIN_PROCESSING_LOG) : null,
           recordId: null,
@@ -87,13 +88,18 @@ export async function releaseQuarantined(
   deps: TakeDeps,
   id: string,
   actor: string,
+  /** The operator's request's FSC transaction id: the release is that transaction's processing. */
+  transactionId?: string,
 ): Promise<{ id: string; status: 'released'; recordId: string } | { refused: BridgeError }> {
   // The refusal is returned only after the commit: the entry's new reason must be stored, not rolled back.
   return withTransaction(deps.pool, async (client) => {
     // The lock keeps two operators from releasing one message twice.
     const entry = await lockOpenEntry(client, id);
     if (!entry || entry.status !== 'open') return { refused: new BridgeError('BRIDGE_NOT_FOUND', 'No open quarantine entry with this id') };
-    const outcome = await takeCaseEvent({ ...deps, quarantine: false }, { value: Buffer.from(entry.rawValue, 'utf8'), origin: entry.origin, actor });
+    const outcome = await takeCaseEvent(
+      { ...deps, quarantine: false },
+      { value: Buffer.from(entry.rawValue, 'utf8'), origin: entry.origin, actor, transactionId },
+    );
     if (outcome.outcome === 'refused') {
       await markStillFailing(client, id, outcome.error.code, outcome.error.errors ?? []);
       return { refused: outcome.error };

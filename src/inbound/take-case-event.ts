@@ -36,6 +36,8 @@ export interface InboundMessage {
   value: Buffer | null;
   origin: string;
   traceparent?: string | undefined;
+  /** The FSC transaction id the message carried (extension `fsctransactionid`) or the consumer made. */
+  transactionId?: string | undefined;
   /** Who submits, for the processing log: the inbound topic, or the operator who released a quarantined message. */
   actor: string;
 }
@@ -48,6 +50,7 @@ export async function takeCaseEvent(deps: TakeDeps, msg: InboundMessage): Promis
     raw,
     door: deps.quarantine === false ? 'release' : 'kafka',
     traceparent: msg.traceparent,
+    transactionId: msg.transactionId,
     actor: msg.actor,
   });
   switch (o.outcome) {
@@ -109,6 +112,7 @@ export async function quarantine(deps: TakeDeps, msg: InboundMessage, raw: Buffe
     orderKey: id,
     time: now,
     traceparent: msg.traceparent ?? '',
+    transactionId: msg.transactionId,
     extraHeaders: { 'x-quarantine-id': id, 'x-quarantine-reason': reasonCode, 'x-quarantine-origin': msg.origin },
     payload: JSON.stringify(payload),
   });

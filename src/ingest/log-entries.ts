@@ -7,6 +7,7 @@ import type { RedactionNote } from './identifiers-check.ts';
 
 export interface StepContext {
   traceId: string;
+  transactionId: string | null;
   actor: string;
   kind: string;
   processingActivity: string;
@@ -29,6 +30,7 @@ export function acceptedEntries(
   const base = {
     status: 'ok' as const,
     traceId: ctx.traceId,
+    transactionId: ctx.transactionId,
     actor: ctx.actor,
     subjectId: a.subjectId,
     recordId: a.recordId,
@@ -71,6 +73,7 @@ export function refusalEntry(ctx: StepContext, err: BridgeError, stated: { legal
     operation: 'refused',
     status: 'refused',
     traceId: ctx.traceId,
+    transactionId: ctx.transactionId,
     actor: ctx.actor,
     subjectId: null,
     recordId: null,

@@ -53,6 +53,9 @@ export interface IngestInput {
   body: unknown;
   door: Door;
   traceparent?: string | undefined;
+  /** The FSC transaction id the door took or made (src/records/transaction-id.ts): in the processing log and on
+   * every message; absent where no transaction caused the ingest. */
+  transactionId?: string | undefined;
   /** Who submits, for the processing log (see src/http/actor.ts). */
   actor?: string | undefined;
   /** The authenticated client (REST): the record must be issued by its organisation. Absent for the inbound topic
@@ -143,6 +146,7 @@ export function prepareRecord<T>(deps: IngestDeps, kind: RecordKind<T>, input: I
       orderKey: subjectKey,
       time: receivedAt,
       traceparent: trace.traceparent,
+      transactionId: input.transactionId,
       // Next to the record, the findings this recipient's view covers, in the officer's language (decision 0050).
       payload: JSON.stringify({
         recordId: id,
@@ -181,5 +185,12 @@ export function prepareRecord<T>(deps: IngestDeps, kind: RecordKind<T>, input: I
 }
 
 export function stepContext(deps: IngestDeps, kind: string, input: IngestInput, traceId: string, startedAt: Date): StepContext {
-  return { traceId, actor: input.actor ?? 'unauthenticated', kind, processingActivity: deps.plan.processingActivity(kind), startedAt };
+  return {
+    traceId,
+    transactionId: input.transactionId ?? null,
+    actor: input.actor ?? 'unauthenticated',
+    kind,
+    processingActivity: deps.plan.processingActivity(kind),
+    startedAt,
+  };
 }

@@ -36,6 +36,8 @@ export interface LookupRequest {
   bsn: string;
   actor: string;
   traceparent?: string | undefined;
+  /** The request's FSC transaction id, for the processing log. */
+  transactionId?: string | undefined;
 }
 
 export async function lookupKnownPerson(deps: LookupDeps, request: LookupRequest): Promise<LookupAnswer> {
@@ -52,6 +54,7 @@ export async function lookupKnownPerson(deps: LookupDeps, request: LookupRequest
       [
         lookedUpEntry({
           traceId,
+          transactionId: request.transactionId,
           actor: request.actor,
           subjectId: pseudonymiser.pseudonym(bsn, DOMAIN_PROCESSING_LOG),
           activity,

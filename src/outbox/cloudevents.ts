@@ -3,6 +3,8 @@
 // reverse-DNS named after the domain with at most one version, time is when the bridge logged the event (accepted,
 // expired or quarantined it), dataschema points to the schema of this topic's data, served by the bridge
 // (GET /v1/schemas/{topic}/{type}). No personal data in any attribute: the key is a pseudonym, the id a UUID.
+// One extension attribute: `fsctransactionid`, the FSC transaction id (UUIDv7) of the request or message that
+// caused the event (decision 0109), so that a recipient can name the transaction to the sender's FSC logs.
 
 export interface EventAttributes {
   id: string;
@@ -11,7 +13,12 @@ export interface EventAttributes {
   time: string;
   dataschema: string;
   traceparent: string;
+  /** The FSC transaction id; left out when none caused the event (a job's notice). */
+  fsctransactionid?: string | undefined;
 }
+
+/** The Kafka header of the extension attribute (binary mode: `ce_` and the attribute name). */
+export const TRANSACTION_ID_KAFKA_HEADER = 'ce_fsctransactionid';
 
 export const BRIDGE_SYSTEM = 'gcos-zsm-bridge';
 
@@ -43,7 +50,7 @@ export function dataschemaUri(topic: string, type: string): string {
 }
 
 export function cloudEventHeaders(a: EventAttributes): Record<string, string> {
-  return {
+  const headers: Record<string, string> = {
     ce_specversion: '1.0',
     ce_id: a.id,
     ce_source: a.source,
@@ -53,4 +60,6 @@ export function cloudEventHeaders(a: EventAttributes): Record<string, string> {
     'content-type': 'application/json',
     traceparent: a.traceparent,
   };
+  if (a.fsctransactionid) headers[TRANSACTION_ID_KAFKA_HEADER] = a.fsctransactionid;
+  return headers;
 }

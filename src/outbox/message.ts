@@ -37,6 +37,8 @@ export interface MessageSpec {
    * the message (never when something happened in reality; that is in the data). */
   time: string;
   traceparent: string;
+  /** The FSC transaction id that caused the message (extension attribute `fsctransactionid`); none for a job's. */
+  transactionId?: string | undefined;
   payload: string;
   /** Headers beyond the CloudEvents ones (a dead letter's reason code); never personal data. */
   extraHeaders?: Record<string, string>;
@@ -51,7 +53,15 @@ export function messageBuilder(bridgeOin: string): (spec: MessageSpec) => NewOut
     const eventId = m.eventId ?? randomUUID();
     if (m.orderKey !== last.orderKey) last = { orderKey: m.orderKey, slot: slotOf(m.orderKey) };
     const dataschema = dataschemaUri(m.topic, m.eventType);
-    const headers = cloudEventHeaders({ id: eventId, source, type: m.eventType, time: m.time, dataschema, traceparent: m.traceparent });
+    const headers = cloudEventHeaders({
+      id: eventId,
+      source,
+      type: m.eventType,
+      time: m.time,
+      dataschema,
+      traceparent: m.traceparent,
+      fsctransactionid: m.transactionId,
+    });
     return {
       recordId: 'recordId' in m.about ? m.about.recordId : null,
       ...('quarantineId' in m.about && { quarantineId: m.about.quarantineId }),

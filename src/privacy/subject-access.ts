@@ -23,6 +23,8 @@ export interface ReportRequest {
   requestReference?: string | undefined;
   actor: string;
   traceId: string;
+  /** The request's FSC transaction id, for the processing log. */
+  transactionId?: string | undefined;
 }
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
@@ -90,6 +92,7 @@ export async function subjectAccessReport(deps: SubjectAccessDeps, req: ReportRe
       [
         lookedUpEntry({
           traceId: req.traceId,
+          transactionId: req.transactionId,
           actor: req.actor,
           subjectId: deps.pseudonymiser.pseudonym(req.bsn, DOMAIN_PROCESSING_LOG),
           activity,

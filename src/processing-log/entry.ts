@@ -12,6 +12,9 @@ export interface LogEntry {
   operation: Operation;
   status: Status;
   traceId: string;
+  /** The FSC transaction id (UUIDv7) of the request or message that caused the step; absent or null for the
+   * bridge's own jobs and for entries written before migration 097. */
+  transactionId?: string | null;
   actor: string;
   /** Keyed pseudonym of the person (DOMAIN_PROCESSING_LOG); null when there is none or it must not be kept. */
   subjectId: string | null;
@@ -32,6 +35,7 @@ export interface LogEntry {
  * the processing activity the policy names for it; it ends when it is built, just before it is written. */
 export function lookedUpEntry(a: {
   traceId: string;
+  transactionId?: string | undefined;
   actor: string;
   subjectId: string;
   activity: { processingActivity: string; legalBasis: string; purpose: string };
@@ -42,6 +46,7 @@ export function lookedUpEntry(a: {
     operation: 'looked-up',
     status: 'ok',
     traceId: a.traceId,
+    transactionId: a.transactionId ?? null,
     actor: a.actor,
     subjectId: a.subjectId,
     recordId: null,
@@ -120,6 +125,9 @@ export function entryBodyParts(e: Omit<Hashed, 'chainSeq' | 'prevHash'>): EntryB
     startedAt: e.startedAt.toISOString(),
     endedAt: e.endedAt.toISOString(),
     detail: e.detail,
+    // Only when there is one: an entry without it has the canonical form entries had before migration 097, so
+    // their hashes still verify, and an id added or changed later breaks the chain.
+    ...(e.transactionId ? { fscTransactionId: e.transactionId } : {}),
   });
   // Keys are sorted, so the top-level "chainSeq" comes right after "chain" and before "detail" (and any nested key
   // of the same name); inside a string value its quotes would be escaped, so the first match is the member.

@@ -37,6 +37,7 @@ const COLUMNS = [
   'started_at',
   'ended_at',
   'detail',
+  'fsc_transaction_id',
   'prev_hash',
   'hash',
 ] as const;
@@ -117,6 +118,7 @@ export function unchainedEntries(entries: readonly LogEntry[], chain: number): U
         e.startedAt,
         e.endedAt,
         e.detail === null ? null : JSON.stringify(e.detail),
+        e.transactionId ?? null,
       ],
       parts: entryBodyParts({ ...e, entryId, chain, subjectCommitment }),
     };
@@ -166,6 +168,7 @@ const TYPES = [
   'timestamptz',
   'timestamptz',
   'jsonb',
+  'uuid',
   'bytea',
   'bytea',
 ] as const;
@@ -199,6 +202,7 @@ interface Row {
   started_at: Date;
   ended_at: Date;
   detail: Record<string, unknown> | null;
+  fsc_transaction_id: string | null;
   prev_hash: Buffer;
   hash: Buffer;
 }
@@ -226,6 +230,7 @@ function toEntry(r: Row): StoredEntry {
     startedAt: r.started_at,
     endedAt: r.ended_at,
     detail: r.detail,
+    transactionId: r.fsc_transaction_id,
     prevHash: r.prev_hash,
     hash: r.hash,
   };

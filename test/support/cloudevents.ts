@@ -21,7 +21,21 @@ const TYPE = /^nl(\.[a-z][a-z0-9-]*)+$/;
 const RFC3339_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z$/;
 const TRACEPARENT = /^(00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2})?$/;
 /** Every context attribute a bridge message may carry; anything else would be a new attribute to review. */
-const ATTRIBUTES = new Set(['specversion', 'id', 'source', 'type', 'time', 'dataschema', 'datacontenttype', 'data', 'partitionkey', 'data_base64']);
+const ATTRIBUTES = new Set([
+  'specversion',
+  'id',
+  'source',
+  'type',
+  'time',
+  'dataschema',
+  'datacontenttype',
+  'data',
+  'partitionkey',
+  'data_base64',
+  // Extension: the FSC transaction id (decision 0109).
+  'fsctransactionid',
+]);
+const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 /** Headers outside the CloudEvents attributes, and the shape each must have (none can hold personal data). */
 const OTHER_HEADERS: Record<string, RegExp> = {
   'content-type': /^application\/json$/,
@@ -55,6 +69,8 @@ export function assertNlGovCloudEvent(m: WireMessage): CloudEvent<unknown> {
   expect(schema.protocol, where).toMatch(/^https?:$/);
   expect(schema.pathname, where).toBe(dataschemaPath(m.topic, event.type));
   expect(event.datacontenttype, where).toBe('application/json');
+  // fsctransactionid, when present: a UUIDv7 in lower case (Digikoppeling REST API profile).
+  if (event['fsctransactionid'] !== undefined) expect(event['fsctransactionid'], where).toMatch(UUID_V7);
   // Attribute names: lower-case letters and digits, at most 20 characters; only the ones the bridge means to send.
   for (const [name, value] of Object.entries(event)) {
     if (value === undefined) continue;

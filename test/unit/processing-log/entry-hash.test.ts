@@ -68,4 +68,17 @@ describe('processing-log entry hash', () => {
     }
     expect(entryHash({ ...entry, chainSeq: 2, prevHash: prev }).equals(hashAsFirstWritten(3, prev))).toBe(false);
   });
+
+  it('covers the FSC transaction id when an entry has one, and hashes an entry without one as before migration 097', () => {
+    const prev = createHash('sha256').update('previous').digest();
+    for (const none of [{}, { transactionId: null }, { transactionId: undefined }]) {
+      expect(entryHash({ ...entry, ...none, chainSeq: 5, prevHash: prev }).equals(hashAsFirstWritten(5, prev))).toBe(true);
+    }
+    const id = '0190b6e4-5f1a-7c3b-8d2e-1f2a3b4c5d6e';
+    const withId = entryHash({ ...entry, transactionId: id, chainSeq: 5, prevHash: prev });
+    expect(withId.equals(hashAsFirstWritten(5, prev))).toBe(false);
+    expect(withId.equals(entryHash({ ...entry, transactionId: id.replace(/e$/, 'f'), chainSeq: 5, prevHash: prev }))).toBe(false);
+    const { before, after } = entryBodyParts({ ...entry, transactionId: id });
+    expect(JSON.parse(`${before}5${after}`)).toMatchObject({ chainSeq: 5, fscTransactionId: id });
+  });
 });
