@@ -17,10 +17,13 @@ declare module 'fastify' {
 
 export function installTransactionId(app: FastifyInstance): void {
   app.decorateRequest('transactionId', '');
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', async (request, reply) => {
     const given = request.headers[TRANSACTION_ID_HEADER];
+    // Set on the reply here, not in onSend: Fastify keeps a reply's headers when a later hook throws, so refusals
+    // carry it too, without another hook on every response.
     if (given === undefined) {
       request.transactionId = newTransactionId();
+      reply.header(TRANSACTION_ID_HEADER, request.transactionId);
       return;
     }
     // Two headers arrive joined by a comma (Node) and so fail the form too: one transaction, one id.
@@ -31,9 +34,6 @@ export function installTransactionId(app: FastifyInstance): void {
       );
     }
     request.transactionId = normaliseTransactionId(given);
-  });
-  app.addHook('onSend', async (request, reply, payload) => {
-    if (request.transactionId !== '') reply.header(TRANSACTION_ID_HEADER, request.transactionId);
-    return payload;
+    reply.header(TRANSACTION_ID_HEADER, request.transactionId);
   });
 }
