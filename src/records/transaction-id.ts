@@ -20,7 +20,9 @@ export function normaliseTransactionId(value: string): string {
  * first 48 bits become the time and its version digit a 7. randomUUID draws its randomness in bulk; a
  * randomBytes call per id would be a system call on every request. */
 export function newTransactionId(now: number = Date.now()): string {
-  const time = now.toString(16).padStart(12, '0');
+  // In two 24-bit halves: a small integer's toString(16) is several times faster than a 48-bit double's.
+  const high = Math.floor(now / 0x1000000);
+  const time = high.toString(16).padStart(6, '0') + (now - high * 0x1000000).toString(16).padStart(6, '0');
   // xxxxxxxx-xxxx-4xxx-Vxxx-xxxxxxxxxxxx: from index 15 on, the 12 random bits after the version, then the rest.
   return `${time.slice(0, 8)}-${time.slice(8)}-7${randomUUID().slice(15)}`;
 }
