@@ -31,6 +31,7 @@ export interface DurabilityCheck {
 
 const RECHECK_MS = 5 * 60_000;
 const MAX_RETRY_MS = 30_000;
+const NOT_ALL_TOPICS = 'not every topic exists yet';
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
@@ -80,17 +81,24 @@ export function createDurabilityCheck(deps: DurabilityCheckDeps): DurabilityChec
     },
 
     async watchKafka(signal) {
+      let warned = false;
       for (let retry = 1_000; !signal.aborted;) {
         try {
           const wanted = deps.topics();
           const settings = await deps.admin.describeDurability(wanted);
           // Until ensureTopics has made every topic, a partial answer would judge a part only.
-          if (settings.topics.length < new Set(wanted).size) throw new Error('not every topic exists yet');
+          if (settings.topics.length < new Set(wanted).size) throw new Error(NOT_ALL_TOPICS);
           report('kafka', kafkaFindings(settings));
           retry = 1_000;
           await sleep(deps.recheckMs ?? RECHECK_MS, signal);
         } catch (err) {
-          logger.debug({ err: { message: (err as Error).message }, retryInMs: retry }, 'cannot check the Kafka settings yet');
+          const message = (err as Error).message;
+          // Topics still being made, or a broker not up yet, are expected at start; a failure that lasts through the
+          // whole back-off (a denied DescribeConfigs) would otherwise leave the check silently undone: said once.
+          if (message !== NOT_ALL_TOPICS && retry >= MAX_RETRY_MS && !warned) {
+            warned = true;
+            logger.warn({ err: { message } }, 'cannot check the Kafka settings; retrying (decision 0107)');
+          } else logger.debug({ err: { message }, retryInMs: retry }, 'cannot check the Kafka settings yet');
           await sleep(retry, signal);
           retry = Math.min(retry * 2, MAX_RETRY_MS);
         }
