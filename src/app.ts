@@ -72,7 +72,7 @@ async function app(fastify: FastifyInstance, { services: s }: AppOptions): Promi
     incidents: s.incidents,
     regions: s.regions,
   };
-  await healthRoutes(fastify, { pool: s.pool, admin: s.admin, readyMaxOutboxAgeSeconds: c.readyMaxOutboxAgeSeconds });
+  await healthRoutes(fastify, { pool: s.pool, admin: s.admin, readyMaxOutboxAgeSeconds: c.readyMaxOutboxAgeSeconds, durability: s.durability });
   await metricsRoutes(fastify, { pool: s.pool, metrics: s.metrics, metricsPublic: c.metricsPublic });
   await adviceRoutes(fastify, pipeline);
   await adviceBatchRoutes(fastify, pipeline, { maxItems: c.batchMaxItems, bodyLimitBytes: c.batchBodyLimitBytes });

@@ -160,6 +160,16 @@ export const VARIABLES: Record<string, VarSpec> = {
     },
   },
 
+  DURABILITY_CHECKS: {
+    section: 'service',
+    schema: {
+      type: 'string',
+      enum: ['strict', 'warn'],
+      default: 'strict',
+      description:
+        'what a PostgreSQL or Kafka setting that breaks a guarantee does (`synchronous_commit=off`, `min.insync.replicas` below 2 on a cluster): `strict` stops the start (exit 78) or fails readiness; `warn` only logs it, a risk accepted on purpose (decision 0107)',
+    },
+  },
   LOG_LEVEL: {
     section: 'service',
     schema: { type: 'string', enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info', description: 'pino log level' },

@@ -62,6 +62,8 @@ export interface Config {
   pseudonymPreviousKeys: PseudonymKey[];
   exchangePolicyFile: string;
   logLevel: string;
+  /** DURABILITY_CHECKS: whether a setting that breaks a guarantee refuses (strict) or only warns. */
+  durabilityChecks: 'strict' | 'warn';
   bridgeOin: string;
   /** Scheme and host recipients reach the bridge at: the base of every message's `dataschema`. */
   publicBaseUrl: string;

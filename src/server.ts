@@ -40,10 +40,13 @@ async function main(): Promise<void> {
   if (config.migrateOnStart) await migrate(services.pool, logger);
   const notMigrated = await checkDatabase(services.pool, config.databaseUrl, false);
   if (notMigrated) return fail(logger, notMigrated, services.pool);
+  if ((await services.durability.checkPostgres()).length > 0)
+    return fail(logger, 'PostgreSQL settings break a guarantee (the lines above; DURABILITY_CHECKS=warn accepts the risk)', services.pool, 78);
 
   const topics = new AbortController();
   // The inbound consumer subscribes once its topic exists; neither holds up the start.
   void ensureTopics(services, topics.signal).then(() => (config.inboundEnabled && !topics.signal.aborted ? services.inbound.start() : undefined));
+  void services.durability.watchKafka(topics.signal);
 
   const server = createHttpServer({ logger, bodyLimitBytes: config.bodyLimitBytes, requestTimeoutMs: config.requestTimeoutMs, tls: config.tls });
   await server.register(app, { services });
@@ -92,10 +95,10 @@ function routeProcessWarnings(logger: Logger): void {
   });
 }
 
-async function fail(logger: Logger, message: string, pool: { end(): Promise<void> }): Promise<void> {
+async function fail(logger: Logger, message: string, pool: { end(): Promise<void> }, code = 1): Promise<void> {
   logger.fatal(message);
   await pool.end().catch(() => undefined);
-  process.exitCode = 1;
+  process.exitCode = code;
 }
 
 await main();

@@ -7,6 +7,7 @@ import { loadRegionDirectory, type RegionDirectory } from './regions/regions.ts'
 import { kindSchemas } from './ingest/kinds/index.ts';
 import { createJobs } from './jobs/index.ts';
 import { createScheduler, type Scheduler } from './jobs/scheduler.ts';
+import { createDurabilityCheck, type DurabilityCheck } from './deployment/durability-check.ts';
 import { createKafkaAdmin, type KafkaAdmin } from './kafka/admin.ts';
 import { createKafka, type Kafka } from './kafka/client.ts';
 import { createMessageProducer, type MessageProducer } from './kafka/producer.ts';
@@ -42,6 +43,8 @@ export interface Services {
   inbound: InboundConsumer;
   inboundTopic: string;
   deadLetterTopic: string;
+  /** The PostgreSQL and Kafka settings the guarantees depend on (decision 0107). */
+  durability: DurabilityCheck;
 }
 
 /** Builds every service. Throws a PolicyError, before opening anything, when the exchange policy is broken. */
@@ -69,6 +72,15 @@ export function createServices(config: Config, logger: Logger): Services {
   const incidents = caseEventIncidents(pool);
   const inboundTopic = `${config.kafkaTopicPrefix}${config.inboundTopic}`;
   const deadLetterTopic = topicName(config.kafkaTopicPrefix, 'case-event', 'dead-letter');
+  const admin = createKafkaAdmin(kafka);
+  const durability = createDurabilityCheck({
+    pool,
+    admin,
+    metrics,
+    logger,
+    mode: config.durabilityChecks,
+    topics: () => [...plan.topics(), inboundTopic, deadLetterTopic],
+  });
   return {
     config,
     logger,
@@ -78,7 +90,7 @@ export function createServices(config: Config, logger: Logger): Services {
     pseudonymiser,
     producer,
     relay,
-    admin: createKafkaAdmin(kafka),
+    admin,
     plan,
     incidents,
     scheduler: createScheduler(pool, createJobs(config, { plan, pseudonymiser }), metrics, logger, runner),
@@ -106,6 +118,7 @@ export function createServices(config: Config, logger: Logger): Services {
     ),
     inboundTopic,
     deadLetterTopic,
+    durability,
   };
 }
 

@@ -1,6 +1,7 @@
 // Liveness and readiness. Neither needs credentials; neither tells more than which part is failing.
 import type { FastifyInstance } from 'fastify';
 import { BridgeError, toProblem } from '../errors.ts';
+import type { DurabilityCheck } from '../deployment/durability-check.ts';
 import type { KafkaAdmin } from '../kafka/admin.ts';
 import { backlog } from '../store/outbox-repo.ts';
 import { pingDatabase, type Pool } from '../store/pool.ts';
@@ -10,6 +11,8 @@ export interface HealthDeps {
   pool: Pool;
   admin: KafkaAdmin;
   readyMaxOutboxAgeSeconds: number;
+  /** Refusals of the durability check (decision 0107): readiness fails while one stands. */
+  durability?: Pick<DurabilityCheck, 'refusals'>;
 }
 
 const CHECK_TIMEOUT_MS = 2_000;
@@ -25,6 +28,11 @@ const checksSchema = {
     relay: {
       type: 'object',
       properties: { status: { type: 'string' }, pending: { type: 'integer' }, oldestAgeSeconds: { type: 'number' }, limitSeconds: { type: 'integer' } },
+    },
+    durability: {
+      type: 'object',
+      description: 'Settings of PostgreSQL or Kafka that break a guarantee (decision 0107): `refused` names the checks; the log says more',
+      properties: { status: { type: 'string', enum: ['ok', 'failing'] }, refused: { type: 'array', items: { type: 'string' } } },
     },
   },
 };
@@ -71,7 +79,7 @@ export async function healthRoutes(app: FastifyInstance, deps: HealthDeps): Prom
         summary: 'Readiness: PostgreSQL answers, Kafka answers, and the relay keeps up',
         response: {
           200: readySchema,
-          503: problemResponse('Not ready: checks names the failing part (database, kafka, relay)', notReadySchema),
+          503: problemResponse('Not ready: checks names the failing part (database, kafka, relay, durability)', notReadySchema),
         },
       },
     },
@@ -103,8 +111,10 @@ export async function healthRoutes(app: FastifyInstance, deps: HealthDeps): Prom
       } else {
         relay = { status: 'failing' };
       }
-      const ready = database.status === 'ok' && kafka.status === 'ok' && relay.status === 'ok';
-      const checks = { database, kafka, relay };
+      const refused = deps.durability?.refusals().map((f) => f.check) ?? [];
+      const durability: CheckResult = refused.length === 0 ? { status: 'ok' } : { status: 'failing', refused };
+      const ready = database.status === 'ok' && kafka.status === 'ok' && relay.status === 'ok' && durability.status === 'ok';
+      const checks = { database, kafka, relay, durability };
       if (ready) return { status: 'ready', checks };
       const failing = Object.entries(checks)
         .filter(([, check]) => check.status !== 'ok')

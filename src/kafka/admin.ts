@@ -1,5 +1,6 @@
 // Topic creation at start and the broker check behind readiness.
 import type { Admin, Kafka } from 'kafkajs';
+import type { KafkaSettings } from '../deployment/findings.ts';
 
 export interface TopicSpec {
   topic: string;
@@ -11,9 +12,14 @@ export interface KafkaAdmin {
   ensureTopics(specs: TopicSpec[]): Promise<string[]>;
   ping(timeoutMs: number): Promise<void>;
   listTopics(): Promise<string[]>;
+  /** The broker count and, for those of `topics` that exist, the settings their durability depends on. */
+  describeDurability(topics: string[]): Promise<KafkaSettings>;
   deleteTopics(topics: string[]): Promise<void>;
   close(): Promise<void>;
 }
+
+// kafkajs's ConfigResourceTypes.TOPIC: its enum is not a named export Node's ES module loader can see.
+const TOPIC_RESOURCE = 2;
 
 const RETIRE_WAIT_MS = 8_000; // longest a retired client's last call can take (request timeout and retries)
 
@@ -111,6 +117,37 @@ export function createKafkaAdmin(kafka: Kafka): KafkaAdmin {
     },
     listTopics() {
       return tracked(async () => (await get()).listTopics());
+    },
+    describeDurability(topics) {
+      return tracked(async () => {
+        const a = await get();
+        const { brokers } = await a.describeCluster();
+        const existing = new Set(await a.listTopics());
+        const names = topics.filter((t) => existing.has(t));
+        if (names.length === 0) return { brokers: brokers.length, topics: [] };
+        const [metadata, configs] = await Promise.all([
+          a.fetchTopicMetadata({ topics: names }),
+          a.describeConfigs({
+            includeSynonyms: false,
+            resources: names.map((name) => ({
+              type: TOPIC_RESOURCE,
+              name,
+              configNames: ['min.insync.replicas', 'unclean.leader.election.enable'],
+            })),
+          }),
+        ]);
+        const config = new Map(configs.resources.map((r) => [r.resourceName, new Map(r.configEntries.map((e) => [e.configName, e.configValue]))]));
+        return {
+          brokers: brokers.length,
+          topics: metadata.topics.map((t) => ({
+            topic: t.name,
+            replicationFactor: Math.min(...t.partitions.map((p) => p.replicas.length)),
+            // A topic's describe gives the value in force: its own, else the broker's default.
+            minInsyncReplicas: Number(config.get(t.name)?.get('min.insync.replicas') ?? 1),
+            uncleanLeaderElection: config.get(t.name)?.get('unclean.leader.election.enable') === 'true',
+          })),
+        };
+      });
     },
     deleteTopics(topics) {
       return tracked(async () => {

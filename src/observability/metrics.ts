@@ -131,6 +131,12 @@ export function createMetrics(options: MetricsOptions = {}) {
       labelNames: ['criterion', 'code', 'severity', 'issuer'],
       registers: r,
     }),
+    settingsFindings: new Gauge({
+      name: 'bridge_settings_findings',
+      help: 'Findings of the durability check of PostgreSQL and Kafka settings (decision 0107), by check and severity (refuse, warn, info)',
+      labelNames: ['check', 'severity'],
+      registers: r,
+    }),
     issuerLabel: boundedLabel(64),
   };
 }
