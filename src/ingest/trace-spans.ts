@@ -2,7 +2,7 @@
 // kind, with the processing activity's register URI and, once the verdict read it, the subject's keyed pseudonym
 // (the processing log's subject id) and its type. Never the BSN. Its status follows the outcome.
 import { activityUri } from '../exchange/activity-register.ts';
-import { processingAttributes, setProcessingStatus, subjectIdType, type Subject } from '../observability/tracing.ts';
+import { processingAttributes, setProcessingStatus, SUBJECT_ID_TYPE, type Subject } from '../observability/tracing.ts';
 import type { Attributes, Span } from '@opentelemetry/api';
 import type { IngestOutcome } from './outcome.ts';
 import type { IngestDeps, PreparedRecord } from './prepare.ts';
@@ -18,7 +18,7 @@ export function activityAttributes(deps: IngestDeps, kind: string): Attributes {
 /** The data subject of a prepared record: the pseudonym its processing-log entries carry. */
 export function subjectOf(deps: IngestDeps, p: PreparedRecord): Subject | undefined {
   const id = p.log.entries.find((e) => e.subjectId !== null)?.subjectId;
-  return id ? { id, type: subjectIdType(deps.pseudonymiser.keyId) } : undefined;
+  return id ? { id, type: SUBJECT_ID_TYPE } : undefined;
 }
 
 export function markSubject(span: Span | undefined, deps: IngestDeps, p: PreparedRecord): void {

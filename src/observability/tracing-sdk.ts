@@ -87,7 +87,7 @@ export async function flushTracing(): Promise<void> {
 
 /** The Fastify plugin of the installed SDK, to register before any route; undefined when tracing is off. */
 export function fastifyTracingPlugin(): FastifyPluginCallback | undefined {
-  return installed?.fastify.plugin() as FastifyPluginCallback | undefined;
+  return installed?.fastify.plugin();
 }
 
 function tracesUrl(endpoint: string): string {

@@ -14,10 +14,9 @@ export const DPL = {
   dataSubjectIdType: 'dpl.core.data_subject_id_type',
 } as const;
 
-/** The kind of identifier a data subject id pseudonymises: the keyed pseudonym of a BSN, with the key's id. */
-export function subjectIdType(keyId: string): string {
-  return `bsn-pseudonym:${keyId}`;
-}
+/** The type of identifier a data subject id stands for, as later versions of the standard name it: the id itself is
+ * the BSN's keyed pseudonym (its key's id is its prefix), the standard's "versleutelde" code, never the BSN. */
+export const SUBJECT_ID_TYPE = 'BSN';
 
 let on = false;
 
@@ -125,7 +124,8 @@ export function contextFromHeaders(headers: Record<string, unknown> | undefined)
   const carrier: Record<string, string> = {};
   for (const name of ['traceparent', 'tracestate']) {
     const v = headers[name];
-    if (v !== undefined && v !== null) carrier[name] = String(v);
+    // kafkajs gives header values as Buffers (or strings, or lists of them for a repeated header: then none).
+    if (typeof v === 'string' || Buffer.isBuffer(v)) carrier[name] = v.toString();
   }
   return propagation.extract(ROOT_CONTEXT, carrier);
 }

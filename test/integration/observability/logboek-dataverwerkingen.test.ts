@@ -24,7 +24,7 @@ import { until } from '../../support/until.ts';
 const exporter = new InMemorySpanExporter();
 let tracing: Tracing | undefined;
 let bridge: TestBridge;
-const BSNS = [syntheticBsn(301), syntheticBsn(302), syntheticBsn(303), syntheticBsn(304)];
+const BSNS = [syntheticBsn(301), syntheticBsn(302), syntheticBsn(303), syntheticBsn(304), syntheticBsn(305), syntheticBsn(306), syntheticBsn(307)];
 
 beforeAll(async () => {
   // Before the bridge: its pool and app are built with the instrumentations in place, as in server.ts.
@@ -85,7 +85,7 @@ describe('Logboek Dataverwerkingen over OpenTelemetry', () => {
     expect(uri).toBe(activityUri(ADVICE_ACTIVITY));
     expect(uri).toMatch(/^https:\/\/register\.example\/.+\/zsm-advies\/1$/);
     expect(ingest!.attributes['dpl.core.data_subject_id']).toBe(bridge.services.pseudonymiser.pseudonym(BSNS[0]!, DOMAIN_PROCESSING_LOG));
-    expect(ingest!.attributes['dpl.core.data_subject_id_type']).toBe(`bsn-pseudonym:${bridge.services.pseudonymiser.keyId}`);
+    expect(ingest!.attributes['dpl.core.data_subject_id_type']).toBe('BSN');
     expect(ingest!.status.code).toBe(SpanStatusCode.OK);
     for (const s of spans) expect(s.status.code, s.name).not.toBe(SpanStatusCode.ERROR);
 
@@ -165,6 +165,41 @@ describe('Logboek Dataverwerkingen over OpenTelemetry', () => {
       (s) => s.some((x) => x.name === 'ingest advice'),
     );
     expect(named(spans, 'ingest advice')[0]!.attributes['dpl.core.data_subject_id']).toBeDefined();
+  });
+
+  it('without a traceparent a trace is started, and the processing log keeps its id', async () => {
+    const res = await bridge.inject({ method: 'POST', url: '/v1/advices', payload: validAdvice({ adviceId: 'OTEL-ADVICE-6', bsn: BSNS[4] }) });
+    expect(res.statusCode).toBe(202);
+    const subject = bridge.services.pseudonymiser.pseudonym(BSNS[4]!, DOMAIN_PROCESSING_LOG);
+    const ingest = (
+      await until(
+        async () => exporter.getFinishedSpans().filter((s) => s.attributes['dpl.core.data_subject_id'] === subject),
+        (s) => s.length > 0,
+      )
+    )[0]!;
+    const log = await bridge.services.pool.query<{ trace_id: string }>('SELECT DISTINCT trace_id FROM processing_log WHERE record_id = $1', [
+      res.json<{ id: string }>().id,
+    ]);
+    expect(log.rows).toEqual([{ trace_id: ingest.spanContext().traceId }]);
+  });
+
+  it('a batch: a span per advice, that is per data subject, each with its own subject', async () => {
+    const traceId = '4bf92f3577b34da6a3ce929d0e0e4707';
+    const res = await bridge.inject({
+      method: 'POST',
+      url: '/v1/advice-batches',
+      payload: { advices: [validAdvice({ adviceId: 'OTEL-BATCH-1', bsn: BSNS[5] }), validAdvice({ adviceId: 'OTEL-BATCH-2', bsn: BSNS[6] })] },
+      headers: { traceparent: `00-${traceId}-00f067aa0ba902b7-01` },
+    });
+    expect(res.statusCode).toBeLessThan(300);
+    const spans = await until(
+      async () => named(spansOf(traceId), 'ingest advice'),
+      (s) => s.length >= 2,
+    );
+    expect(spans.map((s) => s.attributes['dpl.core.data_subject_id']).sort()).toEqual(
+      [BSNS[5]!, BSNS[6]!].map((b) => bridge.services.pseudonymiser.pseudonym(b, DOMAIN_PROCESSING_LOG)).sort(),
+    );
+    for (const s of spans) expect(s.status.code).toBe(SpanStatusCode.OK);
   });
 
   it('no exported span holds a BSN, a name or a birth date: attributes, names, events, statuses', async () => {
