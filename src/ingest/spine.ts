@@ -23,11 +23,15 @@ export type IngestRequest = IngestInput | (Omit<IngestInput, 'body'> & { raw: Bu
 
 export async function ingestRecord<T>(deps: IngestDeps, kind: RecordKind<T>, request: IngestRequest): Promise<IngestOutcome> {
   // One span per record, that is per data subject (Logboek Dataverwerkingen); a plain call when tracing is off.
-  return inSpan(processingSpanName(kind.name), activityAttributes(deps, kind.name), async (span) => {
-    const outcome = await ingestOne(deps, kind, request, span);
-    setProcessingStatus(span, outcomeFailure(outcome));
-    return outcome;
-  });
+  return inSpan(
+    processingSpanName(kind.name),
+    () => activityAttributes(deps, kind.name),
+    async (span) => {
+      const outcome = await ingestOne(deps, kind, request, span);
+      setProcessingStatus(span, outcomeFailure(outcome));
+      return outcome;
+    },
+  );
 }
 
 async function ingestOne<T>(deps: IngestDeps, kind: RecordKind<T>, request: IngestRequest, span: Span | undefined): Promise<IngestOutcome> {
@@ -70,7 +74,7 @@ export async function ingestBatch<T>(
   const startedAt = deps.now?.() ?? new Date();
   const inputs = bodies.map((body): IngestInput => ({ ...common, body }));
   // A span per item, that is per data subject, from its verdict to its accounting (none when tracing is off).
-  const spans = inputs.map(() => startSpan(processingSpanName(kind.name), activityAttributes(deps, kind.name)));
+  const spans = inputs.map(() => startSpan(processingSpanName(kind.name), () => activityAttributes(deps, kind.name)));
   const items: (IngestOutcome | undefined)[] = [];
   const judged: { index: number; p: PreparedRecord<T> }[] = [];
   try {

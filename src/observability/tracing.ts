@@ -57,10 +57,10 @@ export function setProcessingStatus(span: Span | undefined, failed: false | { co
  * Runs `fn` as one span, the current one while it runs (its database calls and the outbox's traceparent
  * below it). Without tracing, `fn` gets no span and runs as it is. A throw ends the span as an Error.
  */
-export async function inSpan<T>(name: string, attributes: Attributes, fn: (span: Span | undefined) => Promise<T>, parent?: Context): Promise<T> {
+export async function inSpan<T>(name: string, attributes: LazyAttributes, fn: (span: Span | undefined) => Promise<T>, parent?: Context): Promise<T> {
   if (!on) return fn(undefined);
   const ctx = parent ?? context.active();
-  const span = tracer().startSpan(name, { attributes }, ctx);
+  const span = tracer().startSpan(name, { attributes: resolve(attributes) }, ctx);
   try {
     return await context.with(trace.setSpan(ctx, span), () => fn(span));
   } catch (err) {
@@ -92,8 +92,15 @@ export function statusOfThrow(err: unknown): { code: SpanStatusCode; message?: s
 }
 
 /** A span started now and ended by the caller, for work that is not one call (an item of a batch). */
-export function startSpan(name: string, attributes: Attributes): Span | undefined {
-  return on ? tracer().startSpan(name, { attributes }) : undefined;
+export function startSpan(name: string, attributes: LazyAttributes): Span | undefined {
+  return on ? tracer().startSpan(name, { attributes: resolve(attributes) }) : undefined;
+}
+
+/** Attributes, or a function that makes them: called only when a span is made, so tracing off builds nothing. */
+export type LazyAttributes = Attributes | (() => Attributes);
+
+function resolve(a: LazyAttributes): Attributes {
+  return typeof a === 'function' ? a() : a;
 }
 
 /** Runs `fn` with `span` as the current span (no-op without one). */
