@@ -23,10 +23,14 @@ const { values: v, positionals } = parseArgs({
     'capacity-seconds': { type: 'string', default: '8' },
     rounds: { type: 'string', default: '4' },
     relay: { type: 'boolean', default: false },
+    // KEY=VALUE for this checkout's bridge only (tracing on here, off there, say); may be repeated.
+    'here-env': { type: 'string', multiple: true, default: [] },
   },
 });
 if (positionals.length !== 1) {
-  process.stderr.write('usage: npm run bench:ab -- <path of another checkout> [--seconds 30] [--capacity-seconds 8] [--rounds 4] [--relay]\n');
+  process.stderr.write(
+    'usage: npm run bench:ab -- <path of another checkout> [--seconds 30] [--capacity-seconds 8] [--rounds 4] [--relay] [--here-env KEY=VALUE]\n',
+  );
   process.exit(2);
 }
 const otherDir = resolve(positionals[0]!);
@@ -34,6 +38,7 @@ const there = (await import(`${otherDir}/bench/stack.ts`)) as typeof here;
 const pgUrl = process.env['BENCH_PG_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const brokers = process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092';
 const env: Record<string, string> = v.relay ? {} : { RELAY_ENABLED: 'false' };
+const hereEnv = Object.fromEntries(v['here-env'].map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
 
 interface Side {
   name: string;
@@ -53,7 +58,7 @@ try {
     sides.push({ name, mod, stack, db: await mod.freshDatabase(stack, 'ab') });
   }
   for (const s of sides) {
-    s.bridge = await s.mod.startBridge(s.stack, s.db, { env });
+    s.bridge = await s.mod.startBridge(s.stack, s.db, { env: s.mod === here ? { ...env, ...hereEnv } : env });
     s.target = { url: s.bridge.url, path: '/v1/advices', token: s.stack.token };
     await capacity({ target: s.target, runId: s.stack.runId, callers: 2, seconds: 3 }); // warm-up
   }

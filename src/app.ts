@@ -24,6 +24,7 @@ import { schemaRoutes } from './http/schemas.ts';
 import { installSecurityHeaders } from './http/security-headers.ts';
 import { subjectAccessRoutes } from './http/subject-access-reports.ts';
 import { installTransactionId } from './http/fsc-transaction.ts';
+import { installTracing } from './http/tracing.ts';
 import { installUrlHygiene } from './http/url-hygiene.ts';
 import type { Services } from './services.ts';
 
@@ -33,6 +34,8 @@ export interface AppOptions {
 
 async function app(fastify: FastifyInstance, { services: s }: AppOptions): Promise<void> {
   const c = s.config;
+  // First, so that every hook and route below runs inside the request's span (nothing when tracing is off).
+  await installTracing(fastify);
   installErrorHandling(fastify);
   // Request hooks in the order they run: headers, the FSC transaction id, URL check, repeated headers, shedding, authentication and roles,
   // content negotiation (406), rate limit. Each refuses as early and as cheaply as it can; all of them come before the body is read (the

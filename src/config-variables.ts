@@ -1,5 +1,6 @@
 // Every environment variable of the service: its JSON Schema, its section and its description. config.ts checks
 // the environment against these; config-table.ts writes the README's table from them.
+import { DEFAULT_REGISTER_URL } from './exchange/activity-register.ts';
 import { DEFAULT_POLICY_FILE } from './exchange/policy-load.ts';
 
 export type Section = 'database' | 'kafka' | 'http' | 'security' | 'relay' | 'jobs' | 'privacy' | 'quality' | 'service';
@@ -188,6 +189,31 @@ export const VARIABLES: Record<string, VarSpec> = {
       default: 'http://localhost:8080',
       description:
         'where recipients reach the bridge (scheme and host, no path): the base of `ce_dataschema`, which points to `GET /v1/schemas/{topic}/{type}`',
+    },
+  },
+  OTEL_EXPORTER_OTLP_ENDPOINT: {
+    section: 'service',
+    schema: {
+      type: 'string',
+      pattern: '^https?://[^\\s]+$',
+      maxLength: 1024,
+      description:
+        'the OpenTelemetry collector (OTLP/HTTP, spans to `<endpoint>/v1/traces`): set, every request, record and Kafka message is traced after the Logboek Dataverwerkingen standard (`docs/standards.md`); unset, nothing is traced',
+    },
+  },
+  OTEL_SERVICE_NAME: {
+    section: 'service',
+    schema: { type: 'string', pattern: '^[A-Za-z0-9._-]{1,100}$', default: 'gcos-zsm-bridge', description: "the traces' `service.name`" },
+  },
+  PROCESSING_ACTIVITY_REGISTER_URL: {
+    section: 'privacy',
+    schema: {
+      type: 'string',
+      pattern: '^https?://[^?#\\s]+/$',
+      maxLength: 1024,
+      default: DEFAULT_REGISTER_URL,
+      description:
+        "where the operator publishes the register of processing activities (`policies/processing-activities.json`), ending in `/`: the base of every span's `dpl.core.processing_activity_id`",
     },
   },
 };

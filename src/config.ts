@@ -67,6 +67,11 @@ export interface Config {
   bridgeOin: string;
   /** Scheme and host recipients reach the bridge at: the base of every message's `dataschema`. */
   publicBaseUrl: string;
+  /** OTEL_EXPORTER_OTLP_ENDPOINT: tracing is on only when it is set. */
+  otelExporterOtlpEndpoint: string | undefined;
+  otelServiceName: string;
+  /** The base of every processing activity's URI (policies/processing-activities.json). */
+  processingActivityRegisterUrl: string;
 }
 
 export class ConfigError extends Error {

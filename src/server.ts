@@ -3,6 +3,7 @@ import app from './app.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { createHttpServer } from './http/create-server.ts';
 import { createLogger, type Logger } from './logger.ts';
+import { startTracing } from './observability/tracing-sdk.ts';
 import { PolicyError } from './exchange/policy-load.ts';
 import { RegionDataError } from './regions/regions.ts';
 import { closeServices, createServices, ensureTopics, type Services } from './services.ts';
@@ -23,6 +24,10 @@ async function main(): Promise<void> {
   }
   const logger = createLogger(config.logLevel);
   routeProcessWarnings(logger);
+  // Before the services: the pool and the app are built with the instrumentations in place (decision 0108).
+  if (startTracing({ otlpEndpoint: config.otelExporterOtlpEndpoint, serviceName: config.otelServiceName })) {
+    logger.info('tracing on: spans are exported over OTLP');
+  }
   let services: Services;
   try {
     services = createServices(config, logger);

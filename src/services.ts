@@ -1,5 +1,6 @@
 // Everything the service holds open: built once at start, closed once at shutdown. Tests build their own.
 import type { Config } from './config.ts';
+import { DEFAULT_REGISTER_FILE, loadActivityRegister, useActivityRegister } from './exchange/activity-register.ts';
 import type { ExchangePlan } from './exchange/plan.ts';
 import { loadExchangePolicy } from './exchange/policy-load.ts';
 import { createPolicyPlan } from './exchange/policy-plan.ts';
@@ -13,6 +14,7 @@ import { createKafka, type Kafka } from './kafka/client.ts';
 import { createMessageProducer, type MessageProducer } from './kafka/producer.ts';
 import type { Logger } from './logger.ts';
 import { createMetrics, type Metrics } from './observability/metrics.ts';
+import { flushTracing } from './observability/tracing-sdk.ts';
 import { createPseudonymiser, type Pseudonymiser } from './privacy/pseudonym.ts';
 import type { IncidentSource } from './feedback/incident-source.ts';
 import { caseEventIncidents } from './feedback/incident-source.ts';
@@ -56,6 +58,9 @@ export function createServices(config: Config, logger: Logger): Services {
   const pseudonymiser = createPseudonymiser(config.pseudonymKey, config.pseudonymKeyId, config.pseudonymPreviousKeys);
   const regions = loadRegionDirectory();
   const plan = createPolicyPlan(policy, kinds, config.kafkaTopicPrefix, pseudonymiser, regions);
+  // Every activity the bridge logs under must be in the register its spans point into; checked before anything opens.
+  const activities = [...kinds.map((k) => plan.processingActivity(k.name)), ...Object.values(policy.processingActivities).map((a) => a.processingActivity)];
+  useActivityRegister(loadActivityRegister(DEFAULT_REGISTER_FILE, config.processingActivityRegisterUrl, activities));
   const pool = createPool(config, logger);
   const kafka = createKafka(config, logger);
   const metrics = createMetrics({ tlsCertificate: config.tls?.cert });
@@ -152,4 +157,5 @@ export async function closeServices(s: Services): Promise<void> {
   await step('relay', () => s.relay.stop());
   await step('kafka', () => Promise.allSettled([s.producer.close(), s.admin.close()]));
   await step('database', () => s.pool.end());
+  await step('tracing', () => flushTracing());
 }

@@ -2,7 +2,7 @@
 // travels in the body, never in the URL; only a privacy officer may ask.
 import type { FastifyInstance } from 'fastify';
 import { BridgeError, fieldError } from '../errors.ts';
-import { traceFrom } from '../records/trace.ts';
+import { currentTrace } from '../observability/tracing.ts';
 import { isValidBsn } from '../privacy/bsn.ts';
 import { subjectAccessReport, type SubjectAccessDeps } from '../privacy/subject-access.ts';
 import { actorOf } from './actor.ts';
@@ -126,7 +126,7 @@ export async function subjectAccessRoutes(app: FastifyInstance, deps: SubjectAcc
     async (request) => {
       const { bsn, requestReference } = request.body;
       if (!isValidBsn(bsn)) throw new BridgeError('BRIDGE_UNPROCESSABLE', 'The BSN fails the eleven-test', { errors: [fieldError('BSN_ELEVEN_TEST', '/bsn')] });
-      const { traceId } = traceFrom(request.headers.traceparent as string | undefined);
+      const { traceId } = currentTrace(request.headers.traceparent as string | undefined);
       return subjectAccessReport(deps, { bsn, requestReference, actor: actorOf(request), traceId, transactionId: request.transactionId });
     },
   );

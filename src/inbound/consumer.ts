@@ -5,6 +5,7 @@
 import type { Kafka } from '../kafka/client.ts';
 import { createConsumer, type Consumer } from '../kafka/consumer.ts';
 import type { Logger } from '../logger.ts';
+import { inConsumerSpan } from '../observability/tracing.ts';
 import type { IngestDeps } from '../ingest/prepare.ts';
 import { TRANSACTION_ID_KAFKA_HEADER } from '../outbox/cloudevents.ts';
 import { transactionIdFrom } from '../records/transaction-id.ts';
@@ -73,7 +74,8 @@ export function createInboundConsumer(kafka: Kafka, deps: IngestDeps, logger: Lo
       eachMessage: async (payload) => {
         const { topic, partition, message } = payload;
         const origin = `kafka:${topic}/${partition}/${message.offset}`;
-        const result = await takeWithRetry(message, origin, () => payload.heartbeat());
+        // The message's trace continues (its traceparent header), or one starts; the spine's span is its child.
+        const result = await inConsumerSpan(topic, partition, message.headers, () => takeWithRetry(message, origin, () => payload.heartbeat()));
         deps.metrics.inboundMessages.inc({ outcome: result.outcome });
         if (result.outcome === 'quarantined') log.warn({ origin, quarantineId: result.quarantineId, reason: result.reasonCode }, 'inbound message quarantined');
         await c.commitOffsets([{ topic, partition, offset: (BigInt(message.offset) + 1n).toString() }]);

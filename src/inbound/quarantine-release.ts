@@ -4,7 +4,7 @@
 import { BridgeError } from '../errors.ts';
 import type { ExchangePlan } from '../exchange/plan.ts';
 import { DOMAIN_PROCESSING_LOG, type Pseudonymiser } from '../privacy/pseudonym.ts';
-import { traceFrom } from '../records/trace.ts';
+import { currentTrace } from '../observability/tracing.ts';
 import type { Pool } from '../store/pool.ts';
 import { appendProcessingLog } from '../store/processing-log-repo.ts';
 import {
@@ -44,7 +44,7 @@ export async function readQuarantined(
   request: { actor: string; traceparent?: string | undefined; transactionId?: string | undefined },
 ): Promise<QuarantineEntry | undefined> {
   const startedAt = new Date();
-  const { traceId } = traceFrom(request.traceparent);
+  const { traceId } = currentTrace(request.traceparent);
   return withTransaction(deps.pool, async (client) => {
     const entry = await readQuarantineEntry(client, id);
     if (!entry) return undefined;

@@ -3,7 +3,7 @@
 import type { BridgeError } from '../errors.ts';
 import { countQuality } from '../quality/metrics.ts';
 import type { RenderedReport } from '../quality/render.ts';
-import { traceFrom } from '../records/trace.ts';
+import { currentTrace } from '../observability/tracing.ts';
 import { appendProcessingLog } from '../store/processing-log-repo.ts';
 import { withTransaction } from '../store/transaction.ts';
 import type { RecordKind } from './kinds/kind.ts';
@@ -43,7 +43,7 @@ export async function account(deps: IngestDeps, kind: RecordKind, input: IngestI
 /** Writes the processing-log entry of a refusal in a transaction of its own. Best effort: the sender gets its
  * answer whether or not the database takes the entry. */
 async function writeRefusalEntry(deps: IngestDeps, kind: RecordKind, input: IngestInput, err: BridgeError, startedAt: Date): Promise<void> {
-  const trace = traceFrom(input.traceparent);
+  const trace = currentTrace(input.traceparent);
   const body = input.body as Record<string, unknown> | null;
   const stated = typeof body === 'object' && body !== null ? { legalBasis: at(body, kind.legalBasisPointer), purpose: at(body, kind.purposePointer) } : {};
   const entry = refusalEntry(stepContext(deps, kind.name, input, trace.traceId, startedAt), err, stated, new Date());

@@ -16,7 +16,7 @@ import { renderReport } from '../quality/render.ts';
 import type { Severities } from '../quality/severity.ts';
 import { reportForView } from '../quality/view.ts';
 import { contentHash } from '../records/canonical.ts';
-import { traceFrom } from '../records/trace.ts';
+import { currentTrace, inSpanSync } from '../observability/tracing.ts';
 import type { RegionDirectory } from '../regions/regions.ts';
 import type { PendingLink } from '../store/links-repo.ts';
 import type { Pool } from '../store/pool.ts';
@@ -101,9 +101,11 @@ export interface PreparedRecord<T = unknown> {
 /** Validates a record and builds every row it will write. Touches no database; throws a BridgeError on refusal. */
 export function prepareRecord<T>(deps: IngestDeps, kind: RecordKind<T>, input: IngestInput): PreparedRecord<T> {
   const now = deps.now?.() ?? new Date();
-  // Source binding first: a record in another organisation's name is refused whatever else is wrong with it.
-  if (input.submitter) assertSubmitterIsSource(kind.name, () => kind.identity(input.body as T).source, input.submitter);
-  const verdict: Verdict<T> = validateRecord(kind, input.body, now, { severities: deps.severities, language: input.language, plan: deps.plan });
+  const verdict: Verdict<T> = inSpanSync(`validate ${kind.name}`, () => {
+    // Source binding first: a record in another organisation's name is refused whatever else is wrong with it.
+    if (input.submitter) assertSubmitterIsSource(kind.name, () => kind.identity(input.body as T).source, input.submitter);
+    return validateRecord(kind, input.body, now, { severities: deps.severities, language: input.language, plan: deps.plan });
+  });
   const { record, quality, redactions = [] } = verdict;
   const identity = kind.identity(record);
   const bsn = kind.subjectBsn(record);
@@ -111,7 +113,7 @@ export function prepareRecord<T>(deps: IngestDeps, kind: RecordKind<T>, input: I
   const purpose = String(at(record, kind.purposePointer));
   const policyVersion = deps.plan.policy.version;
   const subjectKey = deps.pseudonymiser.pseudonym(bsn, DOMAIN_INTERNAL);
-  const trace = traceFrom(input.traceparent);
+  const trace = currentTrace(input.traceparent);
   const id = randomUUID();
   const receivedAt = now.toISOString();
   // A recipient not granted an identifier found in the free text gets its view from a copy with the marker instead.

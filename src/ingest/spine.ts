@@ -3,8 +3,10 @@
 //   write (one statement, or one transaction for a batch) -> account (metrics, processing log) -> wake the relay.
 // Nothing is stored unless every step passes, except the processing-log entry of a refusal; an outcome is
 // returned only after the commit. Doors map the outcome; none of them repeats a step.
+import type { Span } from '@opentelemetry/api';
 import type { BridgeError } from '../errors.ts';
 import { NO_INCIDENTS } from '../feedback/incident-source.ts';
+import { inSpan, setProcessingStatus, startSpan, statusOfThrow, withSpan } from '../observability/tracing.ts';
 import { parseJsonBody } from '../records/json-body.ts';
 import { withStatements, withTransaction } from '../store/transaction.ts';
 import { account } from './accounting.ts';
@@ -13,23 +15,39 @@ import type { RecordKind } from './kinds/kind.ts';
 import { linkPrepared } from './link.ts';
 import { failureOutcome, type IngestOutcome } from './outcome.ts';
 import { prepareRecord, type IngestDeps, type IngestInput, type PreparedRecord } from './prepare.ts';
+import { activityAttributes, markSubject, outcomeFailure, processingSpanName } from './trace-spans.ts';
 import { writeBatch, writePrepared } from './write.ts';
 
 /** A record as received: parsed already (REST), or raw bytes to parse first (the inbound topic). */
 export type IngestRequest = IngestInput | (Omit<IngestInput, 'body'> & { raw: Buffer });
 
 export async function ingestRecord<T>(deps: IngestDeps, kind: RecordKind<T>, request: IngestRequest): Promise<IngestOutcome> {
+  // One span per record, that is per data subject (Logboek Dataverwerkingen); a plain call when tracing is off.
+  return inSpan(
+    processingSpanName(kind.name),
+    () => activityAttributes(deps, kind.name),
+    async (span) => {
+      const outcome = await ingestOne(deps, kind, request, span);
+      setProcessingStatus(span, outcomeFailure(outcome));
+      return outcome;
+    },
+  );
+}
+
+async function ingestOne<T>(deps: IngestDeps, kind: RecordKind<T>, request: IngestRequest, span: Span | undefined): Promise<IngestOutcome> {
   const startedAt = deps.now?.() ?? new Date();
   const input = 'raw' in request ? { ...request, body: undefined } : request;
   let outcome: IngestOutcome;
   try {
     if ('raw' in request) input.body = parseJsonBody(request.raw);
     const judged = prepareRecord(deps, kind, input);
+    markSubject(span, deps, judged);
     // One connection for the reads and the write, and no explicit transaction: the write is one statement, its
     // own transaction (decision 0096); in read committed the reads before it see what they would see inside one.
     outcome = await withStatements(deps.pool, async (client) => {
       const linked = await linkPrepared(deps, kind, input, judged, client);
-      return writePrepared(client, await enrichPrepared(linked, deps.incidents ?? NO_INCIDENTS, client));
+      const enriched = await enrichPrepared(linked, deps.incidents ?? NO_INCIDENTS, client);
+      return inSpan('commit', {}, () => writePrepared(client, enriched));
     });
   } catch (err) {
     outcome = failureOutcome(err);
@@ -55,35 +73,52 @@ export async function ingestBatch<T>(
 ): Promise<BatchOutcome> {
   const startedAt = deps.now?.() ?? new Date();
   const inputs = bodies.map((body): IngestInput => ({ ...common, body }));
+  // A span per item, that is per data subject, from its verdict to its accounting (none when tracing is off).
+  const spans = inputs.map(() => startSpan(processingSpanName(kind.name), () => activityAttributes(deps, kind.name)));
   const items: (IngestOutcome | undefined)[] = [];
   const judged: { index: number; p: PreparedRecord<T> }[] = [];
-  for (const [index, input] of inputs.entries()) {
-    try {
-      judged.push({ index, p: prepareRecord(deps, kind, input) });
-    } catch (err) {
-      items[index] = failureOutcome(err);
-    }
-  }
   try {
-    if (judged.length > 0) {
-      // Links and enrichment read what is already stored, as for a single record. The reads of different items
-      // are independent, so they run together (the pool bounds them).
-      const ready = await Promise.all(
-        judged.map(async ({ index, p }) => enrichPrepared(await linkPrepared(deps, kind, inputs[index]!, p), deps.incidents ?? NO_INCIDENTS)),
-      );
-      const written = await withTransaction(deps.pool, (client) => writeBatch(client, ready));
-      for (const [i, w] of written.entries()) items[judged[i]!.index] = w;
+    for (const [index, input] of inputs.entries()) {
+      try {
+        const p = withSpan(spans[index], () => prepareRecord(deps, kind, input));
+        markSubject(spans[index], deps, p);
+        judged.push({ index, p });
+      } catch (err) {
+        items[index] = failureOutcome(err);
+      }
     }
+    try {
+      if (judged.length > 0) {
+        // Links and enrichment read what is already stored, as for a single record. The reads of different items
+        // are independent, so they run together (the pool bounds them).
+        const ready = await Promise.all(
+          judged.map(({ index, p }) =>
+            withSpan(spans[index], async () => enrichPrepared(await linkPrepared(deps, kind, inputs[index]!, p), deps.incidents ?? NO_INCIDENTS)),
+          ),
+        );
+        const written = await inSpan('commit', {}, () => withTransaction(deps.pool, (client) => writeBatch(client, ready)));
+        for (const [i, w] of written.entries()) items[judged[i]!.index] = w;
+      }
+    } catch (err) {
+      const failed = failureOutcome(err);
+      if (failed.outcome === 'unavailable') {
+        await account(deps, kind, common as IngestInput, failed, startedAt);
+        for (const span of spans) setProcessingStatus(span, outcomeFailure(failed));
+        return failed;
+      }
+      throw failed.error; // a refusal cannot come out of a write that found nothing to refuse: a defect
+    }
+    const outcomes = items.map((o) => o!);
+    for (const [index, o] of outcomes.entries()) {
+      await withSpan(spans[index], () => account(deps, kind, inputs[index]!, o, startedAt));
+      setProcessingStatus(spans[index], outcomeFailure(o));
+    }
+    if (outcomes.some((o) => o.outcome === 'accepted')) deps.stored?.();
+    return { outcome: 'judged', items: outcomes };
   } catch (err) {
-    const failed = failureOutcome(err);
-    if (failed.outcome === 'unavailable') {
-      await account(deps, kind, common as IngestInput, failed, startedAt);
-      return failed;
-    }
-    throw failed.error; // a refusal cannot come out of a write that found nothing to refuse: a defect
+    for (const span of spans) span?.setStatus(statusOfThrow(err));
+    throw err;
+  } finally {
+    for (const span of spans) span?.end();
   }
-  const outcomes = items.map((o) => o!);
-  for (const [index, o] of outcomes.entries()) await account(deps, kind, inputs[index]!, o, startedAt);
-  if (outcomes.some((o) => o.outcome === 'accepted')) deps.stored?.();
-  return { outcome: 'judged', items: outcomes };
 }

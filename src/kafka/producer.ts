@@ -3,6 +3,7 @@
 // so that a stale pending send cannot interleave with the retry.
 import { Partitioners, type Kafka, type Producer } from 'kafkajs';
 import type { Logger } from '../logger.ts';
+import { endSpans, headersFor, startSendSpans } from '../observability/tracing.ts';
 import { KafkaSendTimeoutError } from './errors.ts';
 
 export interface OutgoingMessage {
@@ -94,11 +95,14 @@ export function createMessageProducer(kafka: Kafka, logger: Logger): MessageProd
 
   return {
     async send(messages, deadlineMs) {
+      // With tracing, a send span per message, the child of the trace its outbox row stored, whose id the message's
+      // traceparent then carries: the trace of the request that stored it reaches the recipient.
+      const spans = startSendSpans(messages);
       const byTopic = new Map<string, { key: string; value: string; headers: Record<string, string> }[]>();
-      for (const m of messages) {
+      for (const [i, m] of messages.entries()) {
         let list = byTopic.get(m.topic);
         if (!list) byTopic.set(m.topic, (list = []));
-        list.push({ key: m.key, value: m.value, headers: m.headers });
+        list.push({ key: m.key, value: m.value, headers: spans ? headersFor(spans[i]!, m.headers) : m.headers });
       }
       let timer: NodeJS.Timeout | undefined;
       const deadline = new Promise<never>((_, reject) => {
@@ -115,7 +119,9 @@ export function createMessageProducer(kafka: Kafka, logger: Logger): MessageProd
       attempt.catch(() => undefined); // a late rejection after the deadline is expected, not unhandled
       try {
         await Promise.race([attempt, deadline]);
+        endSpans(spans);
       } catch (err) {
+        endSpans(spans, err);
         logger.debug({ err: { name: (err as Error).name } }, 'send failed; replacing the producer');
         retire(attempt);
         throw err;

@@ -6,7 +6,7 @@ import type { Metrics } from '../observability/metrics.ts';
 import { DOMAIN_INTERNAL, DOMAIN_PROCESSING_LOG, type Pseudonymiser } from '../privacy/pseudonym.ts';
 import { lookedUpEntry } from '../processing-log/entry.ts';
 import { todayInAmsterdam } from '../records/dates.ts';
-import { traceFrom } from '../records/trace.ts';
+import { currentTrace } from '../observability/tracing.ts';
 import type { Pool } from '../store/pool.ts';
 import { appendProcessingLog } from '../store/processing-log-repo.ts';
 import { advicesOfSubject, type AdviceSummary } from '../store/records-repo.ts';
@@ -42,7 +42,7 @@ export interface LookupRequest {
 
 export async function lookupKnownPerson(deps: LookupDeps, request: LookupRequest): Promise<LookupAnswer> {
   const startedAt = new Date();
-  const { traceId } = traceFrom(request.traceparent);
+  const { traceId } = currentTrace(request.traceparent);
   const activity = deps.plan.policy.processingActivities.knownPersonLookup;
   const { pseudonymiser } = deps;
   const { bsn } = request;
