@@ -10,6 +10,7 @@ import { createLogger } from '../../src/logger.ts';
 import { closeServices, createServices, ensureTopics, type Services } from '../../src/services.ts';
 import { topicName } from '../../src/kafka/topics.ts';
 import { createDatabase } from '../../harness/database.ts';
+import { registerContract } from './contract.ts';
 import { LogCapture } from './log-capture.ts';
 import type { TestClientName } from './clients.ts';
 
@@ -87,6 +88,8 @@ export async function startBridge(options: StartOptions = {}): Promise<TestBridg
   await server.register(app, { services });
   options.routes?.(server);
   await server.ready();
+  // What this bridge says it sends: readTopic checks every message against it (test/support/contract.ts).
+  registerContract((await server.inject({ method: 'GET', url: '/v1/asyncapi.json' })).json());
   if (options.relay ?? true) services.relay.start();
   return {
     app: server,
