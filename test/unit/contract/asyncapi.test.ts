@@ -80,6 +80,9 @@ describe('GET /v1/asyncapi.json', () => {
   });
 });
 
+/** Spectral's severity: 0 error, 1 warning, 2 information, 3 hint (its enum comes in two copies of @stoplight/types). */
+const severity = (d: { severity: unknown }) => Number(d.severity);
+
 describe('asyncapi.yaml', () => {
   it('equals the generated document (run `npm run asyncapi:write` after a change to the policy, a schema or a topic)', () => {
     expect(generated).toEqual(inRepo);
@@ -87,10 +90,10 @@ describe('asyncapi.yaml', () => {
 
   it('is valid AsyncAPI 3.0 for @asyncapi/parser', async () => {
     const { document, diagnostics } = await new Parser().parse(readFileSync(FILE, 'utf8'));
-    const errors = diagnostics.filter((d) => d.severity === 0);
+    const errors = diagnostics.filter((d) => severity(d) === 0);
     expect(errors.map((d) => `${d.code} at ${d.path.join('/')}: ${d.message}`)).toEqual([]);
     expect(document?.version()).toBe('3.0.0');
-    const warnings = diagnostics.filter((d) => d.severity === 1);
+    const warnings = diagnostics.filter((d) => severity(d) === 1);
     process.stdout.write(`asyncapi.yaml: ${errors.length} errors, ${warnings.length} warnings, ${diagnostics.length - warnings.length} information or hints\n`);
   }, 60_000);
 
