@@ -134,7 +134,7 @@ describe('asyncapi.yaml', () => {
 });
 
 describe('the contract check every read message passes (test/support/contract.ts)', () => {
-  registerContract(generated);
+  registerContract(() => generated);
   const headers = (type: string, topic: string) => ({
     ...cloudEventHeaders({
       id: '66192988-ab85-4d6f-8ad5-ed58e9589e9f',
