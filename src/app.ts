@@ -7,6 +7,7 @@ import { installAccessControl } from './http/access.ts';
 import { installAmbiguityChecks } from './http/ambiguity.ts';
 import { installContentNegotiation } from './http/content-negotiation.ts';
 import { adviceBatchRoutes } from './http/advice-batches.ts';
+import { asyncapiRoutes } from './http/asyncapi.ts';
 import { adviceRoutes } from './http/advices.ts';
 import { caseEventRoutes } from './http/case-events.ts';
 import { knownPersonRoutes } from './http/known-person-lookups.ts';
@@ -85,6 +86,14 @@ async function app(fastify: FastifyInstance, { services: s }: AppOptions): Promi
   await recordRoutes(fastify, { pool: s.pool });
   await subjectAccessRoutes(fastify, { pool: s.pool, plan: s.plan, pseudonymiser: s.pseudonymiser });
   await schemaRoutes(fastify, { plan: s.plan, regions: s.regions, topicPrefix: c.kafkaTopicPrefix, deadLetterTopic: s.deadLetterTopic });
+  await asyncapiRoutes(fastify, {
+    policy: s.plan.policy,
+    regions: s.regions,
+    topicPrefix: c.kafkaTopicPrefix,
+    deadLetterTopic: s.deadLetterTopic,
+    inboundTopic: s.inboundTopic,
+    inboundGroupId: c.inboundGroupId,
+  });
   await openapiRoutes(fastify);
 }
 

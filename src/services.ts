@@ -19,7 +19,7 @@ import { createPseudonymiser, type Pseudonymiser } from './privacy/pseudonym.ts'
 import type { IncidentSource } from './feedback/incident-source.ts';
 import { caseEventIncidents } from './feedback/incident-source.ts';
 import { createInboundConsumer, type InboundConsumer } from './inbound/consumer.ts';
-import { topicName } from './kafka/topics.ts';
+import { deadLetterTopicName, inboundTopicName } from './kafka/topics.ts';
 import { setDataschemaBase } from './outbox/cloudevents.ts';
 import { createRelay, type Relay } from './relay/relay.ts';
 import { createPool, type Pool } from './store/pool.ts';
@@ -75,8 +75,8 @@ export function createServices(config: Config, logger: Logger): Services {
     replicaId: runner,
   });
   const incidents = caseEventIncidents(pool);
-  const inboundTopic = `${config.kafkaTopicPrefix}${config.inboundTopic}`;
-  const deadLetterTopic = topicName(config.kafkaTopicPrefix, 'case-event', 'dead-letter');
+  const inboundTopic = inboundTopicName(config.kafkaTopicPrefix, config.inboundTopic);
+  const deadLetterTopic = deadLetterTopicName(config.kafkaTopicPrefix);
   const admin = createKafkaAdmin(kafka);
   const durability = createDurabilityCheck({
     pool,

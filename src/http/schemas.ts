@@ -1,19 +1,14 @@
 // GET /v1/schemas/{topic}/{type}: the JSON Schema of the data of one kind of message on one topic, as each
 // message's `ce_dataschema` names it (NL GOV profile for CloudEvents, docs/standards.md). For an accepted record it
-// is the recipient's view: the record's schema with the grant's allow-list applied (src/outbox/data-schemas.ts).
+// is the recipient's view: the record's schema with the grant's allow-list applied (src/outbox/data-schemas.ts). The
+// channels and their messages are src/contract/channels.ts's, as in the AsyncAPI document.
 // Public, as the OpenAPI document: it says which fields a topic carries, never a value, and the exchange policy
 // it follows is public (docs/privacy.md). Every document is made once, here, at start.
 import type { FastifyInstance } from 'fastify';
+import { outgoingChannels } from '../contract/channels.ts';
 import { BridgeError } from '../errors.ts';
 import type { ExchangePlan } from '../exchange/plan.ts';
-import { specialCategoryPaths } from '../exchange/field-paths.ts';
-import { compileView } from '../exchange/views.ts';
-import { QUARANTINE_EVENT_TYPE } from '../inbound/take-case-event.ts';
-import { KINDS } from '../ingest/kinds/index.ts';
-import { readSchema } from '../ingest/schemas.ts';
-import { topicName } from '../kafka/topics.ts';
 import { dataschemaUri } from '../outbox/cloudevents.ts';
-import { acceptedSchema, deadLetterSchema, expiredSchema, viewSchema } from '../outbox/data-schemas.ts';
 import type { RegionDirectory } from '../regions/regions.ts';
 import { problemResponse } from './problem-schema.ts';
 
@@ -27,25 +22,11 @@ export interface SchemaDeps {
 /** Every (topic, type) the bridge sends, with its data schema serialised. */
 export function dataSchemaCatalogue(deps: SchemaDeps): Map<string, string> {
   const out = new Map<string, string>();
-  const put = (topic: string, type: string, make: (id: string) => Record<string, unknown>) =>
-    out.set(`${topic} ${type}`, JSON.stringify(make(dataschemaUri(topic, type))));
-  for (const kind of Object.values(KINDS)) {
-    const policy = deps.plan.policy.kinds[kind.name];
-    if (!policy) continue;
-    const schema = readSchema(kind.schemaFile);
-    const special = specialCategoryPaths(schema).map((s) => s.path);
-    for (const [recipient, grant] of Object.entries(policy.recipients)) {
-      const view = viewSchema(schema, compileView(grant.fields, special));
-      const topics = grant.routeBy
-        ? deps.regions.regions.map((r) => topicName(deps.topicPrefix, kind.name, r.recipient))
-        : [topicName(deps.topicPrefix, kind.name, recipient)];
-      for (const topic of topics) {
-        put(topic, kind.eventType, (id) => acceptedSchema(id, kind.name, kind.eventType, view, kind.assess !== undefined));
-        if (kind.expiredEventType) put(topic, kind.expiredEventType, (id) => expiredSchema(id, kind.expiredEventType!));
-      }
+  for (const channel of outgoingChannels({ ...deps, policy: deps.plan.policy })) {
+    for (const topic of channel.topics) {
+      for (const m of channel.messages) out.set(`${topic} ${m.type}`, JSON.stringify(m.schema(dataschemaUri(topic, m.type))));
     }
   }
-  put(deps.deadLetterTopic, QUARANTINE_EVENT_TYPE, (id) => deadLetterSchema(id, QUARANTINE_EVENT_TYPE));
   return out;
 }
 

@@ -11,7 +11,7 @@ type Node = ViewSpec['tree'];
 
 const DRAFT = 'https://json-schema.org/draft/2020-12/schema';
 
-const PSEUDONYM: Schema = {
+export const PSEUDONYM: Schema = {
   type: 'string',
   pattern: '^k[0-9]+\\.[A-Za-z0-9_-]{22}$',
   description: "A keyed pseudonym in the recipient's domain (never the value it stands for).",

@@ -9,7 +9,9 @@ import { createHttpServer } from '../../src/http/create-server.ts';
 import { createLogger } from '../../src/logger.ts';
 import { closeServices, createServices, ensureTopics, type Services } from '../../src/services.ts';
 import { topicName } from '../../src/kafka/topics.ts';
+import { asyncApiDocument } from '../../src/contract/asyncapi.ts';
 import { createDatabase } from '../../harness/database.ts';
+import { registerContract } from './contract.ts';
 import { LogCapture } from './log-capture.ts';
 import type { TestClientName } from './clients.ts';
 
@@ -87,6 +89,18 @@ export async function startBridge(options: StartOptions = {}): Promise<TestBridg
   await server.register(app, { services });
   options.routes?.(server);
   await server.ready();
+  // What this bridge says it sends, as GET /v1/asyncapi.json serves it: readTopic checks every message against it
+  // (test/support/contract.ts).
+  registerContract(() =>
+    asyncApiDocument({
+      policy: services.plan.policy,
+      regions: services.regions,
+      topicPrefix: config.kafkaTopicPrefix,
+      deadLetterTopic: services.deadLetterTopic,
+      inboundTopic: services.inboundTopic,
+      inboundGroupId: config.inboundGroupId,
+    }),
+  );
   if (options.relay ?? true) services.relay.start();
   return {
     app: server,

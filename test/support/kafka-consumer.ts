@@ -5,6 +5,7 @@ import { createKafka } from '../../src/kafka/client.ts';
 import { createConsumer } from '../../src/kafka/consumer.ts';
 import { createLogger } from '../../src/logger.ts';
 import { assertNlGovCloudEvent } from './cloudevents.ts';
+import { assertMatchesContract } from './contract.ts';
 
 export interface ReceivedMessage {
   topic: string;
@@ -17,7 +18,8 @@ export interface ReceivedMessage {
 
 /** Collects messages until `count` have arrived (then waits `settleMs` more to catch extras) or the timeout passes.
  * Every message read is checked against the NL GOV profile for CloudEvents (test/support/cloudevents.ts): a
- * bridge topic carries nothing else. */
+ * bridge topic carries nothing else; and against its channel in the AsyncAPI document of the bridge that wrote it
+ * (test/support/contract.ts). */
 export async function readTopic(topic: string, opts: { count: number; timeoutMs?: number; settleMs?: number; brokers?: string }): Promise<ReceivedMessage[]> {
   const kafka = createKafka({ kafkaBrokers: (opts.brokers ?? inject('kafkaBrokers')).split(','), kafkaClientId: 'test-consumer' }, createLogger('error'));
   const consumer = createConsumer(kafka, `test-${randomBytes(4).toString('hex')}`);
@@ -38,7 +40,10 @@ export async function readTopic(topic: string, opts: { count: number; timeoutMs?
     const timeout = new Promise<void>((r) => setTimeout(r, opts.timeoutMs ?? 20_000));
     await Promise.race([enough, timeout]);
     if (got.length >= opts.count && opts.settleMs !== 0) await new Promise((r) => setTimeout(r, opts.settleMs ?? 1_000));
-    for (const m of got) assertNlGovCloudEvent(m);
+    for (const m of got) {
+      assertNlGovCloudEvent(m);
+      assertMatchesContract(m);
+    }
     return got;
   } finally {
     await consumer.disconnect();

@@ -1,9 +1,10 @@
 // Every segment of a path is kebab-case (lower-case letters and digits, words joined by single hyphens) or a
 // {parameter}; the last may start with an underscore (an operation on a resource, /core/resource-operations).
-// The OpenAPI document itself (openapi.json, openapi.yaml) is the one name with a dot.
+// The API's description documents (openapi.json, and asyncapi.json for its topics, decision 0112) are the only
+// names with a dot.
 const KEBAB = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 const PARAMETER = /^\{[^{}]+\}$/;
-const DOCUMENT = /^openapi\.(json|yaml)$/;
+const DOCUMENT = /^(openapi|asyncapi)\.(json|yaml)$/;
 
 export default function kebabCasePath(path) {
   if (typeof path !== 'string' || path === '/') return [];

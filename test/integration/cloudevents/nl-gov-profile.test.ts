@@ -128,8 +128,19 @@ describe('NL GOV profile for CloudEvents', () => {
       payload: '',
     });
     const overhead = Buffer.byteLength(row.messageKey) + Object.entries(row.headers).reduce((n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(v), 0);
-    const filler = 64 * 1024 - overhead - '{"padding":""}'.length;
-    row.payload = JSON.stringify({ padding: 'x'.repeat(filler) });
+    // A value that fits the channel's contract (readTopic checks it against the AsyncAPI document), padded in
+    // `quality`, whose schema is open.
+    const envelope = (padding: string) =>
+      JSON.stringify({
+        recordId: r.receipt.id,
+        kind: 'advice',
+        acceptedAt: row.headers['ce_time'],
+        disclosure: { legalBasis: 'nl.wgs.art-2.3', purpose: 'zsm-afdoeningsadvies', policyVersion: '2026.1' },
+        record: { adviceId: 'CE-64K' },
+        quality: { padding },
+      });
+    const filler = 64 * 1024 - overhead - envelope('').length;
+    row.payload = envelope('x'.repeat(filler));
     await withTransaction(bridge.services.pool, (c) => insertOutboxRows(c, [row]));
     bridge.services.relay.nudge();
     expect(await waitForDelivery(bridge.services.pool)).toBe(0);

@@ -1,7 +1,10 @@
 // The example consumer in docs/consuming.md works against a real broker: it reads the bridge's topic, prints
-// ids only, and drops a resend with the same ce_id.
+// ids only, drops a resend with the same ce_id, and checks each value against the bridge's AsyncAPI document.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startBridge, type TestBridge } from '../../support/bridge.ts';
@@ -19,7 +22,7 @@ afterAll(async () => {
 });
 
 describe('examples/consume-advices.ts', () => {
-  it('prints each new advice and its expiry once, by id, without personal data', async () => {
+  it('prints each new advice and its expiry once, by id, without personal data, each as the AsyncAPI document says', async () => {
     const res = await bridge.inject({ method: 'POST', url: '/v1/advices', payload: validAdvice({ adviceId: 'EX-1', bsn: syntheticBsn(30) }) });
     expect(res.statusCode).toBe(202);
     expect(await waitForDelivery(bridge.services.pool)).toBe(0);
@@ -31,6 +34,9 @@ describe('examples/consume-advices.ts', () => {
     await adviceExpiryJob('0 0 1 1 *', bridge.config.bridgeOin).run({ pool: bridge.services.pool, logger: bridge.services.logger, now: later });
     expect(await waitForDelivery(bridge.services.pool)).toBe(0);
 
+    // The document as a recipient saves it from GET /v1/asyncapi.json.
+    const asyncapi = join(mkdtempSync(join(tmpdir(), 'asyncapi-')), 'asyncapi.json');
+    writeFileSync(asyncapi, (await bridge.inject({ method: 'GET', url: '/v1/asyncapi.json' }, null)).body);
     const args = [
       EXAMPLE,
       '--topic',
@@ -41,13 +47,18 @@ describe('examples/consume-advices.ts', () => {
       `ex-${randomBytes(3).toString('hex')}`,
       '--max',
       '3',
+      '--asyncapi',
+      asyncapi,
     ];
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
+    let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     await new Promise((r) => setTimeout(r, 12_000));
     child.kill('SIGTERM');
     const lines = out.trim().split('\n').filter(Boolean);
+    expect(err).not.toContain('not as the AsyncAPI document describes');
     expect(lines).toHaveLength(2); // the resend was dropped
     expect(lines[0]).toContain('advice=EX-1 v1');
     expect(lines[0]).toContain('quality=met');

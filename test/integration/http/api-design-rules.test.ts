@@ -103,15 +103,17 @@ describe('406 for an Accept the route cannot serve', () => {
 });
 
 describe('the OpenAPI document (/core/publish-openapi, /core/transport/cors)', () => {
-  it('is readable from any origin, without credentials', async () => {
-    const res = await bridge.app.inject({ method: 'GET', url: '/v1/openapi.json', headers: { origin: 'https://developer.overheid.nl' } });
-    expect(res.statusCode).toBe(200);
-    expect(res.headers['access-control-allow-origin']).toBe('*');
-    expect(res.headers['access-control-allow-credentials']).toBeUndefined();
-    expect(res.headers['cross-origin-resource-policy']).toBe('cross-origin');
+  it('is readable from any origin, without credentials, as is the AsyncAPI document of the topics', async () => {
+    for (const url of ['/v1/openapi.json', '/v1/asyncapi.json']) {
+      const res = await bridge.app.inject({ method: 'GET', url, headers: { origin: 'https://developer.overheid.nl' } });
+      expect(res.statusCode, url).toBe(200);
+      expect(res.headers['access-control-allow-origin'], url).toBe('*');
+      expect(res.headers['access-control-allow-credentials'], url).toBeUndefined();
+      expect(res.headers['cross-origin-resource-policy'], url).toBe('cross-origin');
+    }
   });
 
-  it('is the only resource that allows other origins', async () => {
+  it('the two documents are the only resources that allow other origins', async () => {
     const res = await bridge.inject({ method: 'GET', url: `/v1/records/${ID}`, headers: { origin: 'https://elsewhere.example' } });
     expect(res.headers['access-control-allow-origin']).toBeUndefined();
     expect(res.headers['cross-origin-resource-policy']).toBe('same-origin');
