@@ -3,7 +3,7 @@
 // so that a stale pending send cannot interleave with the retry.
 import { Partitioners, type Kafka, type Producer } from 'kafkajs';
 import type { Logger } from '../logger.ts';
-import { KafkaSendTimeoutError } from './errors.ts';
+import { KafkaSendAbortedError, KafkaSendTimeoutError } from './errors.ts';
 
 export interface OutgoingMessage {
   topic: string;
@@ -13,8 +13,9 @@ export interface OutgoingMessage {
 }
 
 export interface MessageProducer {
-  /** Resolves once the broker acknowledged every message (acks = all); rejects on error or deadline. */
-  send(messages: OutgoingMessage[], deadlineMs: number): Promise<void>;
+  /** Resolves once the broker acknowledged every message (acks = all); rejects on error, on the deadline, or when
+   * `signal` aborts (the caller stops: what the broker does with the messages is then unknown, as after a deadline). */
+  send(messages: OutgoingMessage[], deadlineMs: number, signal?: AbortSignal): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -93,7 +94,7 @@ export function createMessageProducer(kafka: Kafka, logger: Logger): MessageProd
   }
 
   return {
-    async send(messages, deadlineMs) {
+    async send(messages, deadlineMs, signal) {
       const byTopic = new Map<string, { key: string; value: string; headers: Record<string, string> }[]>();
       for (const m of messages) {
         let list = byTopic.get(m.topic);
@@ -101,8 +102,12 @@ export function createMessageProducer(kafka: Kafka, logger: Logger): MessageProd
         list.push({ key: m.key, value: m.value, headers: m.headers });
       }
       let timer: NodeJS.Timeout | undefined;
+      let onAbort: (() => void) | undefined;
       const deadline = new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(new KafkaSendTimeoutError(deadlineMs)), deadlineMs);
+        onAbort = () => reject(new KafkaSendAbortedError());
+        if (signal?.aborted) onAbort();
+        else signal?.addEventListener('abort', onAbort, { once: true });
       });
       const attempt = (async () => {
         const p = await get();
@@ -121,6 +126,7 @@ export function createMessageProducer(kafka: Kafka, logger: Logger): MessageProd
         throw err;
       } finally {
         clearTimeout(timer);
+        if (onAbort) signal?.removeEventListener('abort', onAbort);
       }
     },
     async close() {
