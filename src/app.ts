@@ -22,15 +22,18 @@ import { installRateLimit } from './http/rate-limit.ts';
 import { recordRoutes } from './http/records.ts';
 import { schemaRoutes } from './http/schemas.ts';
 import { installSecurityHeaders } from './http/security-headers.ts';
+import { createShutdownGate, installShutdownHooks, type ShutdownGate } from './http/shutdown.ts';
 import { subjectAccessRoutes } from './http/subject-access-reports.ts';
 import { installUrlHygiene } from './http/url-hygiene.ts';
 import type { Services } from './services.ts';
 
 export interface AppOptions {
   services: Services;
+  /** The process's stop (server.ts); tests that never stop leave it out. */
+  shutdown?: ShutdownGate;
 }
 
-async function app(fastify: FastifyInstance, { services: s }: AppOptions): Promise<void> {
+async function app(fastify: FastifyInstance, { services: s, shutdown = createShutdownGate() }: AppOptions): Promise<void> {
   const c = s.config;
   installErrorHandling(fastify);
   // Request hooks in the order they run: headers, URL check, repeated headers, shedding, authentication and roles,
@@ -54,6 +57,7 @@ async function app(fastify: FastifyInstance, { services: s }: AppOptions): Promi
   installContentNegotiation(fastify);
   await installRateLimit(fastify, { perMinute: c.rateLimitPerMinute, clients: c.clients });
   installHooks(fastify, s.metrics);
+  installShutdownHooks(fastify, shutdown);
   installJsonBodyParser(fastify);
   await fastify.register(swagger, openapiOptions());
 
@@ -66,11 +70,12 @@ async function app(fastify: FastifyInstance, { services: s }: AppOptions): Promi
     bridgeOin: c.bridgeOin,
     logger: s.logger,
     stored: () => s.relay.nudge(),
+    outcomeWaitMs: c.pgOutcomeWaitMs,
     severities: c.qualitySeverities,
     incidents: s.incidents,
     regions: s.regions,
   };
-  await healthRoutes(fastify, { pool: s.pool, admin: s.admin, readyMaxOutboxAgeSeconds: c.readyMaxOutboxAgeSeconds });
+  await healthRoutes(fastify, { pool: s.pool, admin: s.admin, readyMaxOutboxAgeSeconds: c.readyMaxOutboxAgeSeconds, shutdown });
   await metricsRoutes(fastify, { pool: s.pool, metrics: s.metrics, metricsPublic: c.metricsPublic });
   await adviceRoutes(fastify, pipeline);
   await adviceBatchRoutes(fastify, pipeline, { maxItems: c.batchMaxItems, bodyLimitBytes: c.batchBodyLimitBytes });

@@ -96,6 +96,7 @@ export function createServices(config: Config, logger: Logger): Services {
         incidents,
         regions,
         stored: () => relay.nudge(),
+        outcomeWaitMs: config.pgOutcomeWaitMs,
       },
       logger,
       {
