@@ -5,11 +5,13 @@ import type { KafkaAdmin } from '../kafka/admin.ts';
 import { backlog } from '../store/outbox-repo.ts';
 import { pingDatabase, type Pool } from '../store/pool.ts';
 import { problemResponse, problemSchema } from './problem-schema.ts';
+import type { ShutdownGate } from './shutdown.ts';
 
 export interface HealthDeps {
   pool: Pool;
   admin: KafkaAdmin;
   readyMaxOutboxAgeSeconds: number;
+  shutdown?: ShutdownGate;
 }
 
 const CHECK_TIMEOUT_MS = 2_000;
@@ -26,6 +28,7 @@ const checksSchema = {
       type: 'object',
       properties: { status: { type: 'string' }, pending: { type: 'integer' }, oldestAgeSeconds: { type: 'number' }, limitSeconds: { type: 'integer' } },
     },
+    shutdown: { ...checkSchema, description: 'Present only while the replica stops (SIGTERM): then it is the one check, failing' },
   },
 };
 const readySchema = {
@@ -71,11 +74,22 @@ export async function healthRoutes(app: FastifyInstance, deps: HealthDeps): Prom
         summary: 'Readiness: PostgreSQL answers, Kafka answers, and the relay keeps up',
         response: {
           200: readySchema,
-          503: problemResponse('Not ready: checks names the failing part (database, kafka, relay)', notReadySchema),
+          503: problemResponse(
+            'Not ready: checks names the failing part (database, kafka, relay), or shutdown from the moment the replica is asked to stop, while it still serves requests for SHUTDOWN_DRAIN_MS',
+            notReadySchema,
+          ),
         },
       },
     },
     async (_request, reply) => {
+      if (deps.shutdown?.stopping) {
+        // At once, without asking the dependencies: the load balancer must take this replica out.
+        const problem = new BridgeError('BRIDGE_NOT_READY', 'Shutting down', {
+          extensions: { checks: { shutdown: { status: 'failing' } } },
+          headers: { 'retry-after': '1' },
+        });
+        return reply.code(503).headers(problem.headers).type('application/problem+json').send(toProblem(problem, '/health/ready'));
+      }
       const [database, kafka] = await Promise.all([
         withTimeout(pingDatabase(deps.pool), CHECK_TIMEOUT_MS).then(
           (): CheckResult => ({ status: 'ok' }),

@@ -69,7 +69,7 @@ async function stored(adviceId: string): Promise<{ id: string; outbox: number }[
   return rows;
 }
 
-const post = (payload: unknown) => bridge.inject({ method: 'POST', url: '/v1/advices', payload });
+const post = (payload: ReturnType<typeof validAdvice>) => bridge.inject({ method: 'POST', url: '/v1/advices', payload });
 
 describe('an advice whose connection is lost during its write', () => {
   for (const when of ['before-sending', 'after-the-answer'] as const) {
