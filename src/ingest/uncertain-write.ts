@@ -6,7 +6,7 @@
 // because a look-up that finds nothing cannot tell "not committed" from "still committing". Should the database
 // not answer in time, the outcome stays unknown, and the sender is told so: re-sending is safe.
 import { BridgeError } from '../errors.ts';
-import { CommitUncertainError, isDatabaseUnavailable } from '../store/pool.ts';
+import { isDatabaseUnavailable, type CommitUncertainError } from '../store/pool.ts';
 import type { Refusal } from './outcome.ts';
 import type { PreparedRecord } from './prepare.ts';
 import type { WriteOutcome } from './write.ts';
