@@ -67,9 +67,35 @@ export class Cluster {
 
   private topology = false;
 
-  /** Replicas that run now, as load-balancer targets. */
+  /** Replicas that run now, as a load balancer's targets: those whose readiness passed at the last probe, or, when
+   * none did (a shared dependency down), every running one, as a load balancer fails open. Without the probe a
+   * replica that stops would get new connections until its listener closes, which no deployment does. */
   targets(): string[] {
-    return this.replicas.filter((r) => r.running).map((r) => r.base);
+    const running = this.replicas.filter((r) => r.running);
+    const ready = running.filter((r) => !this.notReady.has(r));
+    return (ready.length > 0 ? ready : running).map((r) => r.base);
+  }
+
+  private notReady = new Set<Replica>();
+  private probing: NodeJS.Timeout | undefined;
+
+  /** The load balancer's health check: readiness of every running replica, a few times a second. */
+  private probeReadiness(): void {
+    const probe = async (r: Replica) => {
+      const ok = await fetch(`${r.base}/health/ready`, { signal: AbortSignal.timeout(1_000) }).then(
+        (res) => res.ok,
+        () => false,
+      );
+      if (ok) this.notReady.delete(r);
+      else this.notReady.add(r);
+    };
+    let busy = false;
+    this.probing = setInterval(() => {
+      if (busy) return;
+      busy = true;
+      void Promise.all(this.replicas.filter((r) => r.running).map(probe)).finally(() => (busy = false));
+    }, 250);
+    this.probing.unref();
   }
 
   static async start(options: ClusterOptions): Promise<Cluster> {
@@ -128,13 +154,14 @@ export class Cluster {
       RELAY_POLL_INTERVAL_MS: '250',
       RELAY_SEND_TIMEOUT_MS: '5000',
       RELAY_MAX_BACKOFF_MS: '2000',
-      SHUTDOWN_TIMEOUT_MS: '20000',
+      SHUTDOWN_TIMEOUT_MS: '10000', // the default grace, the drain (SHUTDOWN_DRAIN_MS, 5 s) included
       ...options.env,
     };
     this.env = env;
     for (let i = 0; i < options.replicas; i++) this.replicas.push(await Replica.create(`r${i}`, env, this.dir));
     // One after the other: on two cores, starting them together only makes each start slower.
     for (const r of this.replicas) await r.start();
+    this.probeReadiness();
   }
 
   /** One more replica, with settings of its own (the overload run turns shedding on). */
@@ -251,6 +278,7 @@ export class Cluster {
       await Promise.race([fn().catch(() => undefined), late]);
       clearTimeout(timer);
     };
+    clearInterval(this.probing);
     for (const r of this.replicas) await step(`replica ${r.name}`, () => r.stop('SIGKILL'));
     if (!this.kafka) await step('proxy', async () => this.proxy?.close());
     if (this.kafka) await step('kafka', async () => this.kafka?.destroy());

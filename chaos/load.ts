@@ -27,7 +27,15 @@ export interface LoadCounts {
   /** The cut-offs by error code, and whether the connection was a reused one ("reused:EPIPE"). */
   cutOffCauses: Record<string, number>;
   timeouts: number;
+  /** 503s whose problem said the outcome is unknown (BRIDGE_OUTCOME_UNKNOWN): stored or not, both are true. */
+  outcomeUnknown: number;
+  /** Advices answered only "nothing stored" (a problem other than BRIDGE_OUTCOME_UNKNOWN) or a definite refusal
+   * before their 202, whose 202 was nevertheless a replay: one of those answers was false (a 503 but stored). */
+  falselyNotStored: number;
 }
+
+/** 4xx/5xx problems that promise nothing was stored; BRIDGE_OUTCOME_UNKNOWN promises nothing either way. */
+const UNKNOWN = 'BRIDGE_OUTCOME_UNKNOWN';
 
 export interface LoadOptions {
   /** Where requests go, asked before every attempt: replicas come and go. */
@@ -50,7 +58,17 @@ export interface LoadOptions {
 
 export class Load {
   readonly acks: Ack[] = [];
-  readonly counts: LoadCounts = { statuses: {}, withRetryAfter: 0, refused: 0, staleKeepAlive: 0, cutOff: 0, cutOffCauses: {}, timeouts: 0 };
+  readonly counts: LoadCounts = {
+    statuses: {},
+    withRetryAfter: 0,
+    refused: 0,
+    staleKeepAlive: 0,
+    cutOff: 0,
+    cutOffCauses: {},
+    timeouts: 0,
+    outcomeUnknown: 0,
+    falselyNotStored: 0,
+  };
   private stopping = false;
   private workers: Promise<void>[] = [];
   private readonly agent = new Agent({ keepAlive: true, maxSockets: 64 });
@@ -99,6 +117,9 @@ export class Load {
   }
 
   private async untilAccepted(body: string): Promise<string | undefined> {
+    // Whether every attempt so far got an answer saying nothing was stored (or a refused connection, which never
+    // reached a bridge): then a replayed 202 proves one of those answers false.
+    let onlyNothingStored = true;
     for (let attempt = 0; !this.stopping; attempt++) {
       const targets = this.opts.targets();
       const target = targets[this.next++ % Math.max(1, targets.length)];
@@ -107,7 +128,12 @@ export class Load {
         continue;
       }
       const r = await this.post(target, body);
-      if (r.status === 202) return (JSON.parse(r.body) as { id: string }).id;
+      if (r.status === 202) {
+        if (r.replayed && onlyNothingStored && attempt > 0) this.counts.falselyNotStored++;
+        return (JSON.parse(r.body) as { id: string }).id;
+      }
+      if (r.status === 503 && problemCode(r.body) === UNKNOWN) this.counts.outcomeUnknown++;
+      if (!r.refused && (r.status === undefined || problemCode(r.body) === UNKNOWN)) onlyNothingStored = false;
       // Anything else: wait a little (Retry-After when given) and send the same advice again, to any replica.
       const wait = r.retryAfterS !== undefined ? r.retryAfterS * 1000 : 100 * Math.min(attempt + 1, 10);
       await sleep(Math.min(wait, this.opts.maxRetryWaitMs ?? 1_000));
@@ -115,7 +141,7 @@ export class Load {
     return undefined;
   }
 
-  private post(base: string, body: string): Promise<{ status?: number; body: string; retryAfterS?: number }> {
+  private post(base: string, body: string): Promise<{ status?: number; body: string; retryAfterS?: number; replayed?: boolean; refused?: boolean }> {
     return new Promise((resolve) => {
       const req = request(
         `${base}/v1/advices`,
@@ -134,7 +160,12 @@ export class Load {
             this.counts.statuses[status] = (this.counts.statuses[status] ?? 0) + 1;
             const ra = res.headers['retry-after'];
             if ((status === 429 || status === 503) && ra !== undefined) this.counts.withRetryAfter++;
-            resolve({ status, body: Buffer.concat(chunks).toString(), ...(ra !== undefined && { retryAfterS: Number(ra) }) });
+            resolve({
+              status,
+              body: Buffer.concat(chunks).toString(),
+              replayed: res.headers['idempotent-replayed'] === 'true',
+              ...(ra !== undefined && { retryAfterS: Number(ra) }),
+            });
           });
         },
       );
@@ -144,8 +175,10 @@ export class Load {
       });
       req.on('error', (err: NodeJS.ErrnoException) => {
         if (err.message === 'client timeout') return resolve({ body: '' });
-        if (err.code === 'ECONNREFUSED') this.counts.refused++;
-        else if (req.reusedSocket && err.code === 'ECONNRESET') this.counts.staleKeepAlive++;
+        if (err.code === 'ECONNREFUSED') {
+          this.counts.refused++;
+          return resolve({ body: '', refused: true });
+        } else if (req.reusedSocket && err.code === 'ECONNRESET') this.counts.staleKeepAlive++;
         else {
           this.counts.cutOff++;
           const cause = `${req.reusedSocket ? 'reused' : 'new'}:${err.code ?? err.message}`;
@@ -155,6 +188,14 @@ export class Load {
       });
       req.end(body);
     });
+  }
+}
+
+function problemCode(body: string): string | undefined {
+  try {
+    return (JSON.parse(body) as { code?: string }).code;
+  } catch {
+    return undefined;
   }
 }
 

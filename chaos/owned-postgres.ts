@@ -164,8 +164,18 @@ export class OwnedPostgres {
     clearTimeout(quit);
   }
 
-  async restart(downMs = 0): Promise<void> {
-    await this.stop();
+  /** SIGQUIT is PostgreSQL's immediate shutdown (`pg_ctl stop -m immediate`): every backend ends at once, a commit
+   * under way included, without a word to its client; the next start recovers from the WAL. */
+  async stopImmediately(): Promise<void> {
+    const child = this.child;
+    if (!child) return;
+    this.child = undefined;
+    child.kill('SIGQUIT');
+    await exited(child);
+  }
+
+  async restart(downMs = 0, mode: 'fast' | 'immediate' = 'fast'): Promise<void> {
+    await (mode === 'immediate' ? this.stopImmediately() : this.stop());
     if (downMs > 0) await sleep(downMs);
     await this.start();
   }

@@ -33,6 +33,8 @@ export interface Scenario {
   name: string;
   /** The fault itself cuts requests off (a replica killed); otherwise a cut-off request is a defect. */
   allowsCutOff?: boolean;
+  /** A graceful stop: every request sent must get an answer (no cut-off, no stale keep-alive, no timeout). */
+  answersEveryRequest?: boolean;
   /** Expected to possibly lose acknowledged writes (an asynchronous standby promoted): counted and reported, not
    * a failure of the campaign. */
   mayLose?: boolean;
@@ -132,6 +134,11 @@ export async function runScenario(cluster: Cluster, scenario: Scenario, size: Sc
   return { name: scenario.name, ...result, ...extra, load: load.counts, fault, crashes, durationMs, line };
 }
 
+/** Requests sent that got no answer at all: cut off, on a stale keep-alive connection, or timed out. */
+export function unanswered(l: LoadCounts): number {
+  return l.cutOff + l.staleKeepAlive + l.timeouts;
+}
+
 function summaryLine(
   name: string,
   r: CheckResult,
@@ -159,6 +166,9 @@ function summaryLine(
             .join(',')})`
         : ''
     }`,
+    `unanswered=${unanswered(l)}`,
+    `falsely_not_stored=${l.falselyNotStored}`,
+    `outcome_unknown=${l.outcomeUnknown}`,
     `refused=${l.refused}`,
     `stale_keepalive=${l.staleKeepAlive}`,
     `timeouts=${l.timeouts}`,

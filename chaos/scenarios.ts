@@ -87,17 +87,61 @@ const proxyFaults: Scenario = {
   },
 };
 
-const replicaGracefulStop: Scenario = {
-  name: 'replica-sigterm',
+/** PostgreSQL stopped with `-m immediate` under load: commits under way lose their connection. Their 503s must
+ * not say "nothing stored" for what was stored (the load counts them: falsely_not_stored). */
+const databaseImmediateStop: Scenario = {
+  name: 'database-immediate-stop',
   async fault(ctx) {
     await warmUp(ctx);
-    const victim = ctx.cluster.replicas[1]!;
-    await victim.stop('SIGTERM');
-    const sigtermExit = victim.exits.at(-1)?.code ?? null;
-    await sleep(ctx.holdMs / 2);
-    await victim.start();
-    return { sigtermExit };
+    await ctx.cluster.postgres.restart(ctx.holdMs / 2, 'immediate');
+    return {};
   },
 };
 
-export const SCENARIOS: Scenario[] = [brokerKill, brokerFreeze, databaseRestart, replicaKillMidBatch, proxyFaults, replicaGracefulStop];
+/** SIGTERM while the load goes on: the load keeps sending to the replica until it is gone (no load balancer takes
+ * it out), and every request sent gets an answer. */
+async function gracefulStop(ctx: FaultContext, during?: { begin(): void; end(): void }): Promise<FaultReport> {
+  await warmUp(ctx);
+  const victim = ctx.cluster.replicas[1]!;
+  during?.begin();
+  const started = Date.now();
+  try {
+    await victim.stop('SIGTERM');
+  } finally {
+    during?.end();
+  }
+  const stopSeconds = (Date.now() - started) / 1000;
+  const sigtermExit = victim.exits.at(-1)?.code ?? null;
+  await sleep(ctx.holdMs / 2);
+  await victim.start();
+  return { sigtermExit, extra: { stop_seconds: stopSeconds.toFixed(1) } };
+}
+
+const replicaGracefulStop: Scenario = {
+  name: 'replica-sigterm',
+  answersEveryRequest: true,
+  fault: (ctx) => gracefulStop(ctx),
+};
+
+/** The same with the broker frozen: the relay's send is in flight and never answered; the stop must still end
+ * within its grace (exit 0), the rows left pending. */
+const replicaGracefulStopBrokerFrozen: Scenario = {
+  name: 'replica-sigterm-broker-frozen',
+  answersEveryRequest: true,
+  fault: (ctx) =>
+    gracefulStop(ctx, {
+      begin: () => ctx.cluster.broker.freeze(),
+      end: () => ctx.cluster.broker.thaw(),
+    }),
+};
+
+export const SCENARIOS: Scenario[] = [
+  brokerKill,
+  brokerFreeze,
+  databaseRestart,
+  databaseImmediateStop,
+  replicaKillMidBatch,
+  proxyFaults,
+  replicaGracefulStop,
+  replicaGracefulStopBrokerFrozen,
+];

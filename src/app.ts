@@ -23,6 +23,7 @@ import { installRateLimit } from './http/rate-limit.ts';
 import { recordRoutes } from './http/records.ts';
 import { schemaRoutes } from './http/schemas.ts';
 import { installSecurityHeaders } from './http/security-headers.ts';
+import { createShutdownGate, installShutdownHooks, type ShutdownGate } from './http/shutdown.ts';
 import { subjectAccessRoutes } from './http/subject-access-reports.ts';
 import { installTransactionId } from './http/fsc-transaction.ts';
 import { installTracing } from './http/tracing.ts';
@@ -31,9 +32,11 @@ import type { Services } from './services.ts';
 
 export interface AppOptions {
   services: Services;
+  /** The process's stop (server.ts); tests that never stop leave it out. */
+  shutdown?: ShutdownGate;
 }
 
-async function app(fastify: FastifyInstance, { services: s }: AppOptions): Promise<void> {
+async function app(fastify: FastifyInstance, { services: s, shutdown = createShutdownGate() }: AppOptions): Promise<void> {
   const c = s.config;
   // First, so that every hook and route below runs inside the request's span (nothing when tracing is off).
   await installTracing(fastify);
@@ -60,6 +63,7 @@ async function app(fastify: FastifyInstance, { services: s }: AppOptions): Promi
   installContentNegotiation(fastify);
   await installRateLimit(fastify, { perMinute: c.rateLimitPerMinute, clients: c.clients });
   installHooks(fastify, s.metrics);
+  installShutdownHooks(fastify, shutdown);
   installJsonBodyParser(fastify);
   await fastify.register(swagger, openapiOptions());
 
@@ -72,11 +76,12 @@ async function app(fastify: FastifyInstance, { services: s }: AppOptions): Promi
     bridgeOin: c.bridgeOin,
     logger: s.logger,
     stored: () => s.relay.nudge(),
+    outcomeWaitMs: c.pgOutcomeWaitMs,
     severities: c.qualitySeverities,
     incidents: s.incidents,
     regions: s.regions,
   };
-  await healthRoutes(fastify, { pool: s.pool, admin: s.admin, readyMaxOutboxAgeSeconds: c.readyMaxOutboxAgeSeconds, durability: s.durability });
+  await healthRoutes(fastify, { pool: s.pool, admin: s.admin, readyMaxOutboxAgeSeconds: c.readyMaxOutboxAgeSeconds, durability: s.durability, shutdown });
   await metricsRoutes(fastify, { pool: s.pool, metrics: s.metrics, metricsPublic: c.metricsPublic });
   await adviceRoutes(fastify, pipeline);
   await adviceBatchRoutes(fastify, pipeline, { maxItems: c.batchMaxItems, bodyLimitBytes: c.batchBodyLimitBytes });

@@ -37,6 +37,15 @@ export const VARIABLES: Record<string, VarSpec> = {
   PG_POOL_MAX: { section: 'database', schema: int(1, 200, 10, 'connections in the database pool') },
   PG_STATEMENT_TIMEOUT_MS: { section: 'database', schema: int(100, 600_000, 15_000, "server-side statement timeout of the pool's connections") },
   PG_CONNECT_TIMEOUT_MS: { section: 'database', schema: int(100, 60_000, 3_000, 'how long to wait for a database connection') },
+  PG_OUTCOME_WAIT_MS: {
+    section: 'database',
+    schema: int(
+      0,
+      60_000,
+      5_000,
+      'when the connection is lost during a commit, how long a request waits for the database to answer again and find out whether it was stored (then 503 `BRIDGE_OUTCOME_UNKNOWN`)',
+    ),
+  },
   MIGRATE_ON_START: { section: 'database', schema: bool(false, 'apply pending migrations at start') },
 
   KAFKA_BROKERS: {
@@ -80,7 +89,19 @@ export const VARIABLES: Record<string, VarSpec> = {
   BODY_LIMIT_BYTES: { section: 'http', schema: int(1024, 10 * 1024 * 1024, 262_144, 'largest request body') },
   BATCH_MAX_ITEMS: { section: 'http', schema: int(1, 1_000, 100, 'most advices in one `POST /v1/advice-batches`') },
   BATCH_BODY_LIMIT_BYTES: { section: 'http', schema: int(1024, 64 * 1024 * 1024, 4 * 1024 * 1024, 'largest body of one `POST /v1/advice-batches`') },
-  SHUTDOWN_TIMEOUT_MS: { section: 'http', schema: int(100, 120_000, 10_000, 'grace period for in-flight work at shutdown (SIGTERM)') },
+  SHUTDOWN_TIMEOUT_MS: {
+    section: 'http',
+    schema: int(100, 120_000, 10_000, 'the whole grace period at shutdown (SIGTERM), the drain included; past it the process exits 1'),
+  },
+  SHUTDOWN_DRAIN_MS: {
+    section: 'http',
+    schema: int(
+      0,
+      60_000,
+      5_000,
+      'after SIGTERM, how long readiness fails while requests are still served, for the load balancer to notice; at least the keep-alive timeout (5 s), so idle connections have closed by then',
+    ),
+  },
   REQUEST_TIMEOUT_MS: { section: 'http', schema: int(1_000, 600_000, 30_000, 'longest time to receive a whole request (slow clients are cut off)') },
   TLS_CERT: { section: 'http', schema: file('PEM certificate (chain) file: with `TLS_KEY` the bridge serves HTTPS') },
   TLS_KEY: { section: 'http', schema: file('PEM private key file of `TLS_CERT`') },

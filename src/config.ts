@@ -13,6 +13,7 @@ export interface Config {
   pgPoolMax: number;
   pgStatementTimeoutMs: number;
   pgConnectTimeoutMs: number;
+  pgOutcomeWaitMs: number;
   migrateOnStart: boolean;
   kafkaBrokers: string[];
   kafkaClientId: string;
@@ -29,6 +30,7 @@ export interface Config {
   batchMaxItems: number;
   batchBodyLimitBytes: number;
   shutdownTimeoutMs: number;
+  shutdownDrainMs: number;
   readyMaxOutboxAgeSeconds: number;
   requestTimeoutMs: number;
   /** Read from TLS_CERT, TLS_KEY, TLS_CA when set. */
@@ -123,6 +125,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, sections: reado
   const severities = typeof input['QUALITY_SEVERITIES'] === 'string' ? parseSeverities(input['QUALITY_SEVERITIES'], problems) : {};
   const tls = sections.includes('http') ? readTls(input, problems) : undefined;
   const clients = sections.includes('security') && typeof input['CLIENTS_FILE'] === 'string' ? readClients(input['CLIENTS_FILE'], problems) : [];
+  if (sections.includes('http') && Number(input['SHUTDOWN_DRAIN_MS']) >= Number(input['SHUTDOWN_TIMEOUT_MS'])) {
+    problems.push('SHUTDOWN_DRAIN_MS must be shorter than SHUTDOWN_TIMEOUT_MS: the drain is part of the grace period, which must leave time to finish');
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   const out: Record<string, unknown> = { tls, clients };
   for (const n of names) if (!n.startsWith('TLS_')) out[camel(n)] = input[n];

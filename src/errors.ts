@@ -33,6 +33,10 @@ export const PROBLEMS = {
   BRIDGE_UNAVAILABLE: { status: 503, title: 'The service cannot take this request now; try again later' },
   BRIDGE_NOT_READY: { status: 503, title: 'Not ready: a dependency does not answer or the relay falls behind' },
   BRIDGE_OVERLOADED: { status: 503, title: 'The service is shedding load; nothing was stored; try again after the indicated time' },
+  BRIDGE_OUTCOME_UNKNOWN: {
+    status: 503,
+    title: 'The outcome is unknown: the database connection was lost during the commit; re-sending the same record is safe, it returns the original receipt',
+  },
   BRIDGE_INTERNAL: { status: 500, title: 'Internal error' },
 } as const satisfies Record<string, { status: number; title: string }>;
 

@@ -2,6 +2,7 @@
 import app from './app.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { createHttpServer } from './http/create-server.ts';
+import { createShutdownGate, stopAccepting } from './http/shutdown.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { startTracing } from './observability/tracing-sdk.ts';
 import { PolicyError } from './exchange/policy-load.ts';
@@ -54,16 +55,17 @@ async function main(): Promise<void> {
   void services.durability.watchKafka(topics.signal);
 
   const server = createHttpServer({ logger, bodyLimitBytes: config.bodyLimitBytes, requestTimeoutMs: config.requestTimeoutMs, tls: config.tls });
-  await server.register(app, { services });
+  const shutdown = createShutdownGate();
+  await server.register(app, { services, shutdown });
   await server.listen({ port: config.port, host: config.host });
   if (config.relayEnabled) services.relay.start();
   if (config.jobsEnabled) services.scheduler.start();
 
-  let closing = false;
   const close = async (signal: string) => {
-    if (closing) return;
-    closing = true;
-    logger.info({ signal }, 'shutting down: no new requests, finishing in-flight work');
+    if (shutdown.stopping) return;
+    // Readiness fails from here on, and every answer says Connection: close (decision 0106).
+    shutdown.begin();
+    logger.info({ signal, drainMs: config.shutdownDrainMs }, 'shutting down: not ready, still serving while the load balancer notices');
     const force = setTimeout(() => {
       logger.error('shutdown took too long; exiting');
       process.exit(1);
@@ -71,7 +73,10 @@ async function main(): Promise<void> {
     force.unref();
     topics.abort();
     try {
-      await server.close(); // stops accepting, waits for in-flight requests
+      await new Promise((r) => setTimeout(r, config.shutdownDrainMs));
+      logger.info('drained: no new connections, answering the requests received');
+      await stopAccepting(server.server);
+      await server.close(); // closes idle connections, waits for the requests in flight
       logger.debug('http closed');
       await closeServices(services); // jobs, relay (finishes its batch), Kafka clients, pool
       logger.info('shut down cleanly');

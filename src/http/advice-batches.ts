@@ -100,7 +100,10 @@ export async function adviceBatchRoutes(app: FastifyInstance, deps: IngestDeps, 
           400: problemResponse('Malformed JSON, or a batch that is not an object with 1 to BATCH_MAX_ITEMS advices'),
           413: problemResponse('Body too large (BATCH_BODY_LIMIT_BYTES)'),
           415: problemResponse('Content-Type is not application/json'),
-          503: problemResponse('Database unavailable or the service is shedding load; nothing stored; retry after the indicated time'),
+          503: problemResponse(
+            'BRIDGE_UNAVAILABLE or BRIDGE_OVERLOADED: the database is unavailable or the service is shedding load, nothing stored. BRIDGE_OUTCOME_UNKNOWN: the database connection was lost during the commit and the outcome could not be found out in time; every accepted advice of the batch is stored, or none. ' +
+              'Either way, send the same batch again after the indicated time: that is safe, a stored advice returns its original receipt',
+          ),
         },
       },
       // The envelope is checked below and each advice by the pipeline, so that the verdict is the single one's.

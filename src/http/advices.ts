@@ -51,7 +51,10 @@ export async function adviceRoutes(app: FastifyInstance, deps: IngestDeps): Prom
             'Well-formed, but breaks a rule (BSN eleven-test, impossible dates), a quality criterion or the exchange policy (legal basis, purpose, special-category data); every failed rule and criterion is listed, each naming its rule',
             qualityProblemSchema,
           ),
-          503: problemResponse('Database unavailable or the service is shedding load; nothing stored; retry after the indicated time'),
+          503: problemResponse(
+            'BRIDGE_UNAVAILABLE or BRIDGE_OVERLOADED: the database is unavailable or the service is shedding load, nothing stored. BRIDGE_OUTCOME_UNKNOWN: the database connection was lost during the commit and the outcome could not be found out in time; the advice may be stored. ' +
+              'Either way, send the same advice again after the indicated time: that is safe, a stored one returns its original receipt',
+          ),
         },
       },
       // Validation happens in the spine, so that REST, Kafka and the offline validator give one verdict.

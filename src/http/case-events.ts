@@ -34,7 +34,10 @@ export async function caseEventRoutes(app: FastifyInstance, deps: IngestDeps): P
           422: problemResponse(
             'Well-formed, but breaks a rule (BSN eleven-test, times) or the exchange policy (legal basis, purpose, an unknown municipality)',
           ),
-          503: problemResponse('Database unavailable; nothing stored; retry after the indicated time'),
+          503: problemResponse(
+            'BRIDGE_UNAVAILABLE: the database is unavailable, nothing stored. BRIDGE_OUTCOME_UNKNOWN: the database connection was lost during the commit and the outcome could not be found out in time; the event may be stored. ' +
+              'Either way, send the same event again after the indicated time: that is safe, a stored one returns its original receipt',
+          ),
         },
       },
       // Validation happens in the spine, so that REST, the inbound topic and the offline validator give one verdict.

@@ -109,7 +109,10 @@ export function createHttpServer(opts: HttpServerOptions): FastifyInstance {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) && !/[0-9]{8}/.test(given) ? given : randomUUID();
     },
-    return503OnClosing: true,
+    // Requests that still arrive while the server closes (on a connection accepted just before) are served, with
+    // `Connection: close`: the services stay open until every request is answered (src/http/shutdown.ts). Fastify's
+    // own 503 for them was plain JSON without Retry-After.
+    return503OnClosing: false,
     // The idle timeout of a socket comes after the request timeout, so that a body shorter than its Content-Length
     // is answered 408 when REQUEST_TIMEOUT_MS runs out instead of being dropped without a word.
     connectionTimeout: timeout + 2 * nodeOptions.connectionsCheckingInterval,

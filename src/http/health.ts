@@ -6,6 +6,7 @@ import type { KafkaAdmin } from '../kafka/admin.ts';
 import { backlog } from '../store/outbox-repo.ts';
 import { pingDatabase, type Pool } from '../store/pool.ts';
 import { problemResponse, problemSchema } from './problem-schema.ts';
+import type { ShutdownGate } from './shutdown.ts';
 
 export interface HealthDeps {
   pool: Pool;
@@ -13,6 +14,7 @@ export interface HealthDeps {
   readyMaxOutboxAgeSeconds: number;
   /** Refusals of the durability check (decision 0107): readiness fails while one stands. */
   durability?: Pick<DurabilityCheck, 'refusals'>;
+  shutdown?: ShutdownGate;
 }
 
 const CHECK_TIMEOUT_MS = 2_000;
@@ -34,6 +36,7 @@ const checksSchema = {
       description: 'Settings of PostgreSQL or Kafka that break a guarantee (decision 0107): `refused` names the checks; the log says more',
       properties: { status: { type: 'string', enum: ['ok', 'failing'] }, refused: { type: 'array', items: { type: 'string' } } },
     },
+    shutdown: { ...checkSchema, description: 'Present only while the replica stops (SIGTERM): then it is the one check, failing' },
   },
 };
 const readySchema = {
@@ -79,11 +82,22 @@ export async function healthRoutes(app: FastifyInstance, deps: HealthDeps): Prom
         summary: 'Readiness: PostgreSQL answers, Kafka answers, and the relay keeps up',
         response: {
           200: readySchema,
-          503: problemResponse('Not ready: checks names the failing part (database, kafka, relay, durability)', notReadySchema),
+          503: problemResponse(
+            'Not ready: checks names the failing part (database, kafka, relay, durability), or shutdown from the moment the replica is asked to stop, while it still serves requests for SHUTDOWN_DRAIN_MS',
+            notReadySchema,
+          ),
         },
       },
     },
     async (_request, reply) => {
+      if (deps.shutdown?.stopping) {
+        // At once, without asking the dependencies: the load balancer must take this replica out.
+        const problem = new BridgeError('BRIDGE_NOT_READY', 'Shutting down', {
+          extensions: { checks: { shutdown: { status: 'failing' } } },
+          headers: { 'retry-after': '1' },
+        });
+        return reply.code(503).headers(problem.headers).type('application/problem+json').send(toProblem(problem, '/health/ready'));
+      }
       const [database, kafka] = await Promise.all([
         withTimeout(pingDatabase(deps.pool), CHECK_TIMEOUT_MS).then(
           (): CheckResult => ({ status: 'ok' }),

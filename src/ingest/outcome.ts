@@ -13,7 +13,9 @@ export type IngestOutcome =
   | { outcome: 'refused'; error: BridgeError }
   /** The same id and version was accepted with other content: nothing stored. */
   | { outcome: 'conflict'; error: BridgeError }
-  /** The database could not be reached: nothing stored; the sender may try again. */
+  /** The database could not be reached: nothing stored (BRIDGE_UNAVAILABLE). Or the connection was lost during the
+   * commit and the database did not answer again in time (BRIDGE_OUTCOME_UNKNOWN): stored or not, unknown. Either
+   * way the sender may send the same record again (uncertain-write.ts). */
   | { outcome: 'unavailable'; error: BridgeError };
 
 export type Refusal = Extract<IngestOutcome, { error: BridgeError }>;

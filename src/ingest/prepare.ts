@@ -44,6 +44,8 @@ export interface IngestDeps {
   /** Called after a commit that stored new records: wakes this process's relay without waiting for the NOTIFY to
    * come back from PostgreSQL (the NOTIFY still wakes the other replicas). */
   stored?: () => void;
+  /** PG_OUTCOME_WAIT_MS: how long a write whose commit was cut waits for the database to find out its outcome. */
+  outcomeWaitMs?: number;
 }
 
 /** The door a record came through: it decides nothing in the verdict, only how the outcome is counted. */

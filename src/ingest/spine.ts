@@ -8,6 +8,7 @@ import type { BridgeError } from '../errors.ts';
 import { NO_INCIDENTS } from '../feedback/incident-source.ts';
 import { inSpan, setProcessingStatus, startSpan, statusOfThrow, withSpan } from '../observability/tracing.ts';
 import { parseJsonBody } from '../records/json-body.ts';
+import { CommitUncertainError, uncertainIfLost } from '../store/pool.ts';
 import { withStatements, withTransaction } from '../store/transaction.ts';
 import { account } from './accounting.ts';
 import { enrichPrepared } from './enrich.ts';
@@ -16,7 +17,8 @@ import { linkPrepared } from './link.ts';
 import { failureOutcome, type IngestOutcome } from './outcome.ts';
 import { prepareRecord, type IngestDeps, type IngestInput, type PreparedRecord } from './prepare.ts';
 import { activityAttributes, markSubject, outcomeFailure, processingSpanName } from './trace-spans.ts';
-import { writeBatch, writePrepared } from './write.ts';
+import { asFirstWrite, outcomeUnknown, settleUncertain } from './uncertain-write.ts';
+import { writeBatch, writePrepared, type WriteOutcome } from './write.ts';
 
 /** A record as received: parsed already (REST), or raw bytes to parse first (the inbound topic). */
 export type IngestRequest = IngestInput | (Omit<IngestInput, 'body'> & { raw: Buffer });
@@ -44,11 +46,23 @@ async function ingestOne<T>(deps: IngestDeps, kind: RecordKind<T>, request: Inge
     markSubject(span, deps, judged);
     // One connection for the reads and the write, and no explicit transaction: the write is one statement, its
     // own transaction (decision 0096); in read committed the reads before it see what they would see inside one.
-    outcome = await withStatements(deps.pool, async (client) => {
-      const linked = await linkPrepared(deps, kind, input, judged, client);
-      const enriched = await enrichPrepared(linked, deps.incidents ?? NO_INCIDENTS, client);
-      return inSpan('commit', {}, () => writePrepared(client, enriched));
-    });
+    let ready: PreparedRecord<T> | undefined;
+    try {
+      outcome = await withStatements(deps.pool, async (client) => {
+        const linked = await linkPrepared(deps, kind, input, judged, client);
+        ready = await enrichPrepared(linked, deps.incidents ?? NO_INCIDENTS, client);
+        const p = ready;
+        return await inSpan('commit', {}, () => writePrepared(client, p)).catch((err: unknown) => {
+          throw uncertainIfLost(err);
+        });
+      });
+    } catch (err) {
+      if (!(err instanceof CommitUncertainError) || !ready) throw err;
+      // The connection went during the write: write the same record again once the database answers (decision 0106).
+      const p = ready;
+      const settled = await settleUncertain(() => withStatements(deps.pool, (client) => writePrepared(client, p)), deps.outcomeWaitMs ?? 0);
+      outcome = settled ? asFirstWrite(p, settled) : outcomeUnknown(err);
+    }
   } catch (err) {
     outcome = failureOutcome(err);
   }
@@ -60,7 +74,8 @@ async function ingestOne<T>(deps: IngestDeps, kind: RecordKind<T>, request: Inge
 export type BatchOutcome =
   /** Every item judged, in request order; the accepted ones committed in one transaction. */
   | { outcome: 'judged'; items: IngestOutcome[] }
-  /** The database could not be reached: nothing stored for any item. */
+  /** The database could not be reached: nothing stored for any item (BRIDGE_UNAVAILABLE); or the connection was lost
+   * during the commit and the database did not answer in time: all stored, or none (BRIDGE_OUTCOME_UNKNOWN). */
   | { outcome: 'unavailable'; error: BridgeError };
 
 /** Many records at once (GCOS synchronising a backlog): each judged as a single record would be and answered on
@@ -96,7 +111,21 @@ export async function ingestBatch<T>(
             withSpan(spans[index], async () => enrichPrepared(await linkPrepared(deps, kind, inputs[index]!, p), deps.incidents ?? NO_INCIDENTS)),
           ),
         );
-        const written = await inSpan('commit', {}, () => withTransaction(deps.pool, (client) => writeBatch(client, ready)));
+        let written: WriteOutcome[] | undefined;
+        try {
+          written = await inSpan('commit', {}, () => withTransaction(deps.pool, (client) => writeBatch(client, ready)));
+        } catch (err) {
+          if (!(err instanceof CommitUncertainError)) throw err;
+          // One transaction: all of its records were committed, or none. Each item is settled as a single one is.
+          const again = await settleUncertain(() => withTransaction(deps.pool, (client) => writeBatch(client, ready)), deps.outcomeWaitMs ?? 0);
+          if (!again) {
+            const unknown = outcomeUnknown(err);
+            await account(deps, kind, common as IngestInput, unknown, startedAt);
+            for (const span of spans) setProcessingStatus(span, outcomeFailure(unknown));
+            return unknown;
+          }
+          written = again.map((w, i) => asFirstWrite(ready[i]!, w));
+        }
         for (const [i, w] of written.entries()) items[judged[i]!.index] = w;
       }
     } catch (err) {

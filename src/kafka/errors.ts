@@ -7,6 +7,14 @@ export class KafkaSendTimeoutError extends Error {
   }
 }
 
+/** The sender gave up waiting (it stops); the broker may or may not have the messages. */
+export class KafkaSendAbortedError extends Error {
+  constructor() {
+    super('send given up by the sender; outcome unknown');
+    this.name = 'KafkaSendAbortedError';
+  }
+}
+
 export function isRetriableKafkaError(err: unknown): boolean {
   if (err instanceof KafkaSendTimeoutError) return true;
   const e = err as { retriable?: boolean; name?: string; cause?: unknown; originalError?: unknown } | null;

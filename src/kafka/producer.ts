@@ -4,7 +4,7 @@
 import { Partitioners, type Kafka, type Producer } from 'kafkajs';
 import type { Logger } from '../logger.ts';
 import { endSpans, headersFor, startSendSpans } from '../observability/tracing.ts';
-import { KafkaSendTimeoutError } from './errors.ts';
+import { KafkaSendAbortedError, KafkaSendTimeoutError } from './errors.ts';
 
 export interface OutgoingMessage {
   topic: string;
@@ -14,8 +14,9 @@ export interface OutgoingMessage {
 }
 
 export interface MessageProducer {
-  /** Resolves once the broker acknowledged every message (acks = all); rejects on error or deadline. */
-  send(messages: OutgoingMessage[], deadlineMs: number): Promise<void>;
+  /** Resolves once the broker acknowledged every message (acks = all); rejects on error, on the deadline, or when
+   * `signal` aborts (the caller stops: what the broker does with the messages is then unknown, as after a deadline). */
+  send(messages: OutgoingMessage[], deadlineMs: number, signal?: AbortSignal): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -94,7 +95,7 @@ export function createMessageProducer(kafka: Kafka, logger: Logger): MessageProd
   }
 
   return {
-    async send(messages, deadlineMs) {
+    async send(messages, deadlineMs, signal) {
       // With tracing, a send span per message, the child of the trace its outbox row stored, whose id the message's
       // traceparent then carries: the trace of the request that stored it reaches the recipient.
       const spans = startSendSpans(messages);
@@ -105,8 +106,12 @@ export function createMessageProducer(kafka: Kafka, logger: Logger): MessageProd
         list.push({ key: m.key, value: m.value, headers: spans ? headersFor(spans[i]!, m.headers) : m.headers });
       }
       let timer: NodeJS.Timeout | undefined;
+      let onAbort: (() => void) | undefined;
       const deadline = new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(new KafkaSendTimeoutError(deadlineMs)), deadlineMs);
+        onAbort = () => reject(new KafkaSendAbortedError());
+        if (signal?.aborted) onAbort();
+        else signal?.addEventListener('abort', onAbort, { once: true });
       });
       const attempt = (async () => {
         const p = await get();
@@ -127,6 +132,7 @@ export function createMessageProducer(kafka: Kafka, logger: Logger): MessageProd
         throw err;
       } finally {
         clearTimeout(timer);
+        if (onAbort) signal?.removeEventListener('abort', onAbort);
       }
     },
     async close() {

@@ -4,7 +4,7 @@
 // the same instant, and another replica takes over, sending again what was sent but not yet marked. Live
 // replicas share the slots evenly (decision 0080): a replica above its share gives slots back between batches,
 // one below takes free ones.
-import { describeKafkaError, isRetriableKafkaError } from '../kafka/errors.ts';
+import { describeKafkaError, isRetriableKafkaError, KafkaSendAbortedError } from '../kafka/errors.ts';
 import type { MessageProducer, OutgoingMessage } from '../kafka/producer.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
@@ -35,7 +35,7 @@ export interface RelayOptions {
 
 export interface Relay {
   start(): void;
-  /** Finishes the batch in hand, releases the slots and returns. */
+  /** Gives up the send in flight (its rows stay pending), releases the slots and returns. */
   stop(): Promise<void>;
   ownedSlots(): number[];
   /** Rows were just committed by this process: claim now, as on a NOTIFY (which arrives a little later). */
@@ -48,6 +48,8 @@ export function createRelay(producer: MessageProducer, metrics: Metrics, logger:
   const owned = new Set<number>();
   let client: SessionClient | undefined;
   let stopping = false;
+  // Aborted by stop(): the send in flight is given up, so a stop never waits for an unreachable broker.
+  let giveUp = new AbortController();
   let running: Promise<void> | undefined;
   let wake: (() => void) | undefined;
   let lastSlotScan = 0;
@@ -119,7 +121,7 @@ export function createRelay(producer: MessageProducer, metrics: Metrics, logger:
     while (batch.length > 0) {
       const ids = batch.map((r) => r.id);
       const started = process.hrtime.bigint();
-      const sending = producer.send(batch.map(toMessage), options.sendTimeoutMs);
+      const sending = producer.send(batch.map(toMessage), options.sendTimeoutMs, giveUp.signal);
       // Before a slot re-check or a stop, claim nothing more: slots change hands only with every batch marked.
       const last = stopping || Date.now() - lastSlotScan >= SLOT_RESCAN_MS;
       const claiming = last
@@ -128,6 +130,9 @@ export function createRelay(producer: MessageProducer, metrics: Metrics, logger:
       const [sent, next] = await Promise.allSettled([sending, claiming]);
       if (next.status === 'rejected') throw next.reason; // a database error: reconnect, the rows stay pending
       if (sent.status === 'rejected') {
+        // Stopping: the rows stay pending, not marked failed, and the next holder of their slots sends them (again:
+        // the broker may have them already, at least once).
+        if (sent.reason instanceof KafkaSendAbortedError) throw sent.reason;
         const retriable = isRetriableKafkaError(sent.reason);
         metrics.relayFailures.inc({ reason: retriable ? 'retriable' : 'fatal' });
         await markFailed(c, ids, describeKafkaError(sent.reason));
@@ -153,6 +158,10 @@ export function createRelay(producer: MessageProducer, metrics: Metrics, logger:
         if (sent === 0) await waitForWake(options.pollIntervalMs);
       } catch (err) {
         backoffMs = Math.min(options.maxBackoffMs, backoffMs === 0 ? 200 : backoffMs * 2);
+        if (err instanceof KafkaSendAbortedError) {
+          log.info('relay stopped with a batch at the broker; its rows stay pending');
+          break;
+        }
         if (err instanceof RelaySendError) {
           log.warn({ cause: describeKafkaError(err.cause), retriable: err.retriable, retryInMs: backoffMs }, 'relay send failed; will resend');
         } else {
@@ -183,10 +192,12 @@ export function createRelay(producer: MessageProducer, metrics: Metrics, logger:
     start() {
       if (running) return;
       stopping = false;
+      giveUp = new AbortController();
       running = loop();
     },
     async stop() {
       stopping = true;
+      giveUp.abort();
       wake?.();
       await running;
       running = undefined;

@@ -42,6 +42,7 @@ export async function pingDatabase(pool: Pool): Promise<void> {
 
 /** True for errors that mean "the database is unreachable or restarting", as opposed to a bug in a query. */
 export function isDatabaseUnavailable(err: unknown): boolean {
+  if (err instanceof CommitUncertainError) return true;
   const e = err as { code?: string; message?: string } | null;
   if (!e) return false;
   const code = e.code ?? '';
@@ -50,6 +51,21 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH'].includes(code)) return true;
   const m = e.message ?? '';
   return /timeout exceeded when trying to connect|Connection terminated|connection timeout|Client has encountered a connection error|not queryable/i.test(m);
+}
+
+/** The connection was lost (or the server shut down) while a commit was under way: the commit may or may not have
+ * happened. Only what is read afterwards, on another connection, can tell. */
+export class CommitUncertainError extends Error {
+  constructor(cause: unknown) {
+    super('the database connection was lost during the commit; its outcome is unknown', { cause });
+    this.name = 'CommitUncertainError';
+  }
+}
+
+/** The error of a statement that commits by itself (or of a COMMIT): an outage there leaves the outcome unknown,
+ * as the statement may have reached the server; any other error is its own answer. */
+export function uncertainIfLost(err: unknown): unknown {
+  return isDatabaseUnavailable(err) ? new CommitUncertainError(err) : err;
 }
 
 /** A connection outside the pool, for sessions that must stay put: advisory locks and LISTEN. */

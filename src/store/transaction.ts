@@ -1,4 +1,4 @@
-import type { Pool, PoolClient } from './pool.ts';
+import { uncertainIfLost, type Pool, type PoolClient } from './pool.ts';
 
 // Serialization failure = 40001, deadlock = 40P01: both are safe to retry from the start.
 const RETRIABLE = new Set(['40001', '40P01']);
@@ -8,12 +8,15 @@ export interface TransactionOptions {
   isolation?: 'read committed' | 'repeatable read' | 'serializable';
 }
 
-/** Runs fn in one transaction on one connection; commits on success, rolls back on any error. */
+/** Runs fn in one transaction on one connection; commits on success, rolls back on any error. A connection lost
+ * during the COMMIT throws CommitUncertainError; lost before it, the transaction was rolled back. */
 export async function withTransaction<T>(pool: Pool, fn: (client: PoolClient) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
   return retryingOnConnection(pool, options.retries ?? 3, 'ROLLBACK', async (client) => {
     await client.query(options.isolation ? `BEGIN ISOLATION LEVEL ${options.isolation.toUpperCase()}` : 'BEGIN');
     const result = await fn(client);
-    await client.query('COMMIT');
+    await client.query('COMMIT').catch((err: unknown) => {
+      throw uncertainIfLost(err);
+    });
     return result;
   });
 }

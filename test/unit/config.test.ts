@@ -45,6 +45,14 @@ describe('loadConfig', () => {
     expect(problems.join('\n')).not.toContain('topsecret');
   });
 
+  it('refuses a shutdown drain that takes the whole grace period', () => {
+    expect(loadConfig({ ...VALID }).shutdownDrainMs).toBeLessThan(loadConfig({ ...VALID }).shutdownTimeoutMs);
+    expect(problemsOf({ ...VALID, SHUTDOWN_TIMEOUT_MS: '4000' })).toEqual([
+      expect.stringContaining('SHUTDOWN_DRAIN_MS must be shorter than SHUTDOWN_TIMEOUT_MS'),
+    ]);
+    expect(loadConfig({ ...VALID, SHUTDOWN_TIMEOUT_MS: '4000', SHUTDOWN_DRAIN_MS: '1000' }).shutdownDrainMs).toBe(1000);
+  });
+
   it('treats empty strings as unset', () => {
     expect(problemsOf({ ...VALID, DATABASE_URL: '' }).join()).toContain('DATABASE_URL is required');
   });
