@@ -54,7 +54,13 @@ describe('the server process', () => {
 
   it('migrates at start when asked, becomes ready, takes an advice, and shuts down cleanly on SIGTERM', async () => {
     const port = await freePort();
-    const env = testEnv(await emptyDatabase('s'), { MIGRATE_ON_START: 'true', PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'debug' });
+    const env = testEnv(await emptyDatabase('s'), {
+      MIGRATE_ON_START: 'true',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'debug',
+      SHUTDOWN_DRAIN_MS: '500', // the drain has its own test (shutdown-process.test.ts); here the stop itself
+    });
     let listening: () => void = () => undefined;
     const isListening = new Promise<void>((r) => (listening = r));
     const server = runServer(env, (out) => (out.includes('Server listening') ? (listening(), true) : false), 60_000);
