@@ -51,6 +51,10 @@ export interface Config {
   jobsEnabled: boolean;
   jobOutboxCleanupCron: string;
   outboxRetentionHours: number;
+  feedWindowDays: number;
+  feedMaxWaitSeconds: number;
+  feedMaxLimit: number;
+  feedMaxWaiting: number;
   jobAdviceExpiryCron: string;
   qualitySeverities: Severities;
   jobRetentionCron: string;
