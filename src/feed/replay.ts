@@ -59,13 +59,13 @@ export interface ReplayOutcome {
 /** Refuses a range that is empty, reversed, in the future or too long, and a reason that could hold a BSN. */
 export function checkReplay(r: { from: Date; to: Date; reason: string }, now = new Date()): void {
   const errors = [];
-  if (r.to.getTime() <= r.from.getTime()) errors.push(fieldError('DATE_ORDER', '/to', '`to` must lie after `from`'));
+  if (r.to.getTime() <= r.from.getTime()) errors.push(fieldError('DATE_ORDER', '/body/to', '`to` must lie after `from`'));
   if (r.to.getTime() - r.from.getTime() > REPLAY_MAX_RANGE_DAYS * 86_400_000) {
-    errors.push(fieldError('FIELD_OUT_OF_RANGE', '/to', `a replay covers at most ${REPLAY_MAX_RANGE_DAYS} days; ask for a longer loss in parts`));
+    errors.push(fieldError('FIELD_OUT_OF_RANGE', '/body/to', `a replay covers at most ${REPLAY_MAX_RANGE_DAYS} days; ask for a longer loss in parts`));
   }
-  if (r.from.getTime() > now.getTime()) errors.push(fieldError('DATE_IN_FUTURE', '/from'));
+  if (r.from.getTime() > now.getTime()) errors.push(fieldError('DATE_IN_FUTURE', '/body/from'));
   // The reason goes into the processing log, which holds no personal data: no number that could be a BSN.
-  if (/[0-9]{5,}/.test(r.reason)) errors.push(fieldError('FIELD_PATTERN', '/reason', 'holds a run of five or more digits, which could be a BSN'));
+  if (/[0-9]{5,}/.test(r.reason)) errors.push(fieldError('FIELD_PATTERN', '/body/reason', 'holds a run of five or more digits, which could be a BSN'));
   if (errors.length > 0) throw new BridgeError('BRIDGE_VALIDATION_FAILED', 'The replay request is not valid', { errors });
 }
 
@@ -76,7 +76,7 @@ export async function replay(deps: ReplayDeps, req: ReplayRequest): Promise<Repl
     const held = await heldEvents(c, req.recipient, req.from, req.to, REPLAY_MAX_EVENTS + 1);
     if (held.length > REPLAY_MAX_EVENTS) {
       throw new BridgeError('BRIDGE_UNPROCESSABLE', `The range holds more than ${REPLAY_MAX_EVENTS} events: ask for it in shorter parts`, {
-        errors: [fieldError('FIELD_OUT_OF_RANGE', '/to', `more than ${REPLAY_MAX_EVENTS} events in the range`)],
+        errors: [fieldError('FIELD_OUT_OF_RANGE', '/body/to', `more than ${REPLAY_MAX_EVENTS} events in the range`)],
       });
     }
     let resent: HeldEvent[] = held;
