@@ -145,5 +145,11 @@ export function readClientsFile(path: string): { clients: DeclaredClient[]; prob
 }
 
 export function asClient(d: DeclaredClient, authenticatedBy: Client['authenticatedBy']): Client {
-  return { id: d.id, organisation: { ...d.organisation, urn: `urn:nld:oin:${d.organisation.oin}` }, roles: d.roles, recipients: d.recipients ?? [], authenticatedBy };
+  return {
+    id: d.id,
+    organisation: { ...d.organisation, urn: `urn:nld:oin:${d.organisation.oin}` },
+    roles: d.roles,
+    recipients: d.recipients ?? [],
+    authenticatedBy,
+  };
 }
