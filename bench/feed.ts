@@ -51,6 +51,8 @@ const db = await freshDatabase(stack, 'feed');
 const bridge = await startBridge({ ...stack, clientsFile }, db);
 const target: Target = { url: bridge.url, path: '/v1/advices', token: submitter.token };
 
+const refusals = new Map<number, number>();
+
 /** A long-polling feed client from "now": notes performance.now() of each record's arrival. */
 function feedClient(signal: AbortSignal, start: string, arrivals?: Map<string, number>): Promise<number> {
   return (async () => {
@@ -65,11 +67,17 @@ function feedClient(signal: AbortSignal, start: string, arrivals?: Map<string, n
         return pages;
       }
       const at = performance.now();
+      if (res.status !== 200) {
+        // Counted and printed: a refused or failed page is part of what the clients cost.
+        refusals.set(res.status, (refusals.get(res.status) ?? 0) + 1);
+        await res.body?.cancel();
+        await sleep(500);
+        continue;
+      }
       const events = (await res.json()) as { data: { recordId?: string } }[];
       after = decodeURIComponent(/after=([^&>]+)/.exec(res.headers.get('link') ?? '')![1]!);
       pages += 1;
       if (arrivals) for (const e of events) if (e.data.recordId && !arrivals.has(e.data.recordId)) arrivals.set(e.data.recordId, at);
-      if (res.status !== 200) await sleep(500);
     }
   })();
 }
@@ -143,6 +151,7 @@ try {
     `    Kafka consumer       ${fmt(percentile(kafkaLat, 50))}    ${fmt(percentile(kafkaLat, 95))}    ${kafkaLat.length}`,
     `    feed p50 / consumer p50: ${fmt(percentile(feedLat, 50) / percentile(kafkaLat, 50), 2)} (target at most 2)`,
     `(b) ingest p99, ms, per round: without ${p99s.without.map((x) => fmt(x)).join(', ')}; with ${clientCount} feed clients ${p99s.with.map((x) => fmt(x)).join(', ')}`,
+    `    feed pages refused or failed, by status: ${JSON.stringify(Object.fromEntries(refusals))}`,
     `    median with / without: ${fmt(median(p99s.with) / median(p99s.without), 2)} (target at most 1.20)`,
   ];
   process.stdout.write(`${out.join('\n')}\n`);

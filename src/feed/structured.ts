@@ -14,7 +14,7 @@ export function structuredEvent(e: FeedEvent): StructuredEvent {
   for (const [name, value] of Object.entries(e.headers)) {
     if (name.startsWith('ce_')) out[name.slice(3)] = value;
     else if (name === 'content-type') out['datacontenttype'] = value;
-    else if (EXTENSION_NAME.test(name)) out[name] = value; // traceparent (Distributed Tracing extension)
+    else if (EXTENSION_NAME.test(name) && value !== '') out[name] = value; // traceparent (Distributed Tracing extension)
   }
   out['specversion'] ??= '1.0';
   out['id'] ??= e.eventId;
