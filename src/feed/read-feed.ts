@@ -48,6 +48,28 @@ const RECHECK_MS = [50, 250, 1_000];
 
 let waiting = 0;
 
+// Feed work on the database at once, per process: however many feed clients come, the ingest keeps the rest of
+// the pool (measured: 50 long-polling clients each reading on every wake took the pool from the ingest, 503s).
+const DB_SLOTS = 2;
+let active = 0;
+const queue: (() => void)[] = [];
+
+async function limited<T>(fn: () => Promise<T>): Promise<T> {
+  if (active < DB_SLOTS) active += 1;
+  else await new Promise<void>((resolve) => queue.push(resolve));
+  try {
+    return await fn();
+  } finally {
+    // The slot passes straight to the next in line, so none can slip in between.
+    const next = queue.shift();
+    if (next) next();
+    else active -= 1;
+  }
+}
+
+// Waiters at the same place read once: a wake sends every waiter of a recipient to the same rows.
+const inflight = new Map<string, Promise<FeedEvent[]>>();
+
 export async function readFeedPage(deps: FeedDeps, req: FeedRequest): Promise<FeedPage> {
   const startedAt = new Date();
   if (req.cursor && req.cursor.t < Date.now() - deps.windowMs) throw await gone(deps, req.recipient);
@@ -62,18 +84,20 @@ export async function readFeedPage(deps: FeedDeps, req: FeedRequest): Promise<Fe
   // every row below the horizon, and what comes later commits after now.
   const last = events[events.length - 1]!;
   const t = events.length === req.limit ? Math.min(now, last.createdAt.getTime()) : now;
-  await withTransaction(deps.pool, (c) =>
-    appendProcessingLog(
-      c,
-      feedDisclosureEntries(deps.plan, {
-        traceId: req.traceId,
-        actor: req.actor,
-        recipient: req.recipient,
-        events,
-        startedAt,
-        detail: { channel: 'feed' },
-      }),
-      `feed:${req.recipient}`,
+  await limited(() =>
+    withTransaction(deps.pool, (c) =>
+      appendProcessingLog(
+        c,
+        feedDisclosureEntries(deps.plan, {
+          traceId: req.traceId,
+          actor: req.actor,
+          recipient: req.recipient,
+          events,
+          startedAt,
+          detail: { channel: 'feed' },
+        }),
+        `feed:${req.recipient}`,
+      ),
     ),
   );
   deps.metrics.feedEvents.inc({ recipient: req.recipient }, events.length);
@@ -81,13 +105,20 @@ export async function readFeedPage(deps: FeedDeps, req: FeedRequest): Promise<Fe
 }
 
 /** One read on a pooled connection, returned at once: a waiting request holds none. */
-async function page(deps: FeedDeps, req: FeedRequest, after: FeedCursor['position'] | null): Promise<FeedEvent[]> {
-  const c = await deps.pool.connect();
-  try {
-    return await readFeed(c, req.recipient, after, req.limit, req.types ? { types: req.types } : {});
-  } finally {
-    c.release();
-  }
+function page(deps: FeedDeps, req: FeedRequest, after: FeedCursor['position'] | null): Promise<FeedEvent[]> {
+  const key = `${req.recipient} ${after?.tx ?? '-'} ${after?.id ?? '-'} ${req.limit} ${req.types?.join(',') ?? ''}`;
+  const shared = inflight.get(key);
+  if (shared) return shared;
+  const read = limited(async () => {
+    const c = await deps.pool.connect();
+    try {
+      return await readFeed(c, req.recipient, after, req.limit, req.types ? { types: req.types } : {});
+    } finally {
+      c.release();
+    }
+  }).finally(() => inflight.delete(key));
+  inflight.set(key, read);
+  return read;
 }
 
 async function waitForEvents(deps: FeedDeps, req: FeedRequest, after: FeedCursor['position'] | null): Promise<FeedEvent[]> {
@@ -120,13 +151,14 @@ async function waitForEvents(deps: FeedDeps, req: FeedRequest, after: FeedCursor
 
 /** 410: the events after the cursor may be gone; the problem names where to resume (the oldest event held). */
 async function gone(deps: FeedDeps, recipient: string): Promise<BridgeError> {
-  const c = await deps.pool.connect();
-  let oldest;
-  try {
-    oldest = await oldestFeedPosition(c, recipient);
-  } finally {
-    c.release();
-  }
+  const oldest = await limited(async () => {
+    const c = await deps.pool.connect();
+    try {
+      return await oldestFeedPosition(c, recipient);
+    } finally {
+      c.release();
+    }
+  });
   const position = oldest ? { tx: oldest.tx, id: String(BigInt(oldest.id) - 1n) } : START;
   const resume = encodeCursor({ recipient, position, t: Date.now() });
   return new BridgeError('BRIDGE_FEED_GONE', 'The cursor is older than the feed window: events after it may have been removed. Resume from `resume`', {
