@@ -43,8 +43,9 @@ export interface FeedPage {
 }
 
 // After a wake that found nothing (a row committed above the horizon, held back by an older transaction still
-// open), look again soon rather than wait for a commit that may not come.
-const RECHECK_MS = [50, 250, 1_000];
+// open), look again soon and then every second until the wait ends, rather than wait for a commit that may not
+// come (the transaction that held it back may send no NOTIFY).
+const RECHECK_MS = [10, 25, 50, 100, 250, 500, 1_000];
 
 let waiting = 0;
 
@@ -140,8 +141,7 @@ async function waitForEvents(deps: FeedDeps, req: FeedRequest, after: FeedCursor
       const events = await page(deps, req, after);
       if (events.length > 0) return events;
       // Woken for rows of another recipient, or rows not yet below the horizon: look again soon, then less often.
-      recheck = woken ? 1 : recheck > 0 ? recheck + 1 : 0;
-      if (recheck > RECHECK_MS.length) recheck = 0;
+      recheck = woken ? 1 : recheck > 0 ? Math.min(recheck + 1, RECHECK_MS.length) : 0;
     }
   } finally {
     waiting -= 1;
