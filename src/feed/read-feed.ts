@@ -6,7 +6,8 @@ import type { ExchangePlan } from '../exchange/plan.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import { oldestFeedPosition, readFeed, type FeedEvent } from '../store/feed-repo.ts';
 import type { Pool } from '../store/pool.ts';
-import { appendProcessingLog } from '../store/processing-log-repo.ts';
+import { appendProcessingLogMany } from '../store/processing-log-repo.ts';
+import type { LogEntry } from '../processing-log/entry.ts';
 import { withTransaction } from '../store/transaction.ts';
 import { encodeCursor, START, type FeedCursor } from './cursor.ts';
 import { feedDisclosureEntries } from './disclosure.ts';
@@ -68,6 +69,48 @@ async function limited<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
+// Disclosures of pages answered at about the same time go into one transaction (group commit): one wake answers
+// every waiting client of a recipient, and a transaction each cost the ingest its commits. Each page's answer still
+// waits until its own entries are committed.
+interface Pending {
+  group: { chainKey: string; entries: LogEntry[] };
+  done: (err?: Error) => void;
+}
+// Per pool: tests run several bridges, each with its own database, in one process.
+const queues = new WeakMap<Pool, { queued: Pending[]; flushing: boolean }>();
+
+function logDisclosure(pool: Pool, entries: LogEntry[], chainKey: string): Promise<void> {
+  let q = queues.get(pool);
+  if (!q) queues.set(pool, (q = { queued: [], flushing: false }));
+  const queue = q;
+  return new Promise<void>((resolve, reject) => {
+    queue.queued.push({ group: { chainKey, entries }, done: (err) => (err === undefined ? resolve() : reject(err)) });
+    if (!queue.flushing) void flush(pool, queue);
+  });
+}
+
+async function flush(pool: Pool, q: { queued: Pending[]; flushing: boolean }): Promise<void> {
+  q.flushing = true;
+  while (q.queued.length > 0) {
+    const batch = q.queued;
+    q.queued = [];
+    try {
+      await limited(() =>
+        withTransaction(pool, (c) =>
+          appendProcessingLogMany(
+            c,
+            batch.map((p) => p.group),
+          ),
+        ),
+      );
+      for (const p of batch) p.done();
+    } catch (err) {
+      for (const p of batch) p.done(err instanceof Error ? err : new Error('processing log write failed'));
+    }
+  }
+  q.flushing = false;
+}
+
 // Waiters at the same place read once: a wake sends every waiter of a recipient to the same rows.
 const inflight = new Map<string, Promise<FeedEvent[]>>();
 
@@ -85,21 +128,17 @@ export async function readFeedPage(deps: FeedDeps, req: FeedRequest): Promise<Fe
   // every row below the horizon, and what comes later commits after now.
   const last = events[events.length - 1]!;
   const t = events.length === req.limit ? Math.min(now, last.createdAt.getTime()) : now;
-  await limited(() =>
-    withTransaction(deps.pool, (c) =>
-      appendProcessingLog(
-        c,
-        feedDisclosureEntries(deps.plan, {
-          traceId: req.traceId,
-          actor: req.actor,
-          recipient: req.recipient,
-          events,
-          startedAt,
-          detail: { channel: 'feed' },
-        }),
-        `feed:${req.recipient}`,
-      ),
-    ),
+  await logDisclosure(
+    deps.pool,
+    feedDisclosureEntries(deps.plan, {
+      traceId: req.traceId,
+      actor: req.actor,
+      recipient: req.recipient,
+      events,
+      startedAt,
+      detail: { channel: 'feed' },
+    }),
+    `feed:${req.recipient}`,
   );
   deps.metrics.feedEvents.inc({ recipient: req.recipient }, events.length);
   return { events: events.map(structuredEvent), next: encodeCursor({ recipient: req.recipient, position: last.position, t }) };
