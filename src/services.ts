@@ -21,6 +21,7 @@ import { caseEventIncidents } from './feedback/incident-source.ts';
 import { createInboundConsumer, type InboundConsumer } from './inbound/consumer.ts';
 import { deadLetterTopicName, inboundTopicName } from './kafka/topics.ts';
 import { setDataschemaBase } from './outbox/cloudevents.ts';
+import { createFeedWake, type FeedWake } from './feed/feed-wake.ts';
 import { createRelay, type Relay } from './relay/relay.ts';
 import { createPool, type Pool } from './store/pool.ts';
 import { hostname } from 'node:os';
@@ -38,6 +39,8 @@ export interface Services {
   /** Incidents the bridge holds about a person (from ZSM case events), for domestic-violence advices. */
   incidents: IncidentSource;
   relay: Relay;
+  /** One LISTEN on the outbox channel for every reader waiting for new rows (the pull feed). */
+  feedWake: FeedWake;
   scheduler: Scheduler;
   /** The Zorg- en Veiligheidshuis regions (data/): routing of case events, links between records. */
   regions: RegionDirectory;
@@ -95,6 +98,7 @@ export function createServices(config: Config, logger: Logger): Services {
     pseudonymiser,
     producer,
     relay,
+    feedWake: createFeedWake(config.databaseUrl, logger),
     admin,
     plan,
     incidents,
@@ -158,6 +162,7 @@ export async function closeServices(s: Services): Promise<void> {
   await step('inbound', () => s.inbound.stop());
   await step('jobs', () => s.scheduler.stop());
   await step('relay', () => s.relay.stop());
+  await step('feed', () => s.feedWake.close());
   // Bounded: with the broker frozen, a connect under way (and so a disconnect) waits out kafkajs's own timeouts,
   // which would use up the shutdown grace. Nothing is sent any more; the sockets go with the process.
   await step('kafka', async () => {
