@@ -24,6 +24,7 @@ import { schemaRoutes } from './http/schemas.ts';
 import { installSecurityHeaders } from './http/security-headers.ts';
 import { subjectAccessRoutes } from './http/subject-access-reports.ts';
 import { installUrlHygiene } from './http/url-hygiene.ts';
+import { webhookRoutes } from './http/webhook-subscriptions.ts';
 import type { Services } from './services.ts';
 
 export interface AppOptions {
@@ -65,7 +66,10 @@ async function app(fastify: FastifyInstance, { services: s }: AppOptions): Promi
     metrics: s.metrics,
     bridgeOin: c.bridgeOin,
     logger: s.logger,
-    stored: () => s.relay.nudge(),
+    stored: () => {
+      s.relay.nudge();
+      s.webhooks.nudge();
+    },
     severities: c.qualitySeverities,
     incidents: s.incidents,
     regions: s.regions,
@@ -80,6 +84,8 @@ async function app(fastify: FastifyInstance, { services: s }: AppOptions): Promi
   await recordRoutes(fastify, { pool: s.pool });
   await subjectAccessRoutes(fastify, { pool: s.pool, plan: s.plan, pseudonymiser: s.pseudonymiser });
   await schemaRoutes(fastify, { plan: s.plan, regions: s.regions, topicPrefix: c.kafkaTopicPrefix, deadLetterTopic: s.deadLetterTopic });
+  const recipients = new Set([...Object.keys(s.plan.policy.recipients), ...s.regions.regions.map((r) => r.recipient)]);
+  await webhookRoutes(fastify, { pool: s.pool, secrets: s.webhookSecrets, allowed: s.webhookAllowed, isRecipient: (name) => recipients.has(name) });
   await openapiRoutes(fastify);
 }
 
