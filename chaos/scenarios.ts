@@ -3,6 +3,7 @@
 import type { FaultContext, FaultReport, Scenario } from './scenario.ts';
 import { measureTakeover, relayBackendOf, waitUntilMidBatch } from './takeover.ts';
 import { sleep } from '../harness/processes.ts';
+import { webhookReceiverFaults } from './webhook-scenario.ts';
 
 /** Waits for some acknowledgements first, so the fault hits a running system. */
 const warmUp = (ctx: FaultContext) => ctx.acked(ctx.load.acks.length + 20);
@@ -100,4 +101,12 @@ const replicaGracefulStop: Scenario = {
   },
 };
 
-export const SCENARIOS: Scenario[] = [brokerKill, brokerFreeze, databaseRestart, replicaKillMidBatch, proxyFaults, replicaGracefulStop];
+export const SCENARIOS: Scenario[] = [
+  brokerKill,
+  brokerFreeze,
+  databaseRestart,
+  replicaKillMidBatch,
+  proxyFaults,
+  replicaGracefulStop,
+  webhookReceiverFaults(),
+];

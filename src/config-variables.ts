@@ -120,7 +120,7 @@ export const VARIABLES: Record<string, VarSpec> = {
       1_000,
       30 * 86_400_000,
       86_400_000,
-      "how long one event is retried from its first attempt before it goes to the subscription's dead letters; keep it well below `OUTBOX_RETENTION_HOURS`",
+      "how long after its commit an event is still tried before it goes to the subscription's dead letters; keep it well below `OUTBOX_RETENTION_HOURS`",
     ),
   },
   WEBHOOK_POLL_INTERVAL_MS: { section: 'relay', schema: int(10, 60_000, 1_000, 'webhook polling fallback when no notification arrives') },

@@ -1,5 +1,5 @@
-// When to try an event again: exponential back-off with jitter, bounded, and a deadline from the first attempt
-// after which the event becomes a dead letter (decision 0111).
+// When to try an event again: exponential back-off with jitter, bounded, and a deadline (from the event's commit,
+// or a re-drive's request) after which the event becomes a dead letter (decision 0111).
 
 export interface BackoffSettings {
   minMs: number;

@@ -196,9 +196,10 @@ export function createWebhookDeliverer(o: DelivererOptions): WebhookDeliverer {
     for (const e of events) {
       if (signal.aborted) return true;
       o.metrics.webhookLag.set({ subscription: sub.id }, Math.max(0, (Date.now() - e.createdAt.getTime()) / 1000));
-      // After a restart or a takeover the deadline still counts from the event's first attempt.
-      const first = sub.pendingEventId === e.eventId && sub.pendingSince ? sub.pendingSince : new Date();
-      const result = await deliver(sub, secret, e, first, signal);
+      // The deadline counts from the event's commit, not from its first attempt: events wait in line behind one
+      // another, and a receiver that is down must not make each of them wait a full deadline in turn. It also
+      // holds across restarts and takeovers.
+      const result = await deliver(sub, secret, e, e.createdAt, signal);
       if (result === 'aborted') return true;
       if (result.delivered) {
         if (!(await markFeedDelivered(o.pool, sub.id, e.position))) return true;
@@ -215,20 +216,20 @@ export function createWebhookDeliverer(o: DelivererOptions): WebhookDeliverer {
         o.metrics.webhookDeliveries.inc({ outcome: 'dead-letter' });
         log.warn({ subscription: sub.id, eventId: e.eventId, reason: result.reason, attempts: result.attempts }, 'webhook event dead-lettered');
       }
-      sub = { ...sub, pendingEventId: null, pendingSince: null };
     }
     return true;
   }
 
-  /** Attempts one event until a 2xx, its deadline, or an abort. */
-  async function deliver(sub: SubscriptionRow, secret: string, e: OutgoingEvent, firstAttemptAt: Date, signal: AbortSignal): Promise<Delivery> {
+  /** Attempts one event until a 2xx, its deadline (counted from `since`), or an abort. */
+  async function deliver(sub: SubscriptionRow, secret: string, e: OutgoingEvent, since: Date, signal: AbortSignal): Promise<Delivery> {
+    const firstAttemptAt = new Date();
     for (let attempt = 1; ; attempt++) {
       const outcome = await sendWebhook({ url: sub.url, secret }, e, { ...o.sender, signal });
       if (signal.aborted) return 'aborted';
       o.metrics.webhookAttempts.inc({ outcome: outcome.ok ? 'delivered' : outcome.reason });
       if (outcome.ok) return { delivered: true };
       await noteAttemptFailed(o.pool, sub.id, e.eventId, outcome.detail);
-      const wait = nextAttemptIn(attempt, firstAttemptAt.getTime(), Date.now(), o.backoff);
+      const wait = nextAttemptIn(attempt, since.getTime(), Date.now(), o.backoff);
       if (wait === undefined) return { delivered: false, reason: outcome.detail, attempts: attempt, firstAttemptAt };
       await sleep(wait, signal);
       if (signal.aborted) return 'aborted';
