@@ -9,6 +9,8 @@ import { installContentNegotiation } from './http/content-negotiation.ts';
 import { adviceBatchRoutes } from './http/advice-batches.ts';
 import { adviceRoutes } from './http/advices.ts';
 import { caseEventRoutes } from './http/case-events.ts';
+import { feedRoutes } from './http/feeds.ts';
+import { replayRoutes } from './http/replays.ts';
 import { knownPersonRoutes } from './http/known-person-lookups.ts';
 import { quarantineRoutes } from './http/quarantine.ts';
 import { installErrorHandling } from './http/error-handler.ts';
@@ -83,6 +85,20 @@ async function app(fastify: FastifyInstance, { services: s }: AppOptions): Promi
   await quarantineRoutes(fastify, { ...pipeline, deadLetterTopic: s.deadLetterTopic });
   await recordRoutes(fastify, { pool: s.pool });
   await subjectAccessRoutes(fastify, { pool: s.pool, plan: s.plan, pseudonymiser: s.pseudonymiser });
+  await feedRoutes(
+    fastify,
+    {
+      pool: s.pool,
+      plan: s.plan,
+      wake: s.feedWake,
+      metrics: s.metrics,
+      windowMs: c.feedWindowDays * 86_400_000,
+      maxWaiting: c.feedMaxWaiting,
+      retryAfterSeconds: c.shedRetryAfterSeconds,
+    },
+    { maxWaitSeconds: c.feedMaxWaitSeconds, maxLimit: c.feedMaxLimit },
+  );
+  await replayRoutes(fastify, { pool: s.pool, plan: s.plan, metrics: s.metrics, stored: () => s.relay.nudge() });
   await schemaRoutes(fastify, { plan: s.plan, regions: s.regions, topicPrefix: c.kafkaTopicPrefix, deadLetterTopic: s.deadLetterTopic });
   const recipients = new Set([...Object.keys(s.plan.policy.recipients), ...s.regions.regions.map((r) => r.recipient)]);
   await webhookRoutes(fastify, { pool: s.pool, secrets: s.webhookSecrets, allowed: s.webhookAllowed, isRecipient: (name) => recipients.has(name) });

@@ -104,6 +104,10 @@ export const VARIABLES: Record<string, VarSpec> = {
   SHED_RETRY_AFTER_SECONDS: { section: 'security', schema: int(1, 3_600, 5, 'Retry-After of a shed request') },
   SHED_SAMPLE_INTERVAL_MS: { section: 'security', schema: int(10, 60_000, 500, 'how often event-loop delay and utilisation are sampled') },
 
+  FEED_MAX_WAIT_SECONDS: { section: 'http', schema: int(0, 300, 30, 'longest a pull-feed request may wait for events (`wait`)') },
+  FEED_MAX_LIMIT: { section: 'http', schema: int(1, 5_000, 500, 'most events one pull-feed page may ask for (`limit`)') },
+  FEED_MAX_WAITING: { section: 'http', schema: int(1, 100_000, 500, 'pull-feed requests that may wait at once per process; more get 503 with Retry-After') },
+
   RELAY_ENABLED: { section: 'relay', schema: bool(true, 'run the outbox relay in this process') },
   RELAY_BATCH_SIZE: { section: 'relay', schema: int(1, 5_000, 500, 'messages the outbox relay claims and sends per batch') },
   RELAY_SEND_TIMEOUT_MS: { section: 'relay', schema: int(100, 300_000, 10_000, "the relay's own deadline per batch send") },
@@ -152,6 +156,10 @@ export const VARIABLES: Record<string, VarSpec> = {
   JOBS_ENABLED: { section: 'jobs', schema: bool(true, 'run scheduled jobs in this process (one runner cluster-wide)') },
   JOB_OUTBOX_CLEANUP_CRON: { section: 'jobs', schema: cron('17 * * * *', 'when delivered outbox rows are removed') },
   OUTBOX_RETENTION_HOURS: { section: 'jobs', schema: int(0, 24 * 365, 168, 'age after which delivered outbox rows are removed') },
+  FEED_WINDOW_DAYS: {
+    section: 'jobs',
+    schema: int(1, 365, 14, 'days a recipient can read its events from the pull feed; the outbox clean-up keeps delivered rows at least this long'),
+  },
   JOB_RETENTION_CRON: { section: 'jobs', schema: cron('23 2 * * *', "when personal data past the policy's retention are removed") },
   JOB_AUDIT_VERIFY_CRON: { section: 'jobs', schema: cron('47 3 * * *', "when the processing log's hash chains are verified") },
   JOB_ADVICE_EXPIRY_CRON: { section: 'jobs', schema: cron('7 * * * *', 'when advices past their valid-until are marked expired and each recipient is told') },

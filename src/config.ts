@@ -61,6 +61,10 @@ export interface Config {
   jobsEnabled: boolean;
   jobOutboxCleanupCron: string;
   outboxRetentionHours: number;
+  feedWindowDays: number;
+  feedMaxWaitSeconds: number;
+  feedMaxLimit: number;
+  feedMaxWaiting: number;
   jobAdviceExpiryCron: string;
   qualitySeverities: Severities;
   jobRetentionCron: string;

@@ -20,6 +20,7 @@ export const PROBLEMS = {
   BRIDGE_NOT_ACCEPTABLE: { status: 406, title: 'No acceptable representation' },
   BRIDGE_REQUEST_TIMEOUT: { status: 408, title: 'The whole request did not arrive in time (a body shorter than its Content-Length, or sent too slowly)' },
   BRIDGE_CONFLICT: { status: 409, title: 'A different record with the same id and version was already accepted' },
+  BRIDGE_FEED_GONE: { status: 410, title: 'The feed no longer holds the events after this cursor; resume from the cursor the problem names' },
   BRIDGE_BODY_TOO_LARGE: { status: 413, title: 'The request body is too large' },
   BRIDGE_UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Content-Type must be application/json' },
   BRIDGE_UNSUPPORTED_ENCODING: { status: 415, title: 'Content-Encoding must be identity: compressed bodies are not taken' },

@@ -18,6 +18,7 @@ import { caseEventIncidents } from './feedback/incident-source.ts';
 import { createInboundConsumer, type InboundConsumer } from './inbound/consumer.ts';
 import { topicName } from './kafka/topics.ts';
 import { setDataschemaBase } from './outbox/cloudevents.ts';
+import { createFeedWake, type FeedWake } from './feed/feed-wake.ts';
 import { createRelay, type Relay } from './relay/relay.ts';
 import { createPool, type Pool } from './store/pool.ts';
 import { hostname } from 'node:os';
@@ -43,6 +44,8 @@ export interface Services {
   /** Incidents the bridge holds about a person (from ZSM case events), for domestic-violence advices. */
   incidents: IncidentSource;
   relay: Relay;
+  /** One LISTEN on the outbox channel for every reader waiting for new rows (the pull feed). */
+  feedWake: FeedWake;
   scheduler: Scheduler;
   /** The Zorg- en Veiligheidshuis regions (data/): routing of case events, links between records. */
   regions: RegionDirectory;
@@ -104,6 +107,7 @@ export function createServices(config: Config, logger: Logger): Services {
     pseudonymiser,
     producer,
     relay,
+    feedWake: createFeedWake(config.databaseUrl, logger),
     admin: createKafkaAdmin(kafka),
     plan,
     incidents,
@@ -186,6 +190,7 @@ export async function closeServices(s: Services): Promise<void> {
   await step('jobs', () => s.scheduler.stop());
   await step('relay', () => s.relay.stop());
   await step('webhooks', () => s.webhooks.stop());
+  await step('feed', () => s.feedWake.close());
   await step('kafka', () => Promise.allSettled([s.producer.close(), s.admin.close()]));
   await step('database', () => s.pool.end());
 }

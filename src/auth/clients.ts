@@ -18,6 +18,8 @@ export interface Client {
     name: string;
   };
   roles: readonly Role[];
+  /** The recipients whose feed this client may read (role `receiver`); empty for every other client. */
+  recipients: readonly string[];
   /** How this request proved it: a bearer token or a client certificate (mutual TLS). */
   authenticatedBy: 'token' | 'certificate';
 }
@@ -32,6 +34,8 @@ export interface DeclaredClient {
   certificate?: { serialNumber: string; commonName?: string };
   /** Requests per minute; overrides RATE_LIMIT_PER_MINUTE for this client. */
   rateLimitPerMinute?: number;
+  /** The recipients (exchange policy names) whose feed it may read, with the role `receiver`. */
+  recipients?: string[];
 }
 
 const OIN = { type: 'string', pattern: '^[0-9]{20}$' };
@@ -64,6 +68,7 @@ const schema = {
             properties: { serialNumber: OIN, commonName: { type: 'string', minLength: 1, maxLength: 200 } },
           },
           rateLimitPerMinute: { type: 'integer', minimum: 1, maximum: 1_000_000 },
+          recipients: { type: 'array', maxItems: 100, uniqueItems: true, items: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{0,62}$' } },
         },
       },
     },
@@ -78,6 +83,7 @@ interface RawClient {
   tokens?: string[];
   certificate?: { serialNumber: string; commonName?: string };
   rateLimitPerMinute?: number;
+  recipients?: string[];
 }
 
 /** Parses and checks a clients document. Problems are returned, all at once, never with a secret in them. */
@@ -122,6 +128,7 @@ export function parseClients(text: string, format: 'json' | 'yaml'): { clients: 
       tokens,
       ...(c.certificate ? { certificate: c.certificate } : {}),
       ...(c.rateLimitPerMinute ? { rateLimitPerMinute: c.rateLimitPerMinute } : {}),
+      ...(c.recipients ? { recipients: c.recipients } : {}),
     };
   });
   return { clients, problems };
@@ -138,5 +145,11 @@ export function readClientsFile(path: string): { clients: DeclaredClient[]; prob
 }
 
 export function asClient(d: DeclaredClient, authenticatedBy: Client['authenticatedBy']): Client {
-  return { id: d.id, organisation: { ...d.organisation, urn: `urn:nld:oin:${d.organisation.oin}` }, roles: d.roles, authenticatedBy };
+  return {
+    id: d.id,
+    organisation: { ...d.organisation, urn: `urn:nld:oin:${d.organisation.oin}` },
+    roles: d.roles,
+    recipients: d.recipients ?? [],
+    authenticatedBy,
+  };
 }

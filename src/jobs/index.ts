@@ -16,6 +16,7 @@ export interface JobDeps {
 export interface JobSettings {
   jobOutboxCleanupCron: string;
   outboxRetentionHours: number;
+  feedWindowDays: number;
   jobRetentionCron: string;
   jobAuditVerifyCron: string;
   jobAdviceExpiryCron: string;
@@ -24,7 +25,7 @@ export interface JobSettings {
 
 export function createJobs(config: JobSettings, deps: JobDeps): Job[] {
   return [
-    outboxCleanupJob(config.jobOutboxCleanupCron, config.outboxRetentionHours),
+    outboxCleanupJob(config.jobOutboxCleanupCron, Math.max(config.outboxRetentionHours, config.feedWindowDays * 24)),
     retentionJob(config.jobRetentionCron, deps.plan),
     auditVerifyJob(config.jobAuditVerifyCron),
     adviceExpiryJob(config.jobAdviceExpiryCron, config.bridgeOin),

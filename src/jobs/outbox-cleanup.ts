@@ -1,5 +1,6 @@
 // Removes delivered outbox rows after the configured age: they hold the recipient views (personal data) and the
-// relay has no further use for them.
+// relay has no further use for them. The age is at least the pull feed's window (FEED_WINDOW_DAYS, decision 0110):
+// the feed reads these rows.
 import { deleteDeliveredBefore } from '../store/outbox-repo.ts';
 import type { Job } from './job.ts';
 

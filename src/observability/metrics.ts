@@ -50,6 +50,29 @@ export function createMetrics(options: MetricsOptions = {}) {
       labelNames: ['route', 'method', 'status'],
       registers: r,
     }),
+    feedRequests: new Counter({
+      name: 'bridge_feed_requests_total',
+      help: 'Pull-feed requests by recipient and outcome (events, empty, gone)',
+      labelNames: ['recipient', 'outcome'],
+      registers: r,
+    }),
+    feedEvents: new Counter({
+      name: 'bridge_feed_events_served_total',
+      help: 'Events handed out through the pull feed, by recipient',
+      labelNames: ['recipient'],
+      registers: r,
+    }),
+    feedWaiting: new Gauge({
+      name: 'bridge_feed_waiting_clients',
+      help: 'Pull-feed requests waiting (long polling) for new events in this process',
+      registers: r,
+    }),
+    replayedEvents: new Counter({
+      name: 'bridge_replayed_events_total',
+      help: "Events of a recipient sent again at a privacy officer's request, by destination",
+      labelNames: ['destination'],
+      registers: r,
+    }),
     httpDuration: new Histogram({
       name: 'bridge_http_request_duration_seconds',
       help: 'HTTP request duration by route',

@@ -173,3 +173,8 @@ export async function deleteDeliveredBefore(pool: Pool, cutoff: Date, chunk = 5_
     if ((res.rowCount ?? 0) < chunk) return total;
   }
 }
+
+/** Subscribes a session connection to the NOTIFY every outbox insert sends at commit (the feed's waiters). */
+export async function listenForOutbox(c: Queryable): Promise<void> {
+  await c.query(/* sql */ `LISTEN ${OUTBOX_CHANNEL}`);
+}

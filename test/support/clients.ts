@@ -18,7 +18,9 @@ export const TEST_CLIENTS = {
   zsm: { id: 'test-zsm', oin: ZSM_OIN, roles: ['submit-case-events', 'lookup'] },
   privacy: { id: 'test-privacy-officer', oin: '00000009999999993000', roles: ['privacy-officer'] },
   ops: { id: 'test-ops', oin: '00000009999999999000', roles: ['ops'] },
-} as const satisfies Record<string, { id: string; oin: string; roles: readonly Role[] }>;
+  // Reads the pull feed of the prosecutor's ZSM table only.
+  receiver: { id: 'test-receiver', oin: '00000009999999994000', roles: ['receiver'], recipients: ['om-zsm'] },
+} as const satisfies Record<string, { id: string; oin: string; roles: readonly Role[]; recipients?: readonly string[] }>;
 
 export type TestClientName = keyof typeof TEST_CLIENTS;
 
@@ -35,7 +37,8 @@ export async function writeTestClients(): Promise<TestClientsFile & { remove(): 
   for (const [name, c] of Object.entries(TEST_CLIENTS) as [TestClientName, (typeof TEST_CLIENTS)[TestClientName]][]) {
     const { token, hashLine } = await createToken();
     tokens[name] = token;
-    clients.push({ id: c.id, organisation: { oin: c.oin, name: `Test ${name}` }, roles: c.roles, tokens: [hashLine] });
+    const recipients = 'recipients' in c ? { recipients: c.recipients } : {};
+    clients.push({ id: c.id, organisation: { oin: c.oin, name: `Test ${name}` }, roles: c.roles, tokens: [hashLine], ...recipients });
   }
   const path = join(dir, 'clients.json');
   writeFileSync(path, JSON.stringify({ clients }, null, 2), { mode: 0o600 });

@@ -22,11 +22,14 @@ describe('outbox clean-up job', () => {
     }
     expect(await waitForDelivery(bridge.services.pool)).toBe(0);
     const pool = bridge.services.pool;
-    // Age one delivered row past the one-hour retention; make one pending again (as if never acknowledged).
+    // Age one delivered row past the pull feed's window (longer than the one-hour retention, so it rules); make
+    // one pending again (as if never acknowledged).
     const { rows } = await pool.query<{ id: string }>('SELECT id FROM outbox ORDER BY id');
-    await pool.query(`UPDATE outbox SET delivered_at = now() - interval '2 hours' WHERE id = $1`, [rows[0]!.id]);
+    await pool.query(`UPDATE outbox SET delivered_at = now() - interval '15 days' WHERE id = $1`, [rows[0]!.id]);
+    // Past the retention but inside the feed window: kept, the feed still serves it.
+    await pool.query(`UPDATE outbox SET delivered_at = now() - interval '2 hours' WHERE id = $1`, [rows[2]!.id]);
     await bridge.services.relay.stop();
-    await pool.query(`UPDATE outbox SET delivered_at = NULL, created_at = now() - interval '3 hours' WHERE id = $1`, [rows[1]!.id]);
+    await pool.query(`UPDATE outbox SET delivered_at = NULL, created_at = now() - interval '16 days' WHERE id = $1`, [rows[1]!.id]);
 
     const outcome = await bridge.services.scheduler.runNow('outbox-cleanup');
     expect(outcome).toMatchObject({ status: 'succeeded', detail: { removed: 1 } });

@@ -21,8 +21,19 @@ describe('the clients file', () => {
       id: 'ops',
       organisation: { oin: OIN, urn: `urn:nld:oin:${OIN}`, name: 'ops' },
       roles: ['ops'],
+      recipients: [],
       authenticatedBy: 'certificate',
     });
+  });
+
+  it('binds a receiver to the recipients it names, and checks their names', () => {
+    const doc = (recipients: unknown) =>
+      JSON.stringify({ clients: [{ id: 'om', organisation: { oin: OIN }, roles: ['receiver'], certificate: { serialNumber: OIN }, recipients }] });
+    const ok = parseClients(doc(['om-zsm']), 'json');
+    expect(ok.problems).toEqual([]);
+    expect(asClient(ok.clients[0]!, 'certificate').recipients).toEqual(['om-zsm']);
+    expect(parseClients(doc(['OM ZSM']), 'json').problems.join('\n')).toContain('recipients/0');
+    expect(parseClients(doc(['om-zsm', 'om-zsm']), 'json').problems).not.toEqual([]);
   });
 
   it('names every problem at once, without echoing a hash', async () => {

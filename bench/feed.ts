@@ -1,0 +1,162 @@
+// `npm run bench:feed`: the pull feed's two figures (issue 20), on this machine's PostgreSQL and Kafka broker.
+//   (a) at half the sustainable rate: p50/p95 from the 202 to receipt by one long-polling feed client, beside a
+//       Kafka consumer of the same topic (target: feed p50 at most 2x the consumer's);
+//   (b) ingest p99 at that rate without, then with, 50 long-polling feed clients, alternated over --rounds
+//       (target: at most 20 % higher with them).
+// The sustainable rate is taken here as the closed-loop saturation with the relay on (10 callers): a quicker
+// stand-in for `npm run bench`'s rate steps, printed with the figures.
+import { parseArgs } from 'node:util';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createToken } from '../src/auth/tokens.ts';
+import { topicName } from '../src/kafka/topics.ts';
+import { adviceBody } from './bodies.ts';
+import { capacity } from './capacity.ts';
+import { startConsumer } from './consumer.ts';
+import { openLoop, type Target } from './http-load.ts';
+import { BENCH_OIN, dropDatabase, freshDatabase, prepareStack, startBridge } from './stack.ts';
+import { fmt, percentile } from './stats.ts';
+
+const { values: v } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '20' },
+    rounds: { type: 'string', default: '2' },
+    clients: { type: 'string', default: '50' },
+  },
+});
+const seconds = Number(v.seconds);
+const rounds = Number(v.rounds);
+const clientCount = Number(v.clients);
+const log = (s: string) => process.stderr.write(`[bench:feed] ${s}\n`);
+const RECIPIENT = 'om-zsm';
+
+const pgUrl = process.env['BENCH_PG_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const stack = await prepareStack(pgUrl, process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092');
+// The stack's clients file plus a receiver bound to the OM's feed.
+const receiver = await createToken({ log2N: 14, r: 8, p: 1 });
+const submitter = await createToken({ log2N: 14, r: 8, p: 1 });
+const clientsFile = join(stack.dir, 'clients-feed.json');
+writeFileSync(
+  clientsFile,
+  JSON.stringify({
+    clients: [
+      { id: 'bench-gcos', organisation: { oin: BENCH_OIN, name: 'Bench' }, roles: ['submit-advice'], tokens: [submitter.hashLine] },
+      { id: 'bench-receiver', organisation: { oin: '00000009999999994000' }, roles: ['receiver'], recipients: [RECIPIENT], tokens: [receiver.hashLine] },
+    ],
+  }),
+  { mode: 0o600 },
+);
+const db = await freshDatabase(stack, 'feed');
+const bridge = await startBridge({ ...stack, clientsFile }, db);
+const target: Target = { url: bridge.url, path: '/v1/advices', token: submitter.token };
+
+const refusals = new Map<number, number>();
+
+/** A long-polling feed client from "now": notes performance.now() of each record's arrival. */
+function feedClient(signal: AbortSignal, start: string, arrivals?: Map<string, number>): Promise<number> {
+  return (async () => {
+    let after = start;
+    let pages = 0;
+    for (;;) {
+      const q = `after=${after}&limit=500&wait=30`;
+      let res: Response;
+      try {
+        res = await fetch(`${bridge.url}/v1/feeds/${RECIPIENT}/events?${q}`, { headers: { authorization: `Bearer ${receiver.token}` }, signal });
+      } catch {
+        return pages;
+      }
+      const at = performance.now();
+      if (res.status !== 200) {
+        // Counted and printed: a refused or failed page is part of what the clients cost.
+        refusals.set(res.status, (refusals.get(res.status) ?? 0) + 1);
+        await res.body?.cancel();
+        await sleep(500);
+        continue;
+      }
+      const events = (await res.json()) as { data: { recordId?: string } }[];
+      after = decodeURIComponent(/after=([^&>]+)/.exec(res.headers.get('link') ?? '')![1]!);
+      pages += 1;
+      if (arrivals) for (const e of events) if (e.data.recordId && !arrivals.has(e.data.recordId)) arrivals.set(e.data.recordId, at);
+    }
+  })();
+}
+
+/** The cursor after everything held now: where a client that wants only new events starts. */
+async function endCursor(): Promise<string> {
+  let q = 'limit=500';
+  for (;;) {
+    const res = await fetch(`${bridge.url}/v1/feeds/${RECIPIENT}/events?${q}`, { headers: { authorization: `Bearer ${receiver.token}` } });
+    const events = (await res.json()) as unknown[];
+    const after = decodeURIComponent(/after=([^&>]+)/.exec(res.headers.get('link') ?? '')![1]!);
+    if (events.length < 500) return after;
+    q = `after=${after}&limit=500`;
+  }
+}
+
+try {
+  log('warm-up and saturation with the relay on');
+  await capacity({ target, runId: stack.runId, callers: 10, seconds: 4 });
+  const sat = await capacity({ target, pid: bridge.pid, runId: stack.runId, callers: 10, seconds: 8 });
+  const rate = Math.max(1, Math.round(sat.recordsPerSecond / 2));
+  log(`saturation ${fmt(sat.recordsPerSecond)}/s; half: ${rate}/s`);
+  await sleep(3_000);
+
+  // (a) one feed client beside one Kafka consumer.
+  const consumer = await startConsumer(stack.brokers, topicName(stack.topicPrefix, 'advice', RECIPIENT));
+  const stopA = new AbortController();
+  const feedArrivals = new Map<string, number>();
+  const first = feedClient(stopA.signal, await endCursor(), feedArrivals);
+  await sleep(1_000);
+  log(`(a) ${rate}/s for ${seconds} s with one feed client and one Kafka consumer`);
+  const a = await openLoop(target, rate, seconds, () => adviceBody(stack.runId));
+  await sleep(3_000);
+  const accepted = a.answers.filter((x) => x.status === 202).map((x) => ({ id: (JSON.parse(x.body) as { id: string }).id, at: x.at }));
+  const lat = (arr: (id: string) => number | undefined) =>
+    accepted
+      .map((x) => (arr(x.id) ?? NaN) - x.at)
+      .filter(Number.isFinite)
+      .sort((p, q) => p - q);
+  const feedLat = lat((id) => feedArrivals.get(id));
+  const kafkaLat = lat((id) => consumer.arrivals.get(id)?.at);
+  stopA.abort();
+  await first;
+  await consumer.close();
+
+  // (b) ingest p99 without and with 50 long-polling clients, alternated.
+  const p99s: { without: number[]; with: number[] } = { without: [], with: [] };
+  for (let r = 1; r <= rounds; r++) {
+    for (const withClients of [false, true]) {
+      const stop = new AbortController();
+      const start = withClients ? await endCursor() : '';
+      const clients = withClients ? Array.from({ length: clientCount }, () => feedClient(stop.signal, start)) : [];
+      if (withClients) await sleep(1_000);
+      log(`(b) round ${r}: ${rate}/s for ${seconds} s ${withClients ? `with ${clientCount}` : 'without'} feed clients`);
+      const b = await openLoop(target, rate, seconds, () => adviceBody(stack.runId));
+      const ok = b.answers
+        .filter((x) => x.status === 202)
+        .map((x) => x.latencyMs)
+        .sort((p, q) => p - q);
+      (withClients ? p99s.with : p99s.without).push(percentile(ok, 99));
+      stop.abort();
+      await Promise.all(clients);
+      await sleep(2_000);
+    }
+  }
+  const median = (xs: number[]) => [...xs].sort((p, q) => p - q)[Math.floor((xs.length - 1) / 2)]!;
+  const out = [
+    `feed bench: saturation (relay on, 10 callers) ${fmt(sat.recordsPerSecond)}/s, half ${rate}/s, ${seconds} s per step`,
+    `(a) 202 to receipt, ms   p50      p95      n`,
+    `    feed (long poll)     ${fmt(percentile(feedLat, 50))}    ${fmt(percentile(feedLat, 95))}    ${feedLat.length}`,
+    `    Kafka consumer       ${fmt(percentile(kafkaLat, 50))}    ${fmt(percentile(kafkaLat, 95))}    ${kafkaLat.length}`,
+    `    feed p50 / consumer p50: ${fmt(percentile(feedLat, 50) / percentile(kafkaLat, 50), 2)} (target at most 2)`,
+    `(b) ingest p99, ms, per round: without ${p99s.without.map((x) => fmt(x)).join(', ')}; with ${clientCount} feed clients ${p99s.with.map((x) => fmt(x)).join(', ')}`,
+    `    feed pages refused or failed, by status: ${JSON.stringify(Object.fromEntries(refusals))}`,
+    `    median with / without: ${fmt(median(p99s.with) / median(p99s.without), 2)} (target at most 1.20)`,
+  ];
+  process.stdout.write(`${out.join('\n')}\n`);
+} finally {
+  await bridge.stop();
+  await dropDatabase(stack, db);
+  stack.remove();
+}

@@ -1,0 +1,135 @@
+// A page of a recipient's pull feed (decision 0110): the outbox rows below the commit horizon after the cursor,
+// as structured CloudEvents, each retrieval that hands out events written to the processing log before the answer
+// leaves. An empty page waits (long polling) for the next outbox commit, up to the asked wait.
+import { BridgeError } from '../errors.ts';
+import type { ExchangePlan } from '../exchange/plan.ts';
+import type { Metrics } from '../observability/metrics.ts';
+import { oldestFeedPosition, readFeed, type FeedEvent } from '../store/feed-repo.ts';
+import type { Pool } from '../store/pool.ts';
+import { appendProcessingLog } from '../store/processing-log-repo.ts';
+import { withTransaction } from '../store/transaction.ts';
+import { encodeCursor, START, type FeedCursor } from './cursor.ts';
+import { feedDisclosureEntries } from './disclosure.ts';
+import type { FeedWake } from './feed-wake.ts';
+import { structuredEvent, type StructuredEvent } from './structured.ts';
+
+export interface FeedDeps {
+  pool: Pool;
+  plan: ExchangePlan;
+  wake: FeedWake;
+  metrics: Metrics;
+  /** How long events stay readable after the cursor's time (FEED_WINDOW_DAYS). */
+  windowMs: number;
+  /** Requests that may wait at once in this process (FEED_MAX_WAITING). */
+  maxWaiting: number;
+  retryAfterSeconds: number;
+}
+
+export interface FeedRequest {
+  recipient: string;
+  cursor: FeedCursor | null;
+  limit: number;
+  waitMs: number;
+  types?: readonly string[];
+  actor: string;
+  traceId: string;
+  /** Aborts when the client goes away: its wait ends. */
+  signal?: AbortSignal;
+}
+
+export interface FeedPage {
+  events: StructuredEvent[];
+  next: string;
+}
+
+// After a wake that found nothing (a row committed above the horizon, held back by an older transaction still
+// open), look again soon rather than wait for a commit that may not come.
+const RECHECK_MS = [50, 250, 1_000];
+
+let waiting = 0;
+
+export async function readFeedPage(deps: FeedDeps, req: FeedRequest): Promise<FeedPage> {
+  const startedAt = new Date();
+  if (req.cursor && req.cursor.t < Date.now() - deps.windowMs) throw await gone(deps, req.recipient);
+  const after = req.cursor?.position ?? null;
+  let events = await page(deps, req, after);
+  if (events.length === 0 && req.waitMs > 0) events = await waitForEvents(deps, req, after);
+  const now = Date.now();
+  if (events.length === 0) {
+    return { events: [], next: encodeCursor({ recipient: req.recipient, position: after ?? START, t: now }) };
+  }
+  // A full page may leave older rows behind it: its cursor is as old as its last event. A short one has served
+  // every row below the horizon, and what comes later commits after now.
+  const last = events[events.length - 1]!;
+  const t = events.length === req.limit ? Math.min(now, last.createdAt.getTime()) : now;
+  await withTransaction(deps.pool, (c) =>
+    appendProcessingLog(
+      c,
+      feedDisclosureEntries(deps.plan, {
+        traceId: req.traceId,
+        actor: req.actor,
+        recipient: req.recipient,
+        events,
+        startedAt,
+        detail: { channel: 'feed' },
+      }),
+      `feed:${req.recipient}`,
+    ),
+  );
+  deps.metrics.feedEvents.inc({ recipient: req.recipient }, events.length);
+  return { events: events.map(structuredEvent), next: encodeCursor({ recipient: req.recipient, position: last.position, t }) };
+}
+
+/** One read on a pooled connection, returned at once: a waiting request holds none. */
+async function page(deps: FeedDeps, req: FeedRequest, after: FeedCursor['position'] | null): Promise<FeedEvent[]> {
+  const c = await deps.pool.connect();
+  try {
+    return await readFeed(c, req.recipient, after, req.limit, req.types ? { types: req.types } : {});
+  } finally {
+    c.release();
+  }
+}
+
+async function waitForEvents(deps: FeedDeps, req: FeedRequest, after: FeedCursor['position'] | null): Promise<FeedEvent[]> {
+  if (waiting >= deps.maxWaiting) {
+    throw new BridgeError('BRIDGE_OVERLOADED', 'Too many feed requests wait at once; ask again later', {
+      headers: { 'retry-after': String(deps.retryAfterSeconds) },
+    });
+  }
+  waiting += 1;
+  deps.metrics.feedWaiting.inc();
+  try {
+    const deadline = Date.now() + req.waitMs;
+    let recheck = 0;
+    for (;;) {
+      const left = deadline - Date.now();
+      if (left <= 0 || req.signal?.aborted) return [];
+      const woken = await deps.wake.next(recheck > 0 ? Math.min(left, RECHECK_MS[Math.min(recheck, RECHECK_MS.length) - 1]!) : left, req.signal);
+      if (req.signal?.aborted) return [];
+      const events = await page(deps, req, after);
+      if (events.length > 0) return events;
+      // Woken for rows of another recipient, or rows not yet below the horizon: look again soon, then less often.
+      recheck = woken ? 1 : recheck > 0 ? recheck + 1 : 0;
+      if (recheck > RECHECK_MS.length) recheck = 0;
+    }
+  } finally {
+    waiting -= 1;
+    deps.metrics.feedWaiting.dec();
+  }
+}
+
+/** 410: the events after the cursor may be gone; the problem names where to resume (the oldest event held). */
+async function gone(deps: FeedDeps, recipient: string): Promise<BridgeError> {
+  const c = await deps.pool.connect();
+  let oldest;
+  try {
+    oldest = await oldestFeedPosition(c, recipient);
+  } finally {
+    c.release();
+  }
+  const position = oldest ? { tx: oldest.tx, id: String(BigInt(oldest.id) - 1n) } : START;
+  const resume = encodeCursor({ recipient, position, t: Date.now() });
+  return new BridgeError('BRIDGE_FEED_GONE', 'The cursor is older than the feed window: events after it may have been removed. Resume from `resume`', {
+    extensions: { resume },
+  });
+}

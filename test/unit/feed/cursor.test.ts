@@ -1,0 +1,68 @@
+// The feed's cursor: what it gives out it takes back; anything else (malformed, altered, another recipient's)
+// is a 400 naming the parameter, never a 500.
+import { describe, expect, it } from 'vitest';
+import { decodeCursor, encodeCursor } from '../../../src/feed/cursor.ts';
+import { BridgeError } from '../../../src/errors.ts';
+import { structuredEvent } from '../../../src/feed/structured.ts';
+
+const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+
+describe('feed cursor', () => {
+  it('takes back what it gives out', () => {
+    const c = { recipient: 'om-zsm', position: { tx: '18446744073709551615', id: '9223372036854775807' }, t: 1_700_000_000_000 };
+    expect(decodeCursor(encodeCursor(c), 'om-zsm')).toEqual(c);
+  });
+
+  it.each([
+    ['not base64url', 'a+b/c='],
+    ['not JSON', Buffer.from('{nope').toString('base64url')],
+    ['another version', b64({ v: 2, r: 'om-zsm', tx: '1', id: '1', t: 1 })],
+    ['a member more', b64({ v: 1, r: 'om-zsm', tx: '1', id: '1', t: 1, x: 1 })],
+    ['a tx that is not a number', b64({ v: 1, r: 'om-zsm', tx: '1 OR 1=1', id: '1', t: 1 })],
+    ['a number too long', b64({ v: 1, r: 'om-zsm', tx: '1'.repeat(21), id: '1', t: 1 })],
+    ['a negative time', b64({ v: 1, r: 'om-zsm', tx: '1', id: '1', t: -1 })],
+    ['another recipient', b64({ v: 1, r: 'reclassering', tx: '1', id: '1', t: 1 })],
+    ['too long', 'A'.repeat(600)],
+  ])('refuses %s with 400 naming /querystring/after', (_, text) => {
+    try {
+      decodeCursor(text, 'om-zsm');
+      expect.unreachable();
+    } catch (err) {
+      expect(err).toBeInstanceOf(BridgeError);
+      expect((err as BridgeError).status).toBe(400);
+      expect((err as BridgeError).errors?.[0]?.pointer).toBe('/querystring/after');
+    }
+  });
+});
+
+describe('structured event', () => {
+  it('undoes the Kafka binding: ce_ attributes, datacontenttype, partitionkey, data as stored; no empty or non-attribute header', () => {
+    const e = structuredEvent({
+      position: { tx: '1', id: '1' },
+      eventId: 'e1',
+      eventType: 'nl.justitieketen.zsm.advice.accepted',
+      recipient: 'om-zsm',
+      topic: 't',
+      messageKey: 'k1.key',
+      headers: {
+        ce_specversion: '1.0',
+        ce_id: 'e1',
+        ce_type: 'nl.justitieketen.zsm.advice.accepted',
+        'content-type': 'application/json',
+        traceparent: '',
+        'x-quarantine-id': 'q',
+      },
+      payload: '{"a":1}',
+      recordId: null,
+      createdAt: new Date(0),
+    });
+    expect(e).toEqual({
+      specversion: '1.0',
+      id: 'e1',
+      type: 'nl.justitieketen.zsm.advice.accepted',
+      datacontenttype: 'application/json',
+      partitionkey: 'k1.key',
+      data: { a: 1 },
+    });
+  });
+});
