@@ -99,6 +99,7 @@ export function createWebhookDeliverer(o: DelivererOptions): WebhookDeliverer {
     for (const id of ids) {
       workers.delete(id);
       o.metrics.webhookLag.remove({ subscription: id });
+      o.metrics.webhookOpenDeadLetters.remove({ subscription: id });
     }
   }
 
