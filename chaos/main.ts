@@ -1,4 +1,4 @@
-// `npm run chaos -- --records N [--scenarios a,b] [--replicas 2] [--clients 8] [--hold-ms 10000] [--webhook-down-ms 600000] [--topology]`:
+// `npm run chaos -- --records N [--scenarios a,b] [--replicas 2] [--clients 8] [--hold-ms 10000] [--webhook-down-ms 600000] [--pace-ms N] [--topology]`:
 // the long campaign. Runs every scenario (or the named ones) on one owned cluster, N acknowledged advices each,
 // then the overload run, and prints one summary line per scenario. Exit 1 when anything was lost, inverted or
 // crashed. `--topology`: the production topology's scenarios (chaos/topology-scenarios.ts) on three Kafka nodes
@@ -19,6 +19,7 @@ const { values } = parseArgs({
     clients: { type: 'string', default: '8' },
     'hold-ms': { type: 'string', default: '10000' },
     'webhook-down-ms': { type: 'string', default: '600000' },
+    'pace-ms': { type: 'string' },
     'overload-seconds': { type: 'string', default: '20' },
     topology: { type: 'boolean', default: false },
   },
@@ -43,7 +44,14 @@ try {
     const r = await runScenario(
       cluster,
       scenario,
-      { records, clients, subjectsPerClient: 4, holdMs: Number(values['hold-ms']), webhookDownMs: Number(values['webhook-down-ms']) },
+      {
+        records,
+        clients,
+        subjectsPerClient: 4,
+        holdMs: Number(values['hold-ms']),
+        webhookDownMs: Number(values['webhook-down-ms']),
+        ...(values['pace-ms'] !== undefined && { paceMs: Number(values['pace-ms']) }),
+      },
       firstSubject,
     );
     firstSubject += clients * 4;
