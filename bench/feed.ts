@@ -61,20 +61,23 @@ function feedClient(signal: AbortSignal, start: string, arrivals?: Map<string, n
     for (;;) {
       const q = `after=${after}&limit=500&wait=30`;
       let res: Response;
+      let events: { data: { recordId?: string } }[];
+      let at: number;
+      // Aborted at the end of a step: while waiting for the answer or while reading its body.
       try {
         res = await fetch(`${bridge.url}/v1/feeds/${RECIPIENT}/events?${q}`, { headers: { authorization: `Bearer ${receiver.token}` }, signal });
+        at = performance.now();
+        events = res.status === 200 ? ((await res.json()) as { data: { recordId?: string } }[]) : [];
+        if (res.status !== 200) await res.body?.cancel();
       } catch {
         return pages;
       }
-      const at = performance.now();
       if (res.status !== 200) {
         // Counted and printed: a refused or failed page is part of what the clients cost.
         refusals.set(res.status, (refusals.get(res.status) ?? 0) + 1);
-        await res.body?.cancel();
         await sleep(500);
         continue;
       }
-      const events = (await res.json()) as { data: { recordId?: string } }[];
       after = decodeURIComponent(/after=([^&>]+)/.exec(res.headers.get('link') ?? '')![1]!);
       pages += 1;
       if (arrivals) for (const e of events) if (e.data.recordId && !arrivals.has(e.data.recordId)) arrivals.set(e.data.recordId, at);

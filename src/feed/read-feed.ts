@@ -6,7 +6,8 @@ import type { ExchangePlan } from '../exchange/plan.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import { oldestFeedPosition, readFeed, type FeedEvent } from '../store/feed-repo.ts';
 import type { Pool } from '../store/pool.ts';
-import { appendProcessingLog } from '../store/processing-log-repo.ts';
+import { appendProcessingLogMany } from '../store/processing-log-repo.ts';
+import type { LogEntry } from '../processing-log/entry.ts';
 import { withTransaction } from '../store/transaction.ts';
 import { encodeCursor, START, type FeedCursor } from './cursor.ts';
 import { feedDisclosureEntries } from './disclosure.ts';
@@ -43,10 +44,75 @@ export interface FeedPage {
 }
 
 // After a wake that found nothing (a row committed above the horizon, held back by an older transaction still
-// open), look again soon rather than wait for a commit that may not come.
-const RECHECK_MS = [50, 250, 1_000];
+// open), look again soon and then every second until the wait ends, rather than wait for a commit that may not
+// come (the transaction that held it back may send no NOTIFY).
+const RECHECK_MS = [10, 25, 50, 100, 250, 500, 1_000];
 
 let waiting = 0;
+
+// Feed work on the database at once, per process: however many feed clients come, the ingest keeps the rest of
+// the pool (measured: 50 long-polling clients each reading on every wake took the pool from the ingest, 503s).
+const DB_SLOTS = 2;
+let active = 0;
+const queue: (() => void)[] = [];
+
+async function limited<T>(fn: () => Promise<T>): Promise<T> {
+  if (active < DB_SLOTS) active += 1;
+  else await new Promise<void>((resolve) => queue.push(resolve));
+  try {
+    return await fn();
+  } finally {
+    // The slot passes straight to the next in line, so none can slip in between.
+    const next = queue.shift();
+    if (next) next();
+    else active -= 1;
+  }
+}
+
+// Disclosures of pages answered at about the same time go into one transaction (group commit): one wake answers
+// every waiting client of a recipient, and a transaction each cost the ingest its commits. Each page's answer still
+// waits until its own entries are committed.
+interface Pending {
+  group: { chainKey: string; entries: LogEntry[] };
+  done: (err?: Error) => void;
+}
+// Per pool: tests run several bridges, each with its own database, in one process.
+const queues = new WeakMap<Pool, { queued: Pending[]; flushing: boolean }>();
+
+function logDisclosure(pool: Pool, entries: LogEntry[], chainKey: string): Promise<void> {
+  let q = queues.get(pool);
+  if (!q) queues.set(pool, (q = { queued: [], flushing: false }));
+  const queue = q;
+  return new Promise<void>((resolve, reject) => {
+    queue.queued.push({ group: { chainKey, entries }, done: (err) => (err === undefined ? resolve() : reject(err)) });
+    if (!queue.flushing) void flush(pool, queue);
+  });
+}
+
+async function flush(pool: Pool, q: { queued: Pending[]; flushing: boolean }): Promise<void> {
+  q.flushing = true;
+  while (q.queued.length > 0) {
+    const batch = q.queued;
+    q.queued = [];
+    try {
+      await limited(() =>
+        withTransaction(pool, (c) =>
+          appendProcessingLogMany(
+            c,
+            batch.map((p) => p.group),
+          ),
+        ),
+      );
+      for (const p of batch) p.done();
+    } catch (err) {
+      for (const p of batch) p.done(err instanceof Error ? err : new Error('processing log write failed'));
+    }
+  }
+  q.flushing = false;
+}
+
+// Waiters at the same place read once: a wake sends every waiter of a recipient to the same rows.
+const inflight = new Map<string, Promise<FeedEvent[]>>();
 
 export async function readFeedPage(deps: FeedDeps, req: FeedRequest): Promise<FeedPage> {
   const startedAt = new Date();
@@ -62,32 +128,37 @@ export async function readFeedPage(deps: FeedDeps, req: FeedRequest): Promise<Fe
   // every row below the horizon, and what comes later commits after now.
   const last = events[events.length - 1]!;
   const t = events.length === req.limit ? Math.min(now, last.createdAt.getTime()) : now;
-  await withTransaction(deps.pool, (c) =>
-    appendProcessingLog(
-      c,
-      feedDisclosureEntries(deps.plan, {
-        traceId: req.traceId,
-        actor: req.actor,
-        recipient: req.recipient,
-        events,
-        startedAt,
-        detail: { channel: 'feed' },
-      }),
-      `feed:${req.recipient}`,
-    ),
+  await logDisclosure(
+    deps.pool,
+    feedDisclosureEntries(deps.plan, {
+      traceId: req.traceId,
+      actor: req.actor,
+      recipient: req.recipient,
+      events,
+      startedAt,
+      detail: { channel: 'feed' },
+    }),
+    `feed:${req.recipient}`,
   );
   deps.metrics.feedEvents.inc({ recipient: req.recipient }, events.length);
   return { events: events.map(structuredEvent), next: encodeCursor({ recipient: req.recipient, position: last.position, t }) };
 }
 
 /** One read on a pooled connection, returned at once: a waiting request holds none. */
-async function page(deps: FeedDeps, req: FeedRequest, after: FeedCursor['position'] | null): Promise<FeedEvent[]> {
-  const c = await deps.pool.connect();
-  try {
-    return await readFeed(c, req.recipient, after, req.limit, req.types ? { types: req.types } : {});
-  } finally {
-    c.release();
-  }
+function page(deps: FeedDeps, req: FeedRequest, after: FeedCursor['position'] | null): Promise<FeedEvent[]> {
+  const key = `${req.recipient} ${after?.tx ?? '-'} ${after?.id ?? '-'} ${req.limit} ${req.types?.join(',') ?? ''}`;
+  const shared = inflight.get(key);
+  if (shared) return shared;
+  const read = limited(async () => {
+    const c = await deps.pool.connect();
+    try {
+      return await readFeed(c, req.recipient, after, req.limit, req.types ? { types: req.types } : {});
+    } finally {
+      c.release();
+    }
+  }).finally(() => inflight.delete(key));
+  inflight.set(key, read);
+  return read;
 }
 
 async function waitForEvents(deps: FeedDeps, req: FeedRequest, after: FeedCursor['position'] | null): Promise<FeedEvent[]> {
@@ -109,8 +180,7 @@ async function waitForEvents(deps: FeedDeps, req: FeedRequest, after: FeedCursor
       const events = await page(deps, req, after);
       if (events.length > 0) return events;
       // Woken for rows of another recipient, or rows not yet below the horizon: look again soon, then less often.
-      recheck = woken ? 1 : recheck > 0 ? recheck + 1 : 0;
-      if (recheck > RECHECK_MS.length) recheck = 0;
+      recheck = woken ? 1 : recheck > 0 ? Math.min(recheck + 1, RECHECK_MS.length) : 0;
     }
   } finally {
     waiting -= 1;
@@ -120,13 +190,14 @@ async function waitForEvents(deps: FeedDeps, req: FeedRequest, after: FeedCursor
 
 /** 410: the events after the cursor may be gone; the problem names where to resume (the oldest event held). */
 async function gone(deps: FeedDeps, recipient: string): Promise<BridgeError> {
-  const c = await deps.pool.connect();
-  let oldest;
-  try {
-    oldest = await oldestFeedPosition(c, recipient);
-  } finally {
-    c.release();
-  }
+  const oldest = await limited(async () => {
+    const c = await deps.pool.connect();
+    try {
+      return await oldestFeedPosition(c, recipient);
+    } finally {
+      c.release();
+    }
+  });
   const position = oldest ? { tx: oldest.tx, id: String(BigInt(oldest.id) - 1n) } : START;
   const resume = encodeCursor({ recipient, position, t: Date.now() });
   return new BridgeError('BRIDGE_FEED_GONE', 'The cursor is older than the feed window: events after it may have been removed. Resume from `resume`', {
