@@ -47,6 +47,8 @@ export class Cluster {
   standby: OwnedPostgres | undefined;
   dbProxy: TcpProxy | undefined;
   token = '';
+  /** A privacy officer's token: the webhook scenario subscribes its receivers with it. */
+  privacyToken = '';
   private dir = '';
   private env: NodeJS.ProcessEnv = {};
   private removeClients: () => void = () => undefined;
@@ -130,6 +132,7 @@ export class Cluster {
     const clients = await writeTestClients();
     this.removeClients = clients.remove;
     this.token = clients.tokens.gcos;
+    this.privacyToken = clients.tokens.privacy;
     const env: NodeJS.ProcessEnv = {
       DATABASE_URL: this.databaseUrl,
       KAFKA_BROKERS: this.brokers,
@@ -155,6 +158,11 @@ export class Cluster {
       RELAY_SEND_TIMEOUT_MS: '5000',
       RELAY_MAX_BACKOFF_MS: '2000',
       SHUTDOWN_TIMEOUT_MS: '10000', // the default grace, the drain (SHUTDOWN_DRAIN_MS, 5 s) included
+      // Webhook receivers that come back are tried again within seconds, not the production ceiling of minutes.
+      WEBHOOK_BACKOFF_MIN_MS: '200',
+      WEBHOOK_BACKOFF_MAX_MS: '5000',
+      WEBHOOK_TIMEOUT_MS: '3000',
+      WEBHOOK_POLL_INTERVAL_MS: '250',
       ...options.env,
     };
     this.env = env;

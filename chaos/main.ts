@@ -1,4 +1,4 @@
-// `npm run chaos -- --records N [--scenarios a,b] [--replicas 2] [--clients 8] [--hold-ms 10000] [--topology]`:
+// `npm run chaos -- --records N [--scenarios a,b] [--replicas 2] [--clients 8] [--hold-ms 10000] [--webhook-down-ms 600000] [--pace-ms N] [--topology]`:
 // the long campaign. Runs every scenario (or the named ones) on one owned cluster, N acknowledged advices each,
 // then the overload run, and prints one summary line per scenario. Exit 1 when anything was lost, inverted or
 // crashed. `--topology`: the production topology's scenarios (chaos/topology-scenarios.ts) on three Kafka nodes
@@ -18,6 +18,8 @@ const { values } = parseArgs({
     replicas: { type: 'string', default: '2' },
     clients: { type: 'string', default: '8' },
     'hold-ms': { type: 'string', default: '10000' },
+    'webhook-down-ms': { type: 'string', default: '600000' },
+    'pace-ms': { type: 'string' },
     'overload-seconds': { type: 'string', default: '20' },
     topology: { type: 'boolean', default: false },
   },
@@ -39,7 +41,19 @@ try {
   let firstSubject = 0;
   const totals = { acked: 0, caseEvents: 0, messages: 0, lost: 0, lostMayLose: 0, duplicates: 0, inversions: 0 };
   for (const scenario of chosen) {
-    const r = await runScenario(cluster, scenario, { records, clients, subjectsPerClient: 4, holdMs: Number(values['hold-ms']) }, firstSubject);
+    const r = await runScenario(
+      cluster,
+      scenario,
+      {
+        records,
+        clients,
+        subjectsPerClient: 4,
+        holdMs: Number(values['hold-ms']),
+        webhookDownMs: Number(values['webhook-down-ms']),
+        ...(values['pace-ms'] !== undefined && { paceMs: Number(values['pace-ms']) }),
+      },
+      firstSubject,
+    );
     firstSubject += clients * 4;
     out(r.line);
     const cutOffIsDefect = !scenario.allowsCutOff && r.load.cutOff > 0;

@@ -6,12 +6,16 @@ import type { Cluster } from './cluster.ts';
 import { Load, statusSummary, type LoadCounts } from './load.ts';
 import { sleep } from '../harness/processes.ts';
 import { readAllTopics } from './read-topics.ts';
+import type { Ack } from './load.ts';
+import type { WebhookCheck } from './webhook-scenario.ts';
 
 export interface FaultContext {
   cluster: Cluster;
   load: Load;
   /** How long a fault lasts (short in the test suite, longer in a campaign). */
   holdMs: number;
+  /** How long a webhook receiver stays down (the webhook scenario; the hold when not given). */
+  webhookDownMs?: number | undefined;
   /** Resolves once this many advices of the scenario are acknowledged. */
   acked(n: number, timeoutMs?: number): Promise<void>;
 }
@@ -25,6 +29,8 @@ export interface FaultReport {
   victimSlots?: number;
   /** Exit code of a replica stopped with SIGTERM: 0 is a clean shutdown. */
   sigtermExit?: number | null;
+  /** The webhook receivers' check (chaos/webhook-scenario.ts). */
+  webhook?: WebhookCheck;
   /** More figures of a scenario, printed as key=value (the topology scenarios'). */
   extra?: Record<string, string | number | boolean>;
 }
@@ -39,6 +45,10 @@ export interface Scenario {
    * a failure of the campaign. */
   mayLose?: boolean;
   fault(ctx: FaultContext): Promise<FaultReport>;
+  /** Set-up before the load starts (the webhook scenario subscribes its receivers). */
+  before?(cluster: Cluster): Promise<void>;
+  /** A check of its own after the relay is drained, given the acknowledged advices; merged into the fault report. */
+  after?(cluster: Cluster, acks: Ack[]): Promise<FaultReport>;
 }
 
 export interface ScenarioSize {
@@ -47,6 +57,7 @@ export interface ScenarioSize {
   subjectsPerClient: number;
   holdMs: number;
   paceMs?: number;
+  webhookDownMs?: number;
 }
 
 export interface ScenarioResult extends CheckResult {
@@ -66,6 +77,7 @@ export interface ScenarioResult extends CheckResult {
 export async function runScenario(cluster: Cluster, scenario: Scenario, size: ScenarioSize, firstSubject = 0): Promise<ScenarioResult> {
   const started = Date.now();
   const crashesBefore = cluster.crashes();
+  await scenario.before?.(cluster);
   const load = new Load({
     targets: () => cluster.targets(),
     token: cluster.token,
@@ -98,7 +110,7 @@ export async function runScenario(cluster: Cluster, scenario: Scenario, size: Sc
   };
   let fault: FaultReport;
   try {
-    fault = await scenario.fault({ cluster, load, holdMs: size.holdMs, acked });
+    fault = await scenario.fault({ cluster, load, holdMs: size.holdMs, webhookDownMs: size.webhookDownMs, acked });
     await acked(size.records, 300_000);
   } finally {
     await Promise.all([load.stop(), events?.stop()]);
@@ -111,6 +123,10 @@ export async function runScenario(cluster: Cluster, scenario: Scenario, size: Sc
     cluster.databaseUrl,
     acks.map((a) => a.recordId),
   );
+  if (scenario.after) {
+    const more = await scenario.after(cluster, load.acks);
+    fault = { ...fault, ...more, extra: { ...fault.extra, ...more.extra } };
+  }
   const read = await readAllTopics(cluster.brokers, cluster.topicPrefix);
   const checked = check(acks, promised, read);
   if (process.env['CHAOS_DEBUG_LOST'] !== undefined) {

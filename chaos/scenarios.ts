@@ -3,6 +3,7 @@
 import type { FaultContext, FaultReport, Scenario } from './scenario.ts';
 import { measureTakeover, relayBackendOf, waitUntilMidBatch } from './takeover.ts';
 import { sleep } from '../harness/processes.ts';
+import { webhookReceiverFaults } from './webhook-scenario.ts';
 
 /** Waits for some acknowledgements first, so the fault hits a running system. */
 const warmUp = (ctx: FaultContext) => ctx.acked(ctx.load.acks.length + 20);
@@ -144,4 +145,5 @@ export const SCENARIOS: Scenario[] = [
   proxyFaults,
   replicaGracefulStop,
   replicaGracefulStopBrokerFrozen,
+  webhookReceiverFaults(),
 ];

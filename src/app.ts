@@ -30,6 +30,7 @@ import { subjectAccessRoutes } from './http/subject-access-reports.ts';
 import { installTransactionId } from './http/fsc-transaction.ts';
 import { installTracing } from './http/tracing.ts';
 import { installUrlHygiene } from './http/url-hygiene.ts';
+import { webhookRoutes } from './http/webhook-subscriptions.ts';
 import type { Services } from './services.ts';
 
 export interface AppOptions {
@@ -77,7 +78,10 @@ async function app(fastify: FastifyInstance, { services: s, shutdown = createShu
     metrics: s.metrics,
     bridgeOin: c.bridgeOin,
     logger: s.logger,
-    stored: () => s.relay.nudge(),
+    stored: () => {
+      s.relay.nudge();
+      s.webhooks.nudge();
+    },
     outcomeWaitMs: c.pgOutcomeWaitMs,
     severities: c.qualitySeverities,
     incidents: s.incidents,
@@ -115,6 +119,8 @@ async function app(fastify: FastifyInstance, { services: s, shutdown = createShu
     inboundTopic: s.inboundTopic,
     inboundGroupId: c.inboundGroupId,
   });
+  const recipients = new Set([...Object.keys(s.plan.policy.recipients), ...s.regions.regions.map((r) => r.recipient)]);
+  await webhookRoutes(fastify, { pool: s.pool, secrets: s.webhookSecrets, allowed: s.webhookAllowed, isRecipient: (name) => recipients.has(name) });
   await openapiRoutes(fastify);
 }
 

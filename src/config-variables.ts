@@ -136,6 +136,45 @@ export const VARIABLES: Record<string, VarSpec> = {
   RELAY_POLL_INTERVAL_MS: { section: 'relay', schema: int(10, 60_000, 1_000, 'relay polling fallback when no notification arrives') },
   RELAY_MAX_BACKOFF_MS: { section: 'relay', schema: int(10, 300_000, 30_000, 'longest relay back-off after failed sends') },
 
+  WEBHOOK_ENABLED: { section: 'relay', schema: bool(true, 'deliver webhook subscriptions from this process (each subscription on one replica)') },
+  WEBHOOK_TIMEOUT_MS: { section: 'relay', schema: int(100, 120_000, 10_000, 'one webhook attempt: connect, send and answer within this') },
+  WEBHOOK_BACKOFF_MIN_MS: { section: 'relay', schema: int(10, 600_000, 1_000, 'first wait after a failed webhook attempt; doubles per attempt, with jitter') },
+  WEBHOOK_BACKOFF_MAX_MS: { section: 'relay', schema: int(10, 3_600_000, 300_000, 'longest wait between two webhook attempts') },
+  WEBHOOK_DELIVERY_DEADLINE_MS: {
+    section: 'relay',
+    schema: int(
+      1_000,
+      30 * 86_400_000,
+      86_400_000,
+      "how long after its commit an event is still tried before it goes to the subscription's dead letters; keep it well below `OUTBOX_RETENTION_HOURS`",
+    ),
+  },
+  WEBHOOK_POLL_INTERVAL_MS: { section: 'relay', schema: int(10, 60_000, 1_000, 'webhook polling fallback when no notification arrives') },
+  WEBHOOK_ALLOWED_NETWORKS: {
+    section: 'relay',
+    schema: {
+      type: 'string',
+      maxLength: 2000,
+      pattern: '^([0-9a-fA-F.:]+(/[0-9]{1,3})?(, *[0-9a-fA-F.:]+(/[0-9]{1,3})?)*)?$',
+      default: '',
+      description: 'private or link-local networks webhooks may reach anyway, CIDR, comma-separated (`10.20.0.0/16`); loopback needs a loopback URL instead',
+    },
+  },
+  WEBHOOK_SECRET_KEY: {
+    section: 'relay',
+    secret: true,
+    schema: {
+      type: 'string',
+      minLength: 32,
+      maxLength: 1024,
+      description: "key (≥ 32 characters) that seals the subscriptions' signing secrets in the database; without it one is derived from the pseudonym key",
+    },
+  },
+  WEBHOOK_SUBSCRIPTIONS_FILE: {
+    section: 'relay',
+    schema: file('webhook subscriptions declared in configuration (JSON or YAML, `docs/consuming.md`); their secrets come from files or variables it names'),
+  },
+
   JOBS_ENABLED: { section: 'jobs', schema: bool(true, 'run scheduled jobs in this process (one runner cluster-wide)') },
   JOB_OUTBOX_CLEANUP_CRON: { section: 'jobs', schema: cron('17 * * * *', 'when delivered outbox rows are removed') },
   OUTBOX_RETENTION_HOURS: { section: 'jobs', schema: int(0, 24 * 365, 168, 'age after which delivered outbox rows are removed') },

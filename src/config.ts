@@ -50,6 +50,16 @@ export interface Config {
   relaySendTimeoutMs: number;
   relayPollIntervalMs: number;
   relayMaxBackoffMs: number;
+  webhookEnabled: boolean;
+  webhookTimeoutMs: number;
+  webhookBackoffMinMs: number;
+  webhookBackoffMaxMs: number;
+  webhookDeliveryDeadlineMs: number;
+  webhookPollIntervalMs: number;
+  /** CIDR networks, comma-separated (src/webhook/address-guard.ts). */
+  webhookAllowedNetworks: string;
+  webhookSecretKey?: string;
+  webhookSubscriptionsFile?: string;
   jobsEnabled: boolean;
   jobOutboxCleanupCron: string;
   outboxRetentionHours: number;

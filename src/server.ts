@@ -7,7 +7,7 @@ import { createLogger, type Logger } from './logger.ts';
 import { startTracing } from './observability/tracing-sdk.ts';
 import { PolicyError } from './exchange/policy-load.ts';
 import { RegionDataError } from './regions/regions.ts';
-import { closeServices, createServices, ensureTopics, type Services } from './services.ts';
+import { closeServices, createServices, ensureTopics, startWebhooks, type Services } from './services.ts';
 import { checkDatabase } from './store/startup-check.ts';
 import { migrate } from './store/migrate.ts';
 
@@ -59,6 +59,7 @@ async function main(): Promise<void> {
   await server.register(app, { services, shutdown });
   await server.listen({ port: config.port, host: config.host });
   if (config.relayEnabled) services.relay.start();
+  if (config.webhookEnabled) await startWebhooks(services);
   if (config.jobsEnabled) services.scheduler.start();
 
   const close = async (signal: string) => {

@@ -25,6 +25,14 @@ import { createFeedWake, type FeedWake } from './feed/feed-wake.ts';
 import { createRelay, type Relay } from './relay/relay.ts';
 import { createPool, type Pool } from './store/pool.ts';
 import { hostname } from 'node:os';
+import type { BlockList } from 'node:net';
+import { allowedNetworks } from './webhook/address-guard.ts';
+import { createWebhookDeliverer, type WebhookDeliverer } from './webhook/deliverer.ts';
+import { readDeclaredSubscriptions } from './webhook/declared-subscriptions.ts';
+import { applyDeclaredSubscriptions } from './webhook/subscriptions.ts';
+import { randomBytes } from 'node:crypto';
+import { secretBox, type SecretBox } from './webhook/secrets.ts';
+import { API_VERSION } from './version.ts';
 
 export interface Services {
   config: Config;
@@ -50,6 +58,11 @@ export interface Services {
   deadLetterTopic: string;
   /** The PostgreSQL and Kafka settings the guarantees depend on (decision 0107). */
   durability: DurabilityCheck;
+  /** Webhook push (decision 0111): the deliverer, the box sealing the subscriptions' secrets, the networks a
+   * webhook may reach despite being private. */
+  webhooks: WebhookDeliverer;
+  webhookSecrets: SecretBox;
+  webhookAllowed: BlockList;
 }
 
 /** Builds every service. Throws a PolicyError, before opening anything, when the exchange policy is broken. */
@@ -75,6 +88,19 @@ export function createServices(config: Config, logger: Logger): Services {
     sendTimeoutMs: config.relaySendTimeoutMs,
     pollIntervalMs: config.relayPollIntervalMs,
     maxBackoffMs: config.relayMaxBackoffMs,
+    replicaId: runner,
+  });
+  const webhookSecrets = secretBox(config.webhookSecretKey ?? config.pseudonymKey);
+  const webhookAllowed = allowedNetworks(config.webhookAllowedNetworks.split(',').filter((n) => n.trim() !== ''));
+  const webhooks = createWebhookDeliverer({
+    databaseUrl: config.databaseUrl,
+    pool,
+    metrics,
+    logger,
+    secrets: webhookSecrets,
+    backoff: { minMs: config.webhookBackoffMinMs, maxMs: config.webhookBackoffMaxMs, deadlineMs: config.webhookDeliveryDeadlineMs },
+    sender: { timeoutMs: config.webhookTimeoutMs, allowed: webhookAllowed, userAgent: `gcos-zsm-bridge/${API_VERSION}` },
+    pollIntervalMs: config.webhookPollIntervalMs,
     replicaId: runner,
   });
   const incidents = caseEventIncidents(pool);
@@ -116,7 +142,10 @@ export function createServices(config: Config, logger: Logger): Services {
         severities: config.qualitySeverities,
         incidents,
         regions,
-        stored: () => relay.nudge(),
+        stored: () => {
+          relay.nudge();
+          webhooks.nudge();
+        },
         outcomeWaitMs: config.pgOutcomeWaitMs,
       },
       logger,
@@ -129,6 +158,9 @@ export function createServices(config: Config, logger: Logger): Services {
     inboundTopic,
     deadLetterTopic,
     durability,
+    webhooks,
+    webhookSecrets,
+    webhookAllowed,
   };
 }
 
@@ -151,7 +183,21 @@ export async function ensureTopics(s: Services, signal?: AbortSignal): Promise<v
   }
 }
 
-const KAFKA_CLOSE_MS = 2_000;
+/** Applies the subscriptions declared in configuration (a problem stops the start, as a configuration error
+ * does), then starts delivering webhooks. */
+export async function startWebhooks(s: Services): Promise<void> {
+  const file = s.config.webhookSubscriptionsFile;
+  if (file) {
+    const declared = readDeclaredSubscriptions(file);
+    const changed = await applyDeclaredSubscriptions(
+      { pool: s.pool, secrets: s.webhookSecrets, allowed: s.webhookAllowed },
+      declared,
+      randomBytes(16).toString('hex'),
+    );
+    s.logger.info({ declared: declared.length, changed }, 'webhook subscriptions from configuration applied');
+  }
+  s.webhooks.start();
+}
 
 export async function closeServices(s: Services): Promise<void> {
   const step = async (name: string, fn: () => Promise<unknown>) => {
@@ -162,7 +208,9 @@ export async function closeServices(s: Services): Promise<void> {
   await step('inbound', () => s.inbound.stop());
   await step('jobs', () => s.scheduler.stop());
   await step('relay', () => s.relay.stop());
+  await step('webhooks', () => s.webhooks.stop());
   await step('feed', () => s.feedWake.close());
+  const KAFKA_CLOSE_MS = 2_000;
   // Bounded: with the broker frozen, a connect under way (and so a disconnect) waits out kafkajs's own timeouts,
   // which would use up the shutdown grace. Nothing is sent any more; the sockets go with the process.
   await step('kafka', async () => {

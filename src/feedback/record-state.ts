@@ -4,6 +4,7 @@ import type { Pool } from '../store/pool.ts';
 import { linksOf } from '../store/links-repo.ts';
 import { messagesOf, type MessageState } from '../store/outbox-repo.ts';
 import { findRecordState, type RecordState } from '../store/records-repo.ts';
+import { webhookStatesOfRecord, type WebhookDeliveryState } from '../store/webhook-repo.ts';
 import { adviceChain, type ChainStep } from './chain.ts';
 
 /** Who asks: ops reads every record, a submitting client only its own organisation's. */
@@ -16,6 +17,8 @@ export interface RecordView extends Omit<RecordState, 'receivedAt'> {
   receivedAt: string;
   chain?: ChainStep[];
   deliveries: (Omit<MessageState, 'deliveredAt'> & { deliveredAt: string | null })[];
+  /** Per webhook subscription that takes one of the record's events: delivered, pending or dead-letter. */
+  webhooks: WebhookDeliveryState[];
 }
 
 /** Undefined for a record that does not exist or that the reader may not see: the two look alike, so ids cannot
@@ -34,5 +37,6 @@ export async function recordView(pool: Pool, id: string, reader: Reader | null):
     receivedAt: state.receivedAt.toISOString(),
     ...(chain && { chain }),
     deliveries: deliveries.map((d) => ({ ...d, deliveredAt: d.deliveredAt?.toISOString() ?? null })),
+    webhooks: await webhookStatesOfRecord(pool, state.id),
   };
 }

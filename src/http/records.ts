@@ -9,7 +9,7 @@ const UUID = '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$';
 
 const recordStateSchema = {
   type: 'object',
-  required: ['id', 'kind', 'source', 'externalId', 'version', 'status', 'receivedAt', 'deliveries'],
+  required: ['id', 'kind', 'source', 'externalId', 'version', 'status', 'receivedAt', 'deliveries', 'webhooks'],
   properties: {
     id: { type: 'string', format: 'uuid' },
     kind: { type: 'string' },
@@ -44,6 +44,23 @@ const recordStateSchema = {
           eventId: { type: 'string', description: 'ce_id of the message' },
           deliveredAt: { type: ['string', 'null'], format: 'date-time' },
           attempts: { type: 'integer' },
+          lastError: { type: ['string', 'null'] },
+        },
+      },
+    },
+    webhooks: {
+      type: 'array',
+      description:
+        "One entry per event of the record and webhook subscription that takes it (while the outbox holds the event): delivered, pending (being retried, or not yet reached) or dead-letter (given up; the subscription's dead letters can re-drive it)",
+      items: {
+        type: 'object',
+        required: ['subscriptionId', 'recipient', 'eventId', 'status', 'attempts', 'lastError'],
+        properties: {
+          subscriptionId: { type: 'string' },
+          recipient: { type: 'string' },
+          eventId: { type: 'string', description: 'ce_id, the webhook-id' },
+          status: { type: 'string', enum: ['delivered', 'pending', 'dead-letter'] },
+          attempts: { type: 'integer', description: 'Failed attempts so far (pending) or in all (dead-letter)' },
           lastError: { type: ['string', 'null'] },
         },
       },

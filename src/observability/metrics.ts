@@ -160,6 +160,32 @@ export function createMetrics(options: MetricsOptions = {}) {
       labelNames: ['check', 'severity'],
       registers: r,
     }),
+    // Webhook push (decision 0111); the subscription label is the subscription's id, as many as there are
+    // subscriptions, which only the privacy officer creates.
+    webhookAttempts: new Counter({
+      name: 'bridge_webhook_attempts_total',
+      help: 'Webhook attempts by outcome: delivered, status, redirect, timeout, network, refused-address',
+      labelNames: ['outcome'],
+      registers: r,
+    }),
+    webhookDeliveries: new Counter({
+      name: 'bridge_webhook_deliveries_total',
+      help: 'Webhook events settled, by outcome: delivered, dead-letter, redelivered',
+      labelNames: ['outcome'],
+      registers: r,
+    }),
+    webhookOpenDeadLetters: new Gauge({
+      name: 'bridge_webhook_dead_letters',
+      help: "Dead letters held per subscription (this replica's subscriptions)",
+      labelNames: ['subscription'],
+      registers: r,
+    }),
+    webhookLag: new Gauge({
+      name: 'bridge_webhook_lag_seconds',
+      help: 'Age of the event a subscription is delivering; 0 when it is caught up',
+      labelNames: ['subscription'],
+      registers: r,
+    }),
     issuerLabel: boundedLabel(64),
   };
 }

@@ -4,7 +4,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { canonicalJson } from '../records/canonical.ts';
 
-export type Operation = 'received' | 'refused' | 'disclosed' | 'looked-up' | 'purged';
+/** 'configured': a change to how the bridge delivers (a webhook subscription, a dead letter re-driven or discarded). */
+export type Operation = 'received' | 'refused' | 'disclosed' | 'looked-up' | 'purged' | 'configured';
 export type Status = 'ok' | 'refused';
 
 /** What a caller states about one processing step. */

@@ -35,6 +35,8 @@ interface FeedRow {
   created_at: Date;
 }
 
+// The columns come out as text (tx::text AS tx): ORDER BY names the table's columns, or it would sort the text
+// aliases, and '1002' sorts before '775'.
 const COLUMNS = /* sql */ `tx::text AS tx, id::text AS id, event_id, event_type, recipient, topic, message_key, headers, payload, record_id, created_at`;
 
 /** Events of one recipient after `after` (null: from the start of what is held), in feed order, at most `limit`;
@@ -54,7 +56,7 @@ export async function readFeed(
         AND ($2::xid8 IS NULL OR (tx, id) > ($2::xid8, $3::bigint))
         AND tx < $6::xid8
         AND ($5::text[] IS NULL OR event_type = ANY($5::text[]))
-      ORDER BY tx, id LIMIT $4`,
+      ORDER BY outbox.tx, outbox.id LIMIT $4`,
     values: [recipient, after?.tx ?? null, after?.id ?? null, limit, opts.types && opts.types.length > 0 ? [...opts.types] : null, horizon],
   });
   return rows.map(toEvent);
@@ -83,7 +85,7 @@ async function commitHorizon(q: Queryable): Promise<string> {
 /** The first position held for a recipient (null when nothing is): where a client resumes after a 410. */
 export async function oldestFeedPosition(q: Queryable, recipient: string): Promise<FeedPosition | null> {
   const { rows } = await q.query<{ tx: string; id: string }>(
-    /* sql */ `SELECT tx::text AS tx, id::text AS id FROM outbox WHERE recipient = $1 ORDER BY tx, id LIMIT 1`,
+    /* sql */ `SELECT tx::text AS tx, id::text AS id FROM outbox WHERE recipient = $1 ORDER BY outbox.tx, outbox.id LIMIT 1`,
     [recipient],
   );
   return rows[0] ? { tx: rows[0].tx, id: rows[0].id } : null;
@@ -93,7 +95,7 @@ export async function oldestFeedPosition(q: Queryable, recipient: string): Promi
  * answers a cursor there; rows stay where they were, so the same ce_ids come again in the same order. */
 export async function feedPositionBefore(q: Queryable, recipient: string, from: Date): Promise<FeedPosition | null> {
   const { rows } = await q.query<{ tx: string; id: string }>(
-    /* sql */ `SELECT tx::text AS tx, (id - 1)::text AS id FROM outbox WHERE recipient = $1 AND created_at >= $2 ORDER BY tx, id LIMIT 1`,
+    /* sql */ `SELECT tx::text AS tx, (id - 1)::text AS id FROM outbox WHERE recipient = $1 AND created_at >= $2 ORDER BY outbox.tx, outbox.id LIMIT 1`,
     [recipient, from],
   );
   return rows[0] ? { tx: rows[0].tx, id: rows[0].id } : null;

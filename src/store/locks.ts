@@ -18,6 +18,8 @@ export const LOCK_KEYS = {
   processingLogChain: 7_361_004,
   /** (key, hashtext(job name)): keeps two runs of one scheduled job from overlapping. */
   jobRun: 7_361_005,
+  /** (key, hashtext(subscription id)): the replica holding it delivers that webhook subscription (decision 0111). */
+  webhookSubscription: 7_361_006,
 } as const;
 
 export async function lockMigrations(c: Queryable): Promise<void> {
@@ -67,4 +69,17 @@ export async function tryLockJob(c: Queryable, job: string): Promise<boolean> {
 
 export async function unlockJob(c: Queryable, job: string): Promise<void> {
   await c.query(/* sql */ `SELECT pg_advisory_unlock($1, hashtext($2))`, [LOCK_KEYS.jobRun, job]);
+}
+
+/** True when this session now delivers the webhook subscription; false when another replica does. */
+export async function tryLockSubscription(c: Queryable, subscriptionId: string): Promise<boolean> {
+  const { rows } = await c.query<{ ok: boolean }>(/* sql */ `SELECT pg_try_advisory_lock($1, hashtext($2)) AS ok`, [
+    LOCK_KEYS.webhookSubscription,
+    subscriptionId,
+  ]);
+  return rows[0]?.ok === true;
+}
+
+export async function unlockSubscription(c: Queryable, subscriptionId: string): Promise<void> {
+  await c.query(/* sql */ `SELECT pg_advisory_unlock($1, hashtext($2))`, [LOCK_KEYS.webhookSubscription, subscriptionId]);
 }

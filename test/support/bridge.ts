@@ -75,6 +75,8 @@ export interface StartOptions {
   env?: Record<string, string>;
   databaseUrl?: string;
   relay?: boolean;
+  /** Start the webhook deliverer (off by default: only the webhook tests need its connection and loops). */
+  webhooks?: boolean;
   /** Extra routes registered after the app (to test what the app does with routes added later). */
   routes?: (app: FastifyInstance) => void;
 }
@@ -102,6 +104,7 @@ export async function startBridge(options: StartOptions = {}): Promise<TestBridg
     }),
   );
   if (options.relay ?? true) services.relay.start();
+  if (options.webhooks) services.webhooks.start();
   return {
     app: server,
     services,

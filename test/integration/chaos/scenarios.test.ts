@@ -30,6 +30,16 @@ function expectHeld(r: ScenarioResult, allowsCutOff: boolean, answersEveryReques
   expect(r.load.falselyNotStored).toBe(0); // a 503 saying nothing was stored, for an advice that was
   if (r.fault.midBatch !== undefined) expect(r.fault.midBatch).toBe(true);
   if (r.fault.sigtermExit !== undefined) expect(r.fault.sigtermExit).toBe(0); // a clean shutdown, not the forced exit
+  if (r.fault.webhook) {
+    for (const [name, w] of Object.entries(r.fault.webhook.receivers)) {
+      expect(w.expected, name).toBeGreaterThanOrEqual(SIZE.records);
+      expect(w.lost, name).toBe(0);
+      expect(w.inversions, name).toBe(0);
+    }
+    expect(r.fault.webhook.badSignatures).toBe(0);
+    // The slow receiver (one second a call) is far behind when the healthy one has everything.
+    expect(r.fault.webhook.slowHadWhenHealthyDone).toBeLessThan(SIZE.records);
+  }
 }
 
 describe('under faults, with two replicas and steady load', () => {
