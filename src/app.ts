@@ -103,7 +103,8 @@ async function app(fastify: FastifyInstance, { services: s, shutdown = createShu
       plan: s.plan,
       wake: s.feedWake,
       metrics: s.metrics,
-      windowMs: c.feedWindowDays * 86_400_000,
+      // What the clean-up keeps (jobs/index.ts): the longer of the two.
+      windowMs: Math.max(c.feedWindowDays * 86_400_000, c.outboxRetentionHours * 3_600_000),
       maxWaiting: c.feedMaxWaiting,
       retryAfterSeconds: c.shedRetryAfterSeconds,
     },

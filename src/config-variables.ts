@@ -180,7 +180,12 @@ export const VARIABLES: Record<string, VarSpec> = {
   OUTBOX_RETENTION_HOURS: { section: 'jobs', schema: int(0, 24 * 365, 168, 'age after which delivered outbox rows are removed') },
   FEED_WINDOW_DAYS: {
     section: 'jobs',
-    schema: int(1, 365, 14, 'days a recipient can read its events from the pull feed; the outbox clean-up keeps delivered rows at least this long'),
+    schema: int(
+      0,
+      365,
+      14,
+      'days a recipient can read its events from the pull feed; the outbox clean-up keeps delivered rows at least this long. 0 where no recipient reads the feed: the outbox then keeps personal data only for `OUTBOX_RETENTION_HOURS`, and the feed holds what that keeps',
+    ),
   },
   JOB_RETENTION_CRON: { section: 'jobs', schema: cron('23 2 * * *', "when personal data past the policy's retention are removed") },
   JOB_AUDIT_VERIFY_CRON: { section: 'jobs', schema: cron('47 3 * * *', "when the processing log's hash chains are verified") },

@@ -65,6 +65,7 @@ describe('route access', () => {
     expect(open.filter((r) => r.startsWith('GET ')).sort()).toEqual([
       'GET /health/live',
       'GET /health/ready',
+      'GET /v1/asyncapi.json',
       'GET /v1/openapi.json',
       'GET /v1/schemas/:topic/:type',
     ]);

@@ -17,7 +17,7 @@ let bridge: TestBridge;
 let deps: IngestDeps;
 
 beforeAll(async () => {
-  bridge = await startBridge({ env: { OUTBOX_RETENTION_HOURS: '0' } });
+  bridge = await startBridge({ env: { OUTBOX_RETENTION_HOURS: '0', FEED_WINDOW_DAYS: '0' } });
   const s = bridge.services;
   // The default exchange policy sends the example advice to the OM's ZSM table, Reclassering and Slachtofferhulp.
   deps = { pool: s.pool, plan: s.plan, pseudonymiser: s.pseudonymiser, metrics: s.metrics, bridgeOin: bridge.config.bridgeOin };
