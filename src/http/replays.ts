@@ -3,7 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import { BridgeError } from '../errors.ts';
 import { REPLAY_DESTINATIONS, REPLAY_MAX_RANGE_DAYS, replay, type ReplayDeps, type ReplayDestination } from '../feed/replay.ts';
-import { traceFrom } from '../records/trace.ts';
+import { currentTrace } from '../observability/tracing.ts';
 import { actorOf } from './actor.ts';
 import { problemResponse } from './problem-schema.ts';
 
@@ -83,7 +83,7 @@ export async function replayRoutes(app: FastifyInstance, deps: ReplayDeps): Prom
     async (request) => {
       const { recipient } = request.params;
       if (!(recipient in deps.plan.policy.recipients)) throw new BridgeError('BRIDGE_NOT_FOUND', 'The exchange policy names no such recipient');
-      const { traceId } = traceFrom(request.headers.traceparent as string | undefined);
+      const { traceId } = currentTrace(request.headers.traceparent as string | undefined);
       const b = request.body;
       return replay(deps, {
         recipient,
