@@ -110,7 +110,7 @@ async function app(fastify: FastifyInstance, { services: s, shutdown = createShu
     },
     { maxWaitSeconds: c.feedMaxWaitSeconds, maxLimit: c.feedMaxLimit },
   );
-  await replayRoutes(fastify, { pool: s.pool, plan: s.plan, metrics: s.metrics, stored: () => s.relay.nudge() });
+  await replayRoutes(fastify, { pool: s.pool, plan: s.plan, metrics: s.metrics, stored: () => s.relay.nudge(), redrivesQueued: () => s.webhooks.nudge() });
   await schemaRoutes(fastify, { plan: s.plan, regions: s.regions, topicPrefix: c.kafkaTopicPrefix, deadLetterTopic: s.deadLetterTopic });
   await asyncapiRoutes(fastify, {
     policy: s.plan.policy,

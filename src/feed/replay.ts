@@ -11,6 +11,7 @@ import { feedPositionBefore } from '../store/feed-repo.ts';
 import type { Pool } from '../store/pool.ts';
 import { appendProcessingLog } from '../store/processing-log-repo.ts';
 import { disclosuresAtAcceptance, heldEvents, markForResend, type HeldEvent } from '../store/replay-repo.ts';
+import { queueReplayRedrives } from '../store/webhook-repo.ts';
 import { withTransaction } from '../store/transaction.ts';
 import { encodeCursor, START } from './cursor.ts';
 import { feedDisclosureEntries } from './disclosure.ts';
@@ -18,7 +19,7 @@ import { feedDisclosureEntries } from './disclosure.ts';
 // The events an acceptance sends, which the ingest logs as disclosures (expiry notices are not logged so).
 const ACCEPTANCE_TYPES = new Set(Object.values(KINDS).map((k) => k.eventType));
 
-export const REPLAY_DESTINATIONS = ['topic', 'feed'] as const;
+export const REPLAY_DESTINATIONS = ['topic', 'feed', 'subscription'] as const;
 export type ReplayDestination = (typeof REPLAY_DESTINATIONS)[number];
 /** The longest range one replay covers; a longer loss is asked for in parts. */
 export const REPLAY_MAX_RANGE_DAYS = 31;
@@ -31,6 +32,8 @@ export interface ReplayDeps {
   metrics: Metrics;
   /** Wakes this process's relay after the rows are pending again. */
   stored: () => void;
+  /** Wakes this process's webhook deliverer after re-drives were queued. */
+  redrivesQueued?: () => void;
 }
 
 export interface ReplayRequest {
@@ -39,6 +42,8 @@ export interface ReplayRequest {
   to: Date;
   reason: string;
   destination: ReplayDestination;
+  /** Subscription: the one subscription to send to; absent, every subscription of the recipient. */
+  subscriptionId?: string;
   actor: string;
   traceId: string;
 }
@@ -54,11 +59,16 @@ export interface ReplayOutcome {
   notResent: number;
   /** Feed: the cursor to read the range from. */
   cursor?: string;
+  /** Subscription: how many subscriptions the events were queued for. */
+  subscriptions?: number;
 }
 
 /** Refuses a range that is empty, reversed, in the future or too long, and a reason that could hold a BSN. */
-export function checkReplay(r: { from: Date; to: Date; reason: string }, now = new Date()): void {
+export function checkReplay(r: { from: Date; to: Date; reason: string; destination?: ReplayDestination; subscriptionId?: string }, now = new Date()): void {
   const errors = [];
+  if (r.subscriptionId !== undefined && r.destination !== 'subscription') {
+    errors.push(fieldError('FIELD_UNKNOWN', '/body/subscription', 'only with destination `subscription`'));
+  }
   if (r.to.getTime() <= r.from.getTime()) errors.push(fieldError('DATE_ORDER', '/body/to', '`to` must lie after `from`'));
   if (r.to.getTime() - r.from.getTime() > REPLAY_MAX_RANGE_DAYS * 86_400_000) {
     errors.push(fieldError('FIELD_OUT_OF_RANGE', '/body/to', `a replay covers at most ${REPLAY_MAX_RANGE_DAYS} days; ask for a longer loss in parts`));
@@ -81,8 +91,14 @@ export async function replay(deps: ReplayDeps, req: ReplayRequest): Promise<Repl
     }
     let resent: HeldEvent[] = held;
     let cursor: string | undefined;
+    let subscriptions: number | undefined;
     if (req.destination === 'topic') resent = await markForResend(c, req.recipient, req.from, req.to);
-    else cursor = encodeCursor({ recipient: req.recipient, position: (await feedPositionBefore(c, req.recipient, req.from)) ?? START, t: Date.now() });
+    else if (req.destination === 'subscription') {
+      const queued = await queueReplayRedrives(c, req.recipient, req.from, req.to, req.subscriptionId ?? null);
+      if (queued.subscriptions === 0) throw new BridgeError('BRIDGE_NOT_FOUND', 'The recipient has no such webhook subscription');
+      resent = queued.events;
+      subscriptions = queued.subscriptions;
+    } else cursor = encodeCursor({ recipient: req.recipient, position: (await feedPositionBefore(c, req.recipient, req.from)) ?? START, t: Date.now() });
     const disclosed = await disclosuresAtAcceptance(c, req.recipient, req.from, req.to);
     const acceptances = resent.filter((e) => ACCEPTANCE_TYPES.has(e.eventType)).length;
     if (resent.length > 0) {
@@ -107,9 +123,11 @@ export async function replay(deps: ReplayDeps, req: ReplayRequest): Promise<Repl
       resent: resent.length,
       notResent: Math.max(0, disclosed - acceptances),
       ...(cursor ? { cursor } : {}),
+      ...(subscriptions !== undefined ? { subscriptions } : {}),
     };
   });
   deps.metrics.replayedEvents.inc({ destination: req.destination }, outcome.resent);
   if (req.destination === 'topic' && outcome.resent > 0) deps.stored();
+  if (req.destination === 'subscription' && outcome.resent > 0) deps.redrivesQueued?.();
   return outcome;
 }

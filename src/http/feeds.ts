@@ -5,7 +5,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { BridgeError, fieldError } from '../errors.ts';
 import { decodeCursor } from '../feed/cursor.ts';
 import { readFeedPage, type FeedDeps } from '../feed/read-feed.ts';
-import { traceFrom } from '../records/trace.ts';
+import { currentTrace } from '../observability/tracing.ts';
 import { actorOf } from './actor.ts';
 import { problemResponse, problemSchema } from './problem-schema.ts';
 
@@ -125,7 +125,7 @@ export async function feedRoutes(app: FastifyInstance, deps: FeedDeps, settings:
       const limit = bounded(q.limit, 'limit', 1, settings.maxLimit, 100);
       const wait = bounded(q.wait, 'wait', 0, settings.maxWaitSeconds, 0);
       const signal = AbortSignal.any([closing.signal, clientGone(request, reply)]);
-      const { traceId } = traceFrom(request.headers.traceparent as string | undefined);
+      const { traceId } = currentTrace(request.headers.traceparent as string | undefined);
       try {
         const page = await readFeedPage(deps, {
           recipient,

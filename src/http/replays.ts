@@ -3,7 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import { BridgeError } from '../errors.ts';
 import { REPLAY_DESTINATIONS, REPLAY_MAX_RANGE_DAYS, replay, type ReplayDeps, type ReplayDestination } from '../feed/replay.ts';
-import { traceFrom } from '../records/trace.ts';
+import { currentTrace } from '../observability/tracing.ts';
 import { actorOf } from './actor.ts';
 import { problemResponse } from './problem-schema.ts';
 
@@ -12,6 +12,7 @@ interface Body {
   to: string;
   reason: string;
   destination: ReplayDestination;
+  subscription?: string;
 }
 
 const outcomeSchema = {
@@ -29,6 +30,7 @@ const outcomeSchema = {
         'Events disclosed to the recipient in the range that the bridge no longer holds (past the feed window or removed by retention): not resurrected',
     },
     cursor: { type: 'string', description: 'Feed: the cursor (`after`) to read the range from' },
+    subscriptions: { type: 'integer', description: 'Subscription: how many webhook subscriptions the events were queued for' },
   },
 };
 
@@ -43,7 +45,7 @@ export async function replayRoutes(app: FastifyInstance, deps: ReplayDeps): Prom
         summary: "Send a time range of a recipient's events again",
         description:
           `For a recipient that lost data: the events of [from, to) (at most ${REPLAY_MAX_RANGE_DAYS} days) that the bridge still holds go again to its topic (the relay sends them, same ce_id, the view of when each was accepted) ` +
-          'or are readable again from the feed cursor in the answer. What retention removed is not resurrected; the answer counts it. The replay is written to the processing log with its reason.',
+          'or are readable again from the feed cursor in the answer, or are queued for its webhook subscriptions (same webhook-id). What retention removed is not resurrected; the answer counts it. The replay is written to the processing log with its reason.',
         params: { type: 'object', required: ['recipient'], properties: { recipient: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{0,62}$' } } },
         body: {
           type: 'object',
@@ -58,13 +60,22 @@ export async function replayRoutes(app: FastifyInstance, deps: ReplayDeps): Prom
               maxLength: 500,
               description: 'Why the recipient gets the events again (kept in the processing log; no personal data, no number of five or more digits)',
             },
-            destination: { type: 'string', enum: [...REPLAY_DESTINATIONS], description: 'Its topic, or its pull feed' },
+            destination: {
+              type: 'string',
+              enum: [...REPLAY_DESTINATIONS],
+              description: 'Its topic, its pull feed, or its webhook subscriptions (each gets the types it takes, before its next new event)',
+            },
+            subscription: {
+              type: 'string',
+              format: 'uuid',
+              description: 'With destination `subscription`: only this subscription; without it, every subscription of the recipient',
+            },
           },
         },
         response: {
           200: outcomeSchema,
           400: problemResponse('Malformed body, a reversed or too long range, or a reason holding a long number'),
-          404: problemResponse('The exchange policy names no such recipient'),
+          404: problemResponse('The exchange policy names no such recipient, or the recipient has no such webhook subscription'),
           422: problemResponse('The range holds too many events for one replay; ask in parts'),
         },
       },
@@ -72,7 +83,7 @@ export async function replayRoutes(app: FastifyInstance, deps: ReplayDeps): Prom
     async (request) => {
       const { recipient } = request.params;
       if (!(recipient in deps.plan.policy.recipients)) throw new BridgeError('BRIDGE_NOT_FOUND', 'The exchange policy names no such recipient');
-      const { traceId } = traceFrom(request.headers.traceparent as string | undefined);
+      const { traceId } = currentTrace(request.headers.traceparent as string | undefined);
       const b = request.body;
       return replay(deps, {
         recipient,
@@ -80,6 +91,7 @@ export async function replayRoutes(app: FastifyInstance, deps: ReplayDeps): Prom
         to: new Date(b.to),
         reason: b.reason,
         destination: b.destination,
+        ...(b.subscription !== undefined && { subscriptionId: b.subscription }),
         actor: actorOf(request),
         traceId,
       });

@@ -3,7 +3,7 @@
 // shown once, in the answer to its creation.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { BridgeError, fieldError } from '../errors.ts';
-import { traceFrom } from '../records/trace.ts';
+import { currentTrace } from '../observability/tracing.ts';
 import { findSubscription, listDeadLetters, listSubscriptions, type DeadLetterRow } from '../store/webhook-repo.ts';
 import { urlProblem } from '../webhook/address-guard.ts';
 import { SECRET_PATTERN } from '../webhook/secrets.ts';
@@ -87,7 +87,7 @@ export interface WebhookRouteDeps extends SubscriptionDeps {
 }
 
 function acting(request: FastifyRequest): { actor: string; traceId: string } {
-  return { actor: actorOf(request), traceId: traceFrom(request.headers.traceparent as string | undefined).traceId };
+  return { actor: actorOf(request), traceId: currentTrace(request.headers.traceparent as string | undefined).traceId };
 }
 
 function limitOf(raw: string | undefined, maximum: number): number {

@@ -340,3 +340,37 @@ export async function webhookStatesOfRecord(q: Db, recordId: string): Promise<We
 export async function listenForOutbox(c: Queryable): Promise<void> {
   await c.query(/* sql */ `LISTEN ${OUTBOX_CHANNEL}`);
 }
+
+/** A replay to webhook subscriptions (decision 0110): the held outbox events of a recipient created in [from, to)
+ * queued as re-drives of its subscriptions (all, or the one given), each only the types it takes. The deliverer
+ * sends re-drives before its next feed event, oldest first: `dead_at` is spaced by feed order so that a subject's
+ * events go out in the order they were accepted. Returns the subscriptions reached and the events queued (each
+ * once, however many subscriptions take it). */
+export async function queueReplayRedrives(
+  q: Db,
+  recipient: string,
+  from: Date,
+  to: Date,
+  subscriptionId: string | null,
+): Promise<{ subscriptions: number; events: { eventId: string; eventType: string }[] }> {
+  const { rows } = await q.query<{ event_id: string | null; event_type: string | null; subscriptions: string }>(
+    /* sql */ `WITH subs AS (
+       SELECT id, event_types FROM webhook_subscriptions WHERE recipient = $1 AND ($4::uuid IS NULL OR id = $4::uuid)),
+     held AS (
+       SELECT event_id, record_id, event_type, row_number() OVER (ORDER BY tx, id) AS n
+       FROM outbox WHERE recipient = $1 AND created_at >= $2 AND created_at < $3),
+     queued AS (
+       INSERT INTO webhook_dead_letters (subscription_id, event_id, record_id, event_type, reason, attempts, first_attempt_at, dead_at, status)
+       SELECT s.id, h.event_id, h.record_id, h.event_type, 'replay', 0, now(), now() + h.n * interval '1 microsecond', 'redrive'
+       FROM subs s JOIN held h ON cardinality(s.event_types) = 0 OR h.event_type = ANY (s.event_types)
+       ON CONFLICT (subscription_id, event_id) DO UPDATE SET status = 'redrive', dead_at = EXCLUDED.dead_at
+       RETURNING event_id, event_type)
+     SELECT DISTINCT q.event_id, q.event_type, (SELECT count(*) FROM subs) AS subscriptions
+     FROM (SELECT 1) one LEFT JOIN queued q ON true`,
+    [recipient, from, to, subscriptionId],
+  );
+  return {
+    subscriptions: Number(rows[0]?.subscriptions ?? 0),
+    events: rows.filter((r) => r.event_id !== null).map((r) => ({ eventId: r.event_id!, eventType: r.event_type! })),
+  };
+}

@@ -279,3 +279,72 @@ describe('webhook dead letters', () => {
     expect(rows.map((x) => x.change)).toEqual(['subscription-created', 'dead-letter-redriven', 'dead-letter-discarded']);
   });
 });
+
+describe('replay to webhook subscriptions (issue 20 item 3)', () => {
+  const REASON = 'The receiver lost its store and asks for these events again';
+
+  it('sends a range again to one subscription, same webhook-id, in acceptance order per subject, and logs it with its reason', async () => {
+    const r = await receiver();
+    const other = await receiver();
+    const id = await subscribe(bridge, r);
+    const otherId = await subscribe(bridge, other);
+    const from = new Date(Date.now() - 1_000).toISOString();
+    const { events } = await submit(bridge, 2, 2);
+    const to = new Date(Date.now() + 1_000).toISOString();
+    await until(
+      async () => ids(r, events).size + ids(other, events).size,
+      (n) => n === 2 * events.length,
+    );
+    const firstRound = r.accepted.length;
+    const otherRound = other.accepted.length;
+
+    const res = await bridge.inject(
+      { method: 'POST', url: `/v1/recipients/${OM_ZSM}/replays`, payload: { from, to, reason: REASON, destination: 'subscription', subscription: id } },
+      'privacy',
+    );
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toMatchObject({ destination: 'subscription', subscriptions: 1, notResent: 0 });
+    expect(res.json<{ resent: number }>().resent).toBeGreaterThanOrEqual(events.length);
+    const again = await until(
+      async () => r.accepted.slice(firstRound).filter((e) => events.includes(e.id)),
+      (a) => a.length === events.length,
+    );
+    expect(new Set(again.map((e) => e.id))).toEqual(new Set(events));
+    expect(again.every((e) => e.headers['webhook-id'] === e.id)).toBe(true);
+    expect(outOfOrder(again, events)).toEqual([]);
+    // Only the subscription asked for; the other got each event once.
+    expect(other.accepted.length).toBe(otherRound);
+    const { rows } = await bridge.services.pool.query<{ detail: { reason: string; destination: string } }>(
+      `SELECT detail FROM processing_log WHERE detail ->> 'channel' = 'replay' AND detail ->> 'destination' = 'subscription'`,
+    );
+    expect(rows.map((x) => x.detail.reason)).toContain(REASON);
+    const left = await bridge.services.pool.query(`SELECT 1 FROM webhook_dead_letters WHERE subscription_id = $1`, [id]);
+    expect(left.rowCount).toBe(0); // each re-drive settled
+    await unsubscribe(bridge, id);
+    await unsubscribe(bridge, otherId);
+  });
+
+  it('refuses a subscription the recipient does not have, and a subscription with another destination', async () => {
+    const from = new Date(Date.now() - 60_000).toISOString();
+    const to = new Date().toISOString();
+    const unknown = await bridge.inject(
+      {
+        method: 'POST',
+        url: `/v1/recipients/${OM_ZSM}/replays`,
+        payload: { from, to, reason: REASON, destination: 'subscription', subscription: '00000000-0000-4000-8000-000000000000' },
+      },
+      'privacy',
+    );
+    expect(unknown.statusCode, unknown.body).toBe(404);
+    const mixed = await bridge.inject(
+      {
+        method: 'POST',
+        url: `/v1/recipients/${OM_ZSM}/replays`,
+        payload: { from, to, reason: REASON, destination: 'topic', subscription: '00000000-0000-4000-8000-000000000000' },
+      },
+      'privacy',
+    );
+    expect(mixed.statusCode).toBe(400);
+    expect(mixed.json<{ errors: { pointer: string }[] }>().errors.map((e) => e.pointer)).toEqual(['/body/subscription']);
+  });
+});
