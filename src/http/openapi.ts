@@ -114,7 +114,8 @@ export function openapiOptions(): SwaggerOptions {
           "Exchange between the Zorg- en Veiligheidshuizen (GCOS) and the OM's ZSM fast track: advice and case events, validated, stored durably, and relayed over Kafka as CloudEvents, each recipient receiving only what it may see.\n\n" +
           'Errors are problem documents (RFC 9457, application/problem+json) with type, title, status, detail and a stable code. ' +
           'A request the bridge cannot read or whose form is wrong (malformed JSON, a body or parameter that does not match the schema) is a 400 naming every problem. ' +
-          'A well-formed request that breaks a rule of the exchange (the BSN eleven-test, an impossible date, a quality criterion, the exchange policy) is a 422 with the same problem members, each failed rule in errors (docs/decisions/0103).',
+          'A well-formed request that breaks a rule of the exchange (the BSN eleven-test, an impossible date, a quality criterion, the exchange policy) is a 422 with the same problem members, each failed rule in errors (docs/decisions/0103).\n\n' +
+          'The description documents are served beside the operations, without credentials: this one at /v1/openapi.json, and the AsyncAPI 3.0 document of every Kafka topic the bridge writes and reads at /v1/asyncapi.json (decision 0112).',
         // Placeholders on a reserved domain until the organisation that runs the bridge publishes its own (docs/standards.md).
         contact: { name: 'gcos-zsm-bridge maintainers', email: 'api@gcos-zsm-bridge.example', url: 'https://gcos-zsm-bridge.example/contact' },
         license: { name: 'EUPL-1.2', identifier: 'EUPL-1.2' },

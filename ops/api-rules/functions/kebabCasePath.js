@@ -1,10 +1,10 @@
 // Every segment of a path is kebab-case (lower-case letters and digits, words joined by single hyphens) or a
 // {parameter}; the last may start with an underscore (an operation on a resource, /core/resource-operations).
-// The API's description documents (openapi.json, and asyncapi.json for its topics, decision 0112) are the only
-// names with a dot.
+// The API's description document (openapi.json) is the only name with a dot; asyncapi.json is served beside it
+// and, like it, left out of the paths (decision 0112).
 const KEBAB = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 const PARAMETER = /^\{[^{}]+\}$/;
-const DOCUMENT = /^(openapi|asyncapi)\.(json|yaml)$/;
+const DOCUMENT = /^openapi\.(json|yaml)$/;
 
 export default function kebabCasePath(path) {
   if (typeof path !== 'string' || path === '/') return [];
