@@ -137,7 +137,7 @@ export async function webhookRoutes(app: FastifyInstance, deps: WebhookRouteDeps
             properties: { ...subscriptionSchema.properties, secret: { type: 'string' } },
           },
           404: problemResponse('No such recipient'),
-          422: problemResponse('The URL is not an allowed target'),
+          422: problemResponse('The URL is not an allowed target, or the recipient has as many subscriptions as it may'),
         },
       },
     },

@@ -135,6 +135,12 @@ export async function allSubscriptions(q: Db): Promise<SubscriptionRow[]> {
   return rows.map(toSubscription);
 }
 
+/** How many subscriptions a recipient has. */
+export async function countSubscriptions(q: Db, recipient: string): Promise<number> {
+  const { rows } = await q.query<{ n: string }>(/* sql */ `SELECT count(*) AS n FROM webhook_subscriptions WHERE recipient = $1`, [recipient]);
+  return Number(rows[0]!.n);
+}
+
 export async function deleteSubscription(q: Db, recipient: string, id: string): Promise<boolean> {
   const { rowCount } = await q.query(/* sql */ `DELETE FROM webhook_subscriptions WHERE id = $1 AND recipient = $2`, [id, recipient]);
   return (rowCount ?? 0) > 0;

@@ -7,7 +7,9 @@ import type { LogEntry } from '../processing-log/entry.ts';
 import { appendProcessingLog } from '../store/processing-log-repo.ts';
 import type { Pool } from '../store/pool.ts';
 import { withTransaction } from '../store/transaction.ts';
+import { BridgeError, fieldError } from '../errors.ts';
 import {
+  countSubscriptions,
   deleteSubscription,
   discardDeadLetter,
   findSubscription,
@@ -98,6 +100,9 @@ function entry(a: Acting, recipient: string, detail: Record<string, unknown>): L
   };
 }
 
+/** Subscriptions one recipient may have through the API: each holds a worker and a connection while it delivers. */
+export const MAX_SUBSCRIPTIONS_PER_RECIPIENT = 20;
+
 /** Refused: the target's reason (an address guard refusal), for a 422 naming /url. */
 export class TargetNotAllowed extends Error {}
 
@@ -115,6 +120,11 @@ export async function createSubscription(
   const secret = input.secret ?? newSecret();
   const id = randomUUID();
   const row = await withTransaction(deps.pool, async (c) => {
+    if ((await countSubscriptions(c, input.recipient)) >= MAX_SUBSCRIPTIONS_PER_RECIPIENT) {
+      throw new BridgeError('BRIDGE_UNPROCESSABLE', `A recipient has at most ${MAX_SUBSCRIPTIONS_PER_RECIPIENT} webhook subscriptions`, {
+        errors: [fieldError('FIELD_OUT_OF_RANGE', '/url', 'the recipient has as many subscriptions as it may; remove one first')],
+      });
+    }
     const created = await insertSubscription(c, {
       id,
       recipient: input.recipient,

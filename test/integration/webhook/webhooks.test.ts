@@ -5,6 +5,7 @@ import { startBridge, type TestBridge } from '../../support/bridge.ts';
 import { OM_ZSM, syntheticBsn, validAdvice } from '../../support/fixtures.ts';
 import { until } from '../../support/until.ts';
 import { outOfOrder, startReceiver, type Receiver } from '../../support/webhook-receiver.ts';
+import { MAX_SUBSCRIPTIONS_PER_RECIPIENT } from '../../../src/webhook/subscriptions.ts';
 
 let bridge: TestBridge;
 const open: Receiver[] = [];
@@ -124,6 +125,22 @@ describe('webhook subscriptions API', () => {
     );
     expect(rows.map((x) => x.detail.change)).toEqual(['subscription-created', 'subscription-deleted']);
     expect(bridge.logs.text()).not.toContain(r.secret!);
+  });
+});
+
+describe('webhook subscriptions ceiling', () => {
+  it('refuses a subscription past the per-recipient ceiling with 422 naming /url, storing nothing', async () => {
+    const { rows } = await bridge.services.pool.query<{ n: string }>(`SELECT count(*) AS n FROM webhook_subscriptions WHERE recipient = $1`, [OM_ZSM]);
+    const r = await receiver();
+    const made: string[] = [];
+    for (let i = Number(rows[0]!.n); i < MAX_SUBSCRIPTIONS_PER_RECIPIENT; i++) made.push(await subscribe(bridge, r));
+    const res = await bridge.inject({ method: 'POST', url: `/v1/recipients/${OM_ZSM}/subscriptions`, payload: { url: r.url } }, 'privacy');
+    expect(res.statusCode, res.body).toBe(422);
+    expect(res.headers['content-type']).toContain('application/problem+json');
+    expect(res.json<{ errors: { pointer: string }[] }>().errors.map((e) => e.pointer)).toEqual(['/url']);
+    const after = await bridge.services.pool.query<{ n: string }>(`SELECT count(*) AS n FROM webhook_subscriptions WHERE recipient = $1`, [OM_ZSM]);
+    expect(Number(after.rows[0]!.n)).toBe(MAX_SUBSCRIPTIONS_PER_RECIPIENT);
+    for (const id of made) await unsubscribe(bridge, id);
   });
 });
 
