@@ -43,6 +43,18 @@ async function findings(b: TestBridge): Promise<string[]> {
   return m.values.filter((v) => v.value > 0).map((v) => `${String(v.labels['check'])}:${String(v.labels['severity'])}`);
 }
 
+/** A database URL as a new role that has synchronous_commit off for itself. */
+async function urlOfRoleWithoutSyncCommit(): Promise<string> {
+  const role = `bridge_nosync_${randomBytes(4).toString('hex')}`;
+  roles.push(role);
+  await serverQuery(`CREATE ROLE ${role} LOGIN`);
+  await serverQuery(`ALTER ROLE ${role} SET synchronous_commit = off`);
+  const url = new URL(inject('pgServerUrl'));
+  url.username = role;
+  url.pathname = '/postgres';
+  return url.toString();
+}
+
 describe('the PostgreSQL settings', () => {
   it('accepts the default settings of the bridge role', async () => {
     const b = await bridge();
@@ -51,14 +63,7 @@ describe('the PostgreSQL settings', () => {
   });
 
   it('refuses a role with synchronous_commit off, as that role sees it', async () => {
-    const role = `bridge_nosync_${randomBytes(4).toString('hex')}`;
-    roles.push(role);
-    await serverQuery(`CREATE ROLE ${role} LOGIN`);
-    await serverQuery(`ALTER ROLE ${role} SET synchronous_commit = off`);
-    const url = new URL(inject('pgServerUrl'));
-    url.username = role;
-    url.pathname = '/postgres';
-    const b = await bridge({ databaseUrl: url.toString() });
+    const b = await bridge({ databaseUrl: await urlOfRoleWithoutSyncCommit() });
     const refused = await b.services.durability.checkPostgres();
     expect(refused.map((f) => f.check)).toEqual(['pg_synchronous_commit']);
     expect(await findings(b)).toContain('pg_synchronous_commit:refuse');
@@ -71,14 +76,7 @@ describe('the PostgreSQL settings', () => {
   });
 
   it('only logs the refusal when the risk is accepted (DURABILITY_CHECKS=warn)', async () => {
-    const role = `bridge_nosync_${randomBytes(4).toString('hex')}`;
-    roles.push(role);
-    await serverQuery(`CREATE ROLE ${role} LOGIN`);
-    await serverQuery(`ALTER ROLE ${role} SET synchronous_commit = off`);
-    const url = new URL(inject('pgServerUrl'));
-    url.username = role;
-    url.pathname = '/postgres';
-    const b = await bridge({ databaseUrl: url.toString(), env: { DURABILITY_CHECKS: 'warn' } });
+    const b = await bridge({ databaseUrl: await urlOfRoleWithoutSyncCommit(), env: { DURABILITY_CHECKS: 'warn' } });
     expect(await b.services.durability.checkPostgres()).toEqual([]);
     expect(await findings(b)).toContain('pg_synchronous_commit:refuse');
     expect(b.logs.text()).toContain('accepted: DURABILITY_CHECKS=warn');
