@@ -84,7 +84,11 @@ describe('flood of huge bad requests', () => {
     expect(s.byStatus['400']).toBeGreaterThan(0);
     expect(s.largestAnswerBytes).toBeLessThan(32 * 1024);
     expect(s.rssAfterMb - s.rssStartMb).toBeLessThan(20);
-    expect(s.neighbour.requests).toBeGreaterThan(0);
-    expect(s.neighbour.byStatus).toEqual({ '202': s.neighbour.requests });
+    expect(s.shedWithoutRetryAfter).toBe(0);
+    // The neighbour is served. When the machine itself fell behind (the flood was shed too), shedding may answer it
+    // as well, with Retry-After; while the flood is served, the neighbour never is shed.
+    expect(s.neighbour.byStatus['202']).toBeGreaterThan(0);
+    expect(Object.keys(s.neighbour.byStatus).filter((status) => status !== '202' && status !== '503')).toEqual([]);
+    if (!s.byStatus['503']) expect(s.neighbour.byStatus).toEqual({ '202': s.neighbour.requests });
   }, 300_000);
 });
