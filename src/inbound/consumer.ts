@@ -67,6 +67,16 @@ export function createInboundConsumer(kafka: Kafka, deps: IngestDeps, logger: Lo
   async function run(): Promise<void> {
     const c = createConsumer(kafka, options.groupId);
     consumer = c;
+    // kafkajs restarts a consumer itself only after a retriable error; after any other it disconnects and stays
+    // stopped, and the inbound topic would be read no more while the service looks healthy. Start it again.
+    c.on(c.events.CRASH, ({ payload }) => {
+      if (stopping || payload.restart || consumer !== c) return;
+      consumer = undefined;
+      deps.metrics.inboundRestarts.inc();
+      log.error({ err: { name: payload.error.name, message: payload.error.message } }, 'inbound consumer stopped on an error; starting it again');
+      void c.disconnect().catch(() => undefined);
+      void start(1_000);
+    });
     await c.connect();
     await c.subscribe({ topic: options.topic, fromBeginning: true });
     await c.run({
@@ -83,29 +93,36 @@ export function createInboundConsumer(kafka: Kafka, deps: IngestDeps, logger: Lo
     });
   }
 
+  const pause = (ms: number) =>
+    new Promise<void>((r) => {
+      wakeStart = r;
+      setTimeout(r, ms).unref();
+    }).finally(() => (wakeStart = undefined));
+
+  /** Keeps trying until the broker answers (the service starts whether or not Kafka is there). */
+  function start(firstPauseMs = 0): Promise<void> {
+    starting = (async () => {
+      if (firstPauseMs > 0) await pause(firstPauseMs);
+      for (let delay = 500; !stopping; delay = Math.min(delay * 2, 15_000)) {
+        try {
+          await run();
+          log.info('inbound consumer running');
+          return;
+        } catch (err) {
+          await consumer?.disconnect().catch(() => undefined);
+          consumer = undefined;
+          log.warn({ err: { message: (err as Error).message }, retryInMs: delay }, 'cannot consume the inbound topic yet');
+          await pause(delay);
+        }
+      }
+    })();
+    return starting;
+  }
+
   return {
-    /** Keeps trying until the broker answers (the service starts whether or not Kafka is there). */
     start() {
       stopping = false;
-      starting = (async () => {
-        for (let delay = 500; !stopping; delay = Math.min(delay * 2, 15_000)) {
-          try {
-            await run();
-            log.info('inbound consumer running');
-            return;
-          } catch (err) {
-            await consumer?.disconnect().catch(() => undefined);
-            consumer = undefined;
-            log.warn({ err: { message: (err as Error).message }, retryInMs: delay }, 'cannot consume the inbound topic yet');
-            await new Promise<void>((r) => {
-              wakeStart = r;
-              setTimeout(r, delay).unref();
-            });
-            wakeStart = undefined;
-          }
-        }
-      })();
-      return starting;
+      return start();
     },
     async stop() {
       stopping = true;

@@ -121,6 +121,11 @@ export function createMetrics(options: MetricsOptions = {}) {
       labelNames: ['outcome'],
       registers: r,
     }),
+    inboundRestarts: new Counter({
+      name: 'bridge_inbound_consumer_restarts_total',
+      help: 'Times the inbound consumer stopped on an error kafkajs does not restart from, and was started again',
+      registers: r,
+    }),
     caseEventsUnroutable: new Counter({
       name: 'bridge_case_events_unroutable_total',
       help: 'Case events whose municipality no Veiligheidshuis region covers, by path (rest, kafka)',
