@@ -3,7 +3,7 @@
 // the proxy's port, so every client (bridge replicas and the checker) reaches it through the TCP proxy; a test
 // that only needs a broker it may stop (test/integration/relay/broker-outage.test.ts) lets it advertise its own.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -66,15 +66,27 @@ export class OwnedBroker {
       KAFKA_HEAP: process.env['CHAOS_KAFKA_HEAP'] ?? '384m',
       ...this.settings,
     };
-    const child = own(spawn('bash', [`${ROOT}scripts/kafka.sh`, 'run'], { env, stdio: ['ignore', 'ignore', 'ignore'] }));
+    // What the node prints goes to a file in its folder: the reason when it exits at start is in it.
+    const out = openSync(join(this.stateDir, 'run.log'), 'a');
+    const child = own(spawn('bash', [`${ROOT}scripts/kafka.sh`, 'run'], { env, stdio: ['ignore', out, out] }));
+    closeSync(out);
     this.child = child;
     const started = Date.now();
     while (Date.now() - started < timeoutMs) {
-      if (child.exitCode !== null) throw new Error(`owned broker exited with ${child.exitCode}`);
+      if (child.exitCode !== null) {
+        this.child = undefined;
+        throw new Error(`owned broker on port ${this.port} (controller ${this.controllerPort}) exited with ${child.exitCode}:\n${this.lastLines()}`);
+      }
       if (this.startedCount() > before) return;
       await sleep(250);
     }
     throw new Error('owned broker did not start in time');
+  }
+
+  /** The end of what the node printed and of its server log, for an error message. */
+  private lastLines(): string {
+    const tail = (file: string) => (existsSync(file) ? readFileSync(file, 'utf8').split('\n').slice(-15).join('\n') : '');
+    return [tail(join(this.stateDir, 'run.log')), tail(join(this.stateDir, 'logs', 'server.log'))].filter(Boolean).join('\n---\n');
   }
 
   /** SIGKILL: a crash, nothing flushed beyond the page cache. SIGTERM: a clean shutdown. */
