@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
+import { AjvCompiler } from '@fastify/ajv-compiler';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import { BridgeError, toProblem } from '../errors.ts';
 import type { Logger } from '../logger.ts';
@@ -88,6 +89,9 @@ function httpsOptions(tls: NonNullable<HttpServerOptions['tls']>) {
   };
 }
 
+const buildAjv = AjvCompiler();
+const AJV_OPTIONS = { coerceTypes: false, removeAdditional: false, allErrors: true } as const;
+
 export function createHttpServer(opts: HttpServerOptions): FastifyInstance {
   // Typed as Fastify's base logger so the instance type is the plain FastifyInstance every route file uses.
   const loggerInstance: FastifyBaseLogger = opts.logger;
@@ -127,6 +131,17 @@ export function createHttpServer(opts: HttpServerOptions): FastifyInstance {
       // Before routing, so the onSend hook that sets API-Version does not run: set here (ADR /core/version-header).
       void (reply as FastifyReply).code(problem.status).header('api-version', API_VERSION).type('application/problem+json').send(toProblem(problem));
     },
-    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: true } },
+    ajv: { customOptions: AJV_OPTIONS },
+    // A body is JSON and is taken as it is: "5" is not 5. The query string, path and headers are text by nature,
+    // so there an integer parameter is read from its digits (`?limit=50` was refused as "must be integer").
+    schemaController: {
+      compilersFactory: {
+        buildValidator: (externalSchemas, ajvOptions) => {
+          const strict = buildAjv(externalSchemas, ajvOptions);
+          const fromText = buildAjv(externalSchemas, { customOptions: { ...AJV_OPTIONS, coerceTypes: true } });
+          return (route) => (route.httpPart === 'body' ? strict : fromText)(route);
+        },
+      },
+    },
   });
 }

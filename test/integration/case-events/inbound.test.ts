@@ -111,6 +111,17 @@ describe('the inbound topic of case events', () => {
       'BRIDGE_POLICY_REFUSED',
     ]);
     expect(list.body).not.toContain(syntheticBsn(112));
+
+    // The query string is text: an integer parameter is read from its digits, and anything else named.
+    const two = await bridge.inject({ method: 'GET', url: '/v1/quarantine?limit=2' }, 'ops');
+    expect(two.statusCode).toBe(200);
+    expect(two.json<{ entries: unknown[] }>().entries).toHaveLength(2);
+    for (const bad of ['abc', '0', '501', '2.5']) {
+      const refused = await bridge.inject({ method: 'GET', url: `/v1/quarantine?limit=${bad}` }, 'ops');
+      expect(refused.statusCode, bad).toBe(400);
+      expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(refused.json<{ errors: { pointer: string }[] }>().errors.map((e) => e.pointer)).toEqual(['/querystring/limit']);
+    }
   });
 
   it('lets ops release a message after the cause is fixed, and discard one that cannot be', async () => {
