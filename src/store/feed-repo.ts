@@ -40,7 +40,8 @@ interface FeedRow {
 const COLUMNS = /* sql */ `tx::text AS tx, id::text AS id, event_id, event_type, recipient, topic, message_key, headers, payload, record_id, created_at`;
 
 /** Events of one recipient after `after` (null: from the start of what is held), in feed order, at most `limit`;
- * only rows below the commit horizon, so a position once passed is never revisited. `types` filters on event_type. */
+ * only rows below the commit horizon, so a position once passed is never revisited (migration 100's feed_page:
+ * the horizon and the page in one round trip). `types` filters on event_type. */
 export async function readFeed(
   q: Queryable,
   recipient: string,
@@ -48,38 +49,12 @@ export async function readFeed(
   limit: number,
   opts: { types?: readonly string[] } = {},
 ): Promise<FeedEvent[]> {
-  const horizon = await commitHorizon(q);
-  // Both bounds stay index conditions on outbox_feed (recipient, tx, id); the row comparison is one range scan.
   const { rows } = await q.query<FeedRow>({
-    text: /* sql */ `SELECT ${COLUMNS} FROM outbox
-      WHERE recipient = $1
-        AND ($2::xid8 IS NULL OR (tx, id) > ($2::xid8, $3::bigint))
-        AND tx < $6::xid8
-        AND ($5::text[] IS NULL OR event_type = ANY($5::text[]))
-      ORDER BY outbox.tx, outbox.id LIMIT $4`,
-    values: [recipient, after?.tx ?? null, after?.id ?? null, limit, opts.types && opts.types.length > 0 ? [...opts.types] : null, horizon],
+    name: 'feed-page',
+    text: /* sql */ `SELECT ${COLUMNS} FROM feed_page($1, $2::xid8, $3::bigint, $4, $5::text[]) AS outbox ORDER BY outbox.tx, outbox.id`,
+    values: [recipient, after?.tx ?? null, after?.id ?? null, limit, opts.types && opts.types.length > 0 ? [...opts.types] : null],
   });
   return rows.map(toEvent);
-}
-
-/** A transaction id below which every transaction of this database has ended: read before, and so older than,
- * the snapshot of the statement that uses it. The snapshot's xmin alone is the whole server's, and any writing
- * transaction in another database (a CREATE DATABASE, another application) would hold the feed back; only this
- * database's can write its outbox. So: the lowest id that was running at this statement's snapshot and still runs
- * in this database when pg_stat_activity is read after it (one that ended in between is visible to the next
- * statement), else the snapshot's xmax. Inside a transaction block (a cached pg_stat_activity) or under repeatable
- * read (no new snapshot for the next statement) that reasoning fails, and the server-wide xmin is taken instead.
- * Prepared transactions are not in pg_stat_activity: the bridge uses none (decision 0110). */
-async function commitHorizon(q: Queryable): Promise<string> {
-  const { rows } = await q.query<{ horizon: string }>(/* sql */ `WITH s AS (SELECT pg_current_snapshot() AS snap)
-     SELECT (CASE WHEN current_setting('transaction_isolation') = 'read committed' AND now() = statement_timestamp()
-       THEN LEAST(pg_snapshot_xmax(snap), (
-         SELECT min(x) FROM pg_snapshot_xip(snap) AS x
-         WHERE (x::text::numeric % 4294967296)::bigint IN (
-           SELECT backend_xid::text::bigint FROM pg_stat_activity
-           WHERE backend_xid IS NOT NULL AND datid = (SELECT oid FROM pg_database WHERE datname = current_database()))))
-       ELSE pg_snapshot_xmin(snap) END)::text AS horizon FROM s`);
-  return rows[0]!.horizon;
 }
 
 /** The first position held for a recipient (null when nothing is): where a client resumes after a 410. */
