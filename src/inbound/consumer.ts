@@ -26,6 +26,13 @@ export interface InboundConsumer {
 
 class Stopping extends Error {}
 
+/** The error at the end of a chain of `cause`s (kafkajs wraps errors in its own). */
+function rootCause(err: Error): Error {
+  let e = err;
+  for (let depth = 0; depth < 10 && e.cause instanceof Error; depth++) e = e.cause;
+  return e;
+}
+
 export function createInboundConsumer(kafka: Kafka, deps: IngestDeps, logger: Logger, options: InboundOptions): InboundConsumer {
   const log = logger.child({ component: 'inbound', topic: options.topic });
   let consumer: Consumer | undefined;
@@ -73,7 +80,11 @@ export function createInboundConsumer(kafka: Kafka, deps: IngestDeps, logger: Lo
       if (stopping || payload.restart || consumer !== c) return;
       consumer = undefined;
       deps.metrics.inboundRestarts.inc();
-      log.error({ err: { name: payload.error.name, message: payload.error.message } }, 'inbound consumer stopped on an error; starting it again');
+      // kafkajs's own errors carry protocol text only; it wraps any other in one of its own with the same message,
+      // which might quote a message's content: then only the names are logged.
+      const { name, message } = payload.error;
+      const cause = rootCause(payload.error).name;
+      log.error({ err: cause.startsWith('KafkaJS') ? { name, message } : { name, cause } }, 'inbound consumer stopped on an error; starting it again');
       void c.disconnect().catch(() => undefined);
       void start(1_000);
     });
