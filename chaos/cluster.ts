@@ -71,11 +71,17 @@ export class Cluster {
 
   /** Replicas that run now, as a load balancer's targets: those whose readiness passed at the last probe, or, when
    * none did (a shared dependency down), every running one, as a load balancer fails open. Without the probe a
-   * replica that stops would get new connections until its listener closes, which no deployment does. */
+   * replica that stops would get new connections until its listener closes, which no deployment does. Failing
+   * open, it still leaves out a replica being stopped, as long as another runs: the orchestrator that sends the
+   * SIGTERM deregisters the target (an ALB's deregistration, a Kubernetes endpoint marked terminating), so it gets
+   * no new connections while it drains. Before this, with the broker frozen (every replica unready), a connection
+   * made to the stopping replica just as its listener closed was reset in the accept queue. */
   targets(): string[] {
     const running = this.replicas.filter((r) => r.running);
     const ready = running.filter((r) => !this.notReady.has(r));
-    return (ready.length > 0 ? ready : running).map((r) => r.base);
+    if (ready.length > 0) return ready.map((r) => r.base);
+    const staying = running.filter((r) => !r.stopping);
+    return (staying.length > 0 ? staying : running).map((r) => r.base);
   }
 
   private notReady = new Set<Replica>();

@@ -38,6 +38,11 @@ export class Replica {
     return this.process?.running() ?? false;
   }
 
+  /** Asked to stop (SIGTERM sent) and not yet exited: an orchestrator has taken it out of the load balancer. */
+  get stopping(): boolean {
+    return this.expectingExit && this.running;
+  }
+
   /** Started once it is live: during a fault it may be up but not ready, and the scenarios want it up. */
   async start(timeoutMs = 60_000): Promise<void> {
     if (this.running) return;
