@@ -103,6 +103,7 @@ export function createServices(config: Config, logger: Logger): Services {
     pollIntervalMs: config.webhookPollIntervalMs,
     replicaId: runner,
   });
+  const feedWake = createFeedWake(config.databaseUrl, logger);
   const incidents = caseEventIncidents(pool);
   const inboundTopic = inboundTopicName(config.kafkaTopicPrefix, config.inboundTopic);
   const deadLetterTopic = deadLetterTopicName(config.kafkaTopicPrefix);
@@ -124,7 +125,7 @@ export function createServices(config: Config, logger: Logger): Services {
     pseudonymiser,
     producer,
     relay,
-    feedWake: createFeedWake(config.databaseUrl, logger),
+    feedWake,
     admin,
     plan,
     incidents,
@@ -145,6 +146,7 @@ export function createServices(config: Config, logger: Logger): Services {
         stored: () => {
           relay.nudge();
           webhooks.nudge();
+          feedWake.nudge();
         },
         outcomeWaitMs: config.pgOutcomeWaitMs,
       },

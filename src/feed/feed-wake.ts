@@ -9,6 +9,8 @@ import { createSessionClient, type SessionClient } from '../store/pool.ts';
 export interface FeedWake {
   /** Calls `fn` after each commit of outbox rows (coalesced); returns the unsubscribe. */
   subscribe(fn: () => void): () => void;
+  /** Wakes subscribers now: this process just committed outbox rows, and their NOTIFY comes back a little later. */
+  nudge(): void;
   /** Resolves true at the next wake, false when `ms` pass or `signal` aborts first. */
   next(ms: number, signal?: AbortSignal): Promise<boolean>;
   /** How many subscribers wait now. */
@@ -103,6 +105,7 @@ export function createFeedWake(databaseUrl: string, logger: Logger): FeedWake {
         signal?.addEventListener('abort', onAbort, { once: true });
       });
     },
+    nudge: wakeSoon,
     size: () => subscribers.size,
     async close() {
       closed = true;

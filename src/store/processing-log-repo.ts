@@ -72,6 +72,21 @@ export async function appendProcessingLogMany(client: Queryable, groups: readonl
   await insertRows(client, all);
 }
 
+/** Appends entries to one chain in ONE statement, outside any transaction (decision 0096): the chain's lock, its
+ * head and the insert, hashed by PostgreSQL (migration 095). The lock falls free when the statement commits. For
+ * writers whose only write is these entries (a feed page's disclosure): one round trip instead of four. */
+export async function appendProcessingLogStatement(client: Queryable, entries: readonly LogEntry[], chainKey: string): Promise<void> {
+  if (entries.length === 0) return;
+  const chain = chainOf(chainKey);
+  const params: unknown[] = [LOCK_KEYS.processingLogChain, chain];
+  const select = chainedLogSelect(unchainedEntries(entries, chain), params, 'head');
+  await client.query(
+    /* sql */ `WITH head AS MATERIALIZED (SELECT chain_seq, hash FROM processing_log_lock_head($1::integer, $2::smallint))
+     INSERT INTO processing_log ${select}`,
+    params,
+  );
+}
+
 /** Locks the chains (in the order given) and reads each one's head after its lock: one round trip, through
  * migration 092's function. A chain without entries has no head. */
 async function lockHeads(client: Queryable, chains: readonly number[]): Promise<Map<number, { seq: number; hash: Buffer }>> {

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodeCursor, encodeCursor } from '../../../src/feed/cursor.ts';
 import { BridgeError } from '../../../src/errors.ts';
-import { structuredEvent } from '../../../src/feed/structured.ts';
+import { feedPageBody, structuredEvent } from '../../../src/feed/structured.ts';
 
 const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
 
@@ -35,27 +35,29 @@ describe('feed cursor', () => {
   });
 });
 
+const event = {
+  position: { tx: '1', id: '1' },
+  eventId: 'e1',
+  eventType: 'nl.justitieketen.zsm.advice.accepted',
+  recipient: 'om-zsm',
+  topic: 't',
+  messageKey: 'k1.key',
+  headers: {
+    ce_specversion: '1.0',
+    ce_id: 'e1',
+    ce_type: 'nl.justitieketen.zsm.advice.accepted',
+    'content-type': 'application/json',
+    traceparent: '',
+    'x-quarantine-id': 'q',
+  },
+  payload: '{"a":1}',
+  recordId: null,
+  createdAt: new Date(0),
+};
+
 describe('structured event', () => {
   it('undoes the Kafka binding: ce_ attributes, datacontenttype, partitionkey, data as stored; no empty or non-attribute header', () => {
-    const e = structuredEvent({
-      position: { tx: '1', id: '1' },
-      eventId: 'e1',
-      eventType: 'nl.justitieketen.zsm.advice.accepted',
-      recipient: 'om-zsm',
-      topic: 't',
-      messageKey: 'k1.key',
-      headers: {
-        ce_specversion: '1.0',
-        ce_id: 'e1',
-        ce_type: 'nl.justitieketen.zsm.advice.accepted',
-        'content-type': 'application/json',
-        traceparent: '',
-        'x-quarantine-id': 'q',
-      },
-      payload: '{"a":1}',
-      recordId: null,
-      createdAt: new Date(0),
-    });
+    const e = structuredEvent(event);
     expect(e).toEqual({
       specversion: '1.0',
       id: 'e1',
@@ -64,5 +66,18 @@ describe('structured event', () => {
       partitionkey: 'k1.key',
       data: { a: 1 },
     });
+  });
+});
+
+describe('feed page body', () => {
+  it('is the JSON array of the structured events, the payload spliced in as stored, built once per page', () => {
+    const second = { ...event, eventId: 'e2', headers: { ...event.headers, ce_id: 'e2' }, payload: '{"b":[1,"x\\u00e9"]}' };
+    const page = [event, second];
+    const body = feedPageBody(page);
+    expect(JSON.parse(body.toString('utf8'))).toEqual([structuredEvent(event), structuredEvent(second)]);
+    expect(body.toString('utf8')).toContain(',"data":{"b":[1,"x\\u00e9"]}}');
+    expect(feedPageBody(page)).toBe(body);
+    expect(feedPageBody([...page])).not.toBe(body);
+    expect(feedPageBody([]).toString()).toBe('[]');
   });
 });
