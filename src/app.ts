@@ -10,6 +10,7 @@ import { adviceBatchRoutes } from './http/advice-batches.ts';
 import { asyncapiRoutes } from './http/asyncapi.ts';
 import { adviceRoutes } from './http/advices.ts';
 import { caseEventRoutes } from './http/case-events.ts';
+import { createFanoutPace } from './feed/fanout-pace.ts';
 import { feedRoutes } from './http/feeds.ts';
 import { replayRoutes } from './http/replays.ts';
 import { knownPersonRoutes } from './http/known-person-lookups.ts';
@@ -81,6 +82,7 @@ async function app(fastify: FastifyInstance, { services: s, shutdown = createShu
     stored: () => {
       s.relay.nudge();
       s.webhooks.nudge();
+      s.feedWake.nudge();
     },
     outcomeWaitMs: c.pgOutcomeWaitMs,
     severities: c.qualitySeverities,
@@ -106,6 +108,7 @@ async function app(fastify: FastifyInstance, { services: s, shutdown = createShu
       // What the clean-up keeps (jobs/index.ts): the longer of the two.
       windowMs: Math.max(c.feedWindowDays * 86_400_000, c.outboxRetentionHours * 3_600_000),
       maxWaiting: c.feedMaxWaiting,
+      pace: createFanoutPace(c.feedFanoutPagesPerSecond),
       retryAfterSeconds: c.shedRetryAfterSeconds,
     },
     { maxWaitSeconds: c.feedMaxWaitSeconds, maxLimit: c.feedMaxLimit },

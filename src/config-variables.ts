@@ -128,6 +128,15 @@ export const VARIABLES: Record<string, VarSpec> = {
 
   FEED_MAX_WAIT_SECONDS: { section: 'http', schema: int(0, 300, 30, 'longest a pull-feed request may wait for events (`wait`)') },
   FEED_MAX_LIMIT: { section: 'http', schema: int(1, 5_000, 500, 'most events one pull-feed page may ask for (`limit`)') },
+  FEED_FANOUT_PAGES_PER_SECOND: {
+    section: 'http',
+    schema: int(
+      1,
+      100_000,
+      50,
+      "pages per second one recipient's pull-feed clients get together, per process, when more than one reads it; a single client is not held back",
+    ),
+  },
   FEED_MAX_WAITING: { section: 'http', schema: int(1, 100_000, 500, 'pull-feed requests that may wait at once per process; more get 503 with Retry-After') },
 
   RELAY_ENABLED: { section: 'relay', schema: bool(true, 'run the outbox relay in this process') },

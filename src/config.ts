@@ -67,6 +67,7 @@ export interface Config {
   feedMaxWaitSeconds: number;
   feedMaxLimit: number;
   feedMaxWaiting: number;
+  feedFanoutPagesPerSecond: number;
   jobAdviceExpiryCron: string;
   qualitySeverities: Severities;
   jobRetentionCron: string;

@@ -6,13 +6,14 @@ import type { ExchangePlan } from '../exchange/plan.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import { oldestFeedPosition, readFeed, type FeedEvent } from '../store/feed-repo.ts';
 import type { Pool } from '../store/pool.ts';
-import { appendProcessingLogMany } from '../store/processing-log-repo.ts';
+import { appendProcessingLogStatement } from '../store/processing-log-repo.ts';
 import type { LogEntry } from '../processing-log/entry.ts';
-import { withTransaction } from '../store/transaction.ts';
+import { withStatements } from '../store/transaction.ts';
 import { encodeCursor, START, type FeedCursor } from './cursor.ts';
 import { feedDisclosureEntries } from './disclosure.ts';
+import type { FanoutPace } from './fanout-pace.ts';
 import type { FeedWake } from './feed-wake.ts';
-import { structuredEvent, type StructuredEvent } from './structured.ts';
+import { feedPageBody } from './structured.ts';
 
 export interface FeedDeps {
   pool: Pool;
@@ -24,6 +25,8 @@ export interface FeedDeps {
   /** Requests that may wait at once in this process (FEED_MAX_WAITING). */
   maxWaiting: number;
   retryAfterSeconds: number;
+  /** Spaces a recipient's reads when several clients read it (FEED_FANOUT_PAGES_PER_SECOND). */
+  pace: FanoutPace;
 }
 
 export interface FeedRequest {
@@ -39,7 +42,10 @@ export interface FeedRequest {
 }
 
 export interface FeedPage {
-  events: StructuredEvent[];
+  /** How many events the page holds. */
+  count: number;
+  /** The page as sent (feedPageBody): shared by the clients answered from one read. */
+  body: Buffer;
   next: string;
 }
 
@@ -49,6 +55,8 @@ export interface FeedPage {
 const RECHECK_MS = [10, 25, 50, 100, 250, 500, 1_000];
 
 let waiting = 0;
+
+const EMPTY = Buffer.from('[]');
 
 // Feed work on the database at once, per process: however many feed clients come, the ingest keeps the rest of
 // the pool (measured: 50 long-polling clients each reading on every wake took the pool from the ingest, 503s).
@@ -69,9 +77,9 @@ async function limited<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
-// Disclosures of pages answered at about the same time go into one transaction (group commit): one wake answers
-// every waiting client of a recipient, and a transaction each cost the ingest its commits. Each page's answer still
-// waits until its own entries are committed.
+// Disclosures of pages answered at about the same time go into one statement per chain (group commit): one wake
+// answers every waiting client of a recipient, and a transaction each cost the ingest its commits. Each page's
+// answer still waits until its own entries are committed.
 interface Pending {
   group: { chainKey: string; entries: LogEntry[] };
   done: (err?: Error) => void;
@@ -94,18 +102,28 @@ async function flush(pool: Pool, q: { queued: Pending[]; flushing: boolean }): P
   while (q.queued.length > 0) {
     const batch = q.queued;
     q.queued = [];
-    try {
-      await limited(() =>
-        withTransaction(pool, (c) =>
-          appendProcessingLogMany(
-            c,
-            batch.map((p) => p.group),
+    // One statement per chain (a recipient's pages share one): each its own transaction, one round trip.
+    const byChain = new Map<string, Pending[]>();
+    for (const p of batch) {
+      const same = byChain.get(p.group.chainKey);
+      if (same) same.push(p);
+      else byChain.set(p.group.chainKey, [p]);
+    }
+    for (const [chainKey, pending] of byChain) {
+      try {
+        await limited(() =>
+          withStatements(pool, (c) =>
+            appendProcessingLogStatement(
+              c,
+              pending.flatMap((p) => p.group.entries),
+              chainKey,
+            ),
           ),
-        ),
-      );
-      for (const p of batch) p.done();
-    } catch (err) {
-      for (const p of batch) p.done(err instanceof Error ? err : new Error('processing log write failed'));
+        );
+        for (const p of pending) p.done();
+      } catch (err) {
+        for (const p of pending) p.done(err instanceof Error ? err : new Error('processing log write failed'));
+      }
     }
   }
   q.flushing = false;
@@ -115,6 +133,15 @@ async function flush(pool: Pool, q: { queued: Pending[]; flushing: boolean }): P
 const inflight = new Map<string, Promise<FeedEvent[]>>();
 
 export async function readFeedPage(deps: FeedDeps, req: FeedRequest): Promise<FeedPage> {
+  const leave = deps.pace.enter(req.recipient);
+  try {
+    return await answer(deps, req);
+  } finally {
+    leave();
+  }
+}
+
+async function answer(deps: FeedDeps, req: FeedRequest): Promise<FeedPage> {
   const startedAt = new Date();
   if (req.cursor && req.cursor.t < Date.now() - deps.windowMs) throw await gone(deps, req.recipient);
   const after = req.cursor?.position ?? null;
@@ -122,7 +149,7 @@ export async function readFeedPage(deps: FeedDeps, req: FeedRequest): Promise<Fe
   if (events.length === 0 && req.waitMs > 0) events = await waitForEvents(deps, req, after);
   const now = Date.now();
   if (events.length === 0) {
-    return { events: [], next: encodeCursor({ recipient: req.recipient, position: after ?? START, t: now }) };
+    return { count: 0, body: EMPTY, next: encodeCursor({ recipient: req.recipient, position: after ?? START, t: now }) };
   }
   // A full page may leave older rows behind it: its cursor is as old as its last event. A short one has served
   // every row below the horizon, and what comes later commits after now.
@@ -141,11 +168,14 @@ export async function readFeedPage(deps: FeedDeps, req: FeedRequest): Promise<Fe
     `feed:${req.recipient}`,
   );
   deps.metrics.feedEvents.inc({ recipient: req.recipient }, events.length);
-  return { events: events.map(structuredEvent), next: encodeCursor({ recipient: req.recipient, position: last.position, t }) };
+  return { count: events.length, body: feedPageBody(events), next: encodeCursor({ recipient: req.recipient, position: last.position, t }) };
 }
 
-/** One read on a pooled connection, returned at once: a waiting request holds none. */
-function page(deps: FeedDeps, req: FeedRequest, after: FeedCursor['position'] | null): Promise<FeedEvent[]> {
+/** One read on a pooled connection, returned at once: a waiting request holds none. It starts at the recipient's
+ * next turn (fanout-pace.ts); a request whose client left by then reads nothing. */
+async function page(deps: FeedDeps, req: FeedRequest, after: FeedCursor['position'] | null): Promise<FeedEvent[]> {
+  await deps.pace.turn(req.recipient);
+  if (req.signal?.aborted) return [];
   const key = `${req.recipient} ${after?.tx ?? '-'} ${after?.id ?? '-'} ${req.limit} ${req.types?.join(',') ?? ''}`;
   const shared = inflight.get(key);
   if (shared) return shared;
