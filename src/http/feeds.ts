@@ -7,6 +7,7 @@ import { decodeCursor } from '../feed/cursor.ts';
 import { readFeedPage, type FeedDeps } from '../feed/read-feed.ts';
 import { currentTrace } from '../observability/tracing.ts';
 import { actorOf } from './actor.ts';
+import { acceptsGzip, GZIP_MIN_BYTES, gzipOnce } from './gzip-body.ts';
 import { problemResponse, problemSchema } from './problem-schema.ts';
 
 export const BATCH_TYPE = 'application/cloudevents-batch+json';
@@ -80,7 +81,8 @@ export async function feedRoutes(app: FastifyInstance, deps: FeedDeps, settings:
           'The events the recipient receives on its topics (same ce_id, same view, in the order of acceptance per subject), as a JSON array of structured CloudEvents. ' +
           'Follow the Link header (rel="next") to go on; an empty array after `wait` seconds means nothing new came. ' +
           'A cursor older than the feed window answers 410 with `resume`, the cursor of the oldest event held. ' +
-          'Every page that returns events is written to the processing log as a disclosure to the recipient.',
+          'Every page that returns events is written to the processing log as a disclosure to the recipient. ' +
+          'A client that sends `Accept-Encoding: gzip` gets larger pages gzipped (`Content-Encoding: gzip`).',
         produces: [BATCH_TYPE, 'application/problem+json'],
         params: { type: 'object', required: ['recipient'], properties: { recipient: { type: 'string', pattern: RECIPIENT } } },
         querystring: {
@@ -108,6 +110,7 @@ export async function feedRoutes(app: FastifyInstance, deps: FeedDeps, settings:
             description: 'The events (possibly none), oldest first',
             headers: {
               link: { type: 'string', description: 'RFC 8288: the next page, rel="next", with the cursor after the last event of this one' },
+              'content-encoding': { type: 'string', enum: ['gzip'], description: 'gzip when the client accepts it and the page is large (32 KiB or more)' },
             },
             content: { [BATCH_TYPE]: { schema: { type: 'array', items: eventSchema } } },
           },
@@ -137,11 +140,15 @@ export async function feedRoutes(app: FastifyInstance, deps: FeedDeps, settings:
           traceId,
           signal,
         });
-        deps.metrics.feedRequests.inc({ recipient, outcome: page.events.length > 0 ? 'events' : 'empty' });
+        deps.metrics.feedRequests.inc({ recipient, outcome: page.count > 0 ? 'events' : 'empty' });
         const next = new URLSearchParams({ after: page.next, limit: String(limit) });
         if (wait > 0) next.set('wait', String(wait));
         if (q.types) next.set('types', q.types);
-        return reply.header('link', `</v1/feeds/${recipient}/events?${next.toString()}>; rel="next"`).type(BATCH_TYPE).send(JSON.stringify(page.events));
+        reply.header('link', `</v1/feeds/${recipient}/events?${next.toString()}>; rel="next"`).header('vary', 'accept-encoding').type(BATCH_TYPE);
+        if (page.body.length >= GZIP_MIN_BYTES && acceptsGzip(request.headers['accept-encoding'])) {
+          return reply.header('content-encoding', 'gzip').send(await gzipOnce(page.body));
+        }
+        return reply.send(page.body);
       } catch (err) {
         if (err instanceof BridgeError && err.code === 'BRIDGE_FEED_GONE') deps.metrics.feedRequests.inc({ recipient, outcome: 'gone' });
         throw err;

@@ -2,8 +2,10 @@
 // ce_id, same data, same order per subject), pages on with an opaque cursor, waits for new events, is closed to
 // every client not bound to the recipient (alike for unknown recipients), refuses bad cursors, answers 410 past
 // the window with where to resume, and logs every retrieval that hands out events.
+import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeCursor } from '../../../src/feed/cursor.ts';
+import { GZIP_MIN_BYTES } from '../../../src/http/gzip-body.ts';
 import { startBridge, type TestBridge, authorization } from '../../support/bridge.ts';
 import { waitForDelivery } from '../../support/db.ts';
 import { syntheticBsn, validAdvice } from '../../support/fixtures.ts';
@@ -191,5 +193,27 @@ describe('pull feed per recipient', () => {
     expect(none.json()).toEqual([]);
     const all = await feed('?types=nl.justitieketen.zsm.advice.accepted,nl.justitieketen.zsm.advice.expired&limit=500');
     expect(all.json<Ev[]>().length).toBe(served.length + 1);
+  });
+
+  it('gzips a large page for a client that takes gzip (the same bytes once unzipped), and sends a small one as it is', async () => {
+    const zip = { 'accept-encoding': 'gzip, deflate' };
+    const small = await bridge.inject({ method: 'GET', url: '/v1/feeds/om-zsm/events?limit=1', headers: zip }, 'receiver');
+    expect(small.statusCode).toBe(200);
+    expect(small.headers['content-encoding']).toBeUndefined();
+    expect(small.headers['vary']).toMatch(/accept-encoding/i);
+    // Enough events for a page over GZIP_MIN_BYTES.
+    for (let i = 0; i < 16; i++) await submit(`FEED-GZ-${i}`, syntheticBsn(300 + i));
+    const plain = await until(
+      () => feed('?limit=500'),
+      (r) => r.rawPayload.length >= GZIP_MIN_BYTES,
+      10_000,
+    );
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    const zipped = await bridge.inject({ method: 'GET', url: '/v1/feeds/om-zsm/events?limit=500', headers: zip }, 'receiver');
+    expect(zipped.statusCode).toBe(200);
+    expect(zipped.headers['content-encoding']).toBe('gzip');
+    expect(zipped.headers['content-type']).toMatch(/^application\/cloudevents-batch\+json/);
+    expect(gunzipSync(zipped.rawPayload).equals(plain.rawPayload)).toBe(true);
+    expect(zipped.rawPayload.length).toBeLessThan(plain.rawPayload.length / 2);
   });
 });
