@@ -2,17 +2,23 @@
 //   (a) at half the sustainable rate: p50/p95 from the 202 to receipt by one long-polling feed client, beside a
 //       Kafka consumer of the same topic (target: feed p50 at most 2x the consumer's);
 //   (b) ingest p99 at that rate without, then with, 50 long-polling feed clients, alternated over --rounds
-//       (target: at most 20 % higher with them).
+//       (target: at most 20 % higher with them). The 50 run in a child process at nice 19
+//       (feed-clients.ts): receivers on other machines, not a second load on the generator's event loop.
 // The sustainable rate is taken here as the closed-loop saturation with the relay on (10 callers): a quicker
 // stand-in for `npm run bench`'s rate steps, printed with the figures.
 import { parseArgs } from 'node:util';
+import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createToken } from '../src/auth/tokens.ts';
 import { topicName } from '../src/kafka/topics.ts';
 import { adviceBody } from './bodies.ts';
 import { capacity } from './capacity.ts';
+import { feedClient, type FeedClientTally, type FeedTarget } from './feed-client.ts';
+import { cpuSeconds } from './proc.ts';
 import { startConsumer } from './consumer.ts';
 import { openLoop, type Target } from './http-load.ts';
 import { BENCH_OIN, dropDatabase, freshDatabase, prepareStack, startBridge } from './stack.ts';
@@ -23,6 +29,7 @@ const { values: v } = parseArgs({
     seconds: { type: 'string', default: '20' },
     rounds: { type: 'string', default: '2' },
     clients: { type: 'string', default: '50' },
+    'cpu-prof': { type: 'string' },
   },
 });
 const seconds = Number(v.seconds);
@@ -48,41 +55,32 @@ writeFileSync(
   { mode: 0o600 },
 );
 const db = await freshDatabase(stack, 'feed');
-const bridge = await startBridge({ ...stack, clientsFile }, db);
+// FEED_* settings of this environment go to the bridge (e.g. FEED_FANOUT_PAGES_PER_SECOND), to compare them.
+const feedEnv = Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[0].startsWith('FEED_') && e[1] !== undefined));
+const bridge = await startBridge({ ...stack, clientsFile }, db, { env: feedEnv, cpuProfileDir: v['cpu-prof'] });
 const target: Target = { url: bridge.url, path: '/v1/advices', token: submitter.token };
 
-const refusals = new Map<number, number>();
+const feedTarget: FeedTarget = { url: bridge.url, recipient: RECIPIENT, token: receiver.token };
+const tally: FeedClientTally = { pages: 0, bytes: 0, refusals: new Map() };
 
-/** A long-polling feed client from "now": notes performance.now() of each record's arrival. */
-function feedClient(signal: AbortSignal, start: string, arrivals?: Map<string, number>): Promise<number> {
-  return (async () => {
-    let after = start;
-    let pages = 0;
-    for (;;) {
-      const q = `after=${after}&limit=500&wait=30`;
-      let res: Response;
-      let events: { data: { recordId?: string } }[];
-      let at: number;
-      // Aborted at the end of a step: while waiting for the answer or while reading its body.
-      try {
-        res = await fetch(`${bridge.url}/v1/feeds/${RECIPIENT}/events?${q}`, { headers: { authorization: `Bearer ${receiver.token}` }, signal });
-        at = performance.now();
-        events = res.status === 200 ? ((await res.json()) as { data: { recordId?: string } }[]) : [];
-        if (res.status !== 200) await res.body?.cancel();
-      } catch {
-        return pages;
-      }
-      if (res.status !== 200) {
-        // Counted and printed: a refused or failed page is part of what the clients cost.
-        refusals.set(res.status, (refusals.get(res.status) ?? 0) + 1);
-        await sleep(500);
-        continue;
-      }
-      after = decodeURIComponent(/after=([^&>]+)/.exec(res.headers.get('link') ?? '')![1]!);
-      pages += 1;
-      if (arrivals) for (const e of events) if (e.data.recordId && !arrivals.has(e.data.recordId)) arrivals.set(e.data.recordId, at);
-    }
-  })();
+/** `count` feed clients from `start` in a child process at nice 19 (feed-clients.ts); `stop` ends them and gives
+ * their pages, refusals and CPU seconds. */
+async function clientsInChild(count: number, start: string): Promise<{ stop: () => Promise<{ pages: number; mb: number; cpu: number }> }> {
+  const child = spawn('nice', ['-n', '19', process.execPath, fileURLToPath(new URL('./feed-clients.ts', import.meta.url))], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  child.send({ target: feedTarget, start, clients: count });
+  await once(child, 'message');
+  return {
+    async stop() {
+      const cpu = cpuSeconds(child.pid!);
+      child.send('stop');
+      const [result] = (await once(child, 'message')) as [{ pages: number; bytes: number; refusals: [number, number][] }];
+      await once(child, 'exit');
+      for (const [status, n] of result.refusals) tally.refusals.set(status, (tally.refusals.get(status) ?? 0) + n);
+      return { pages: result.pages, mb: result.bytes / 1e6, cpu };
+    },
+  };
 }
 
 /** The cursor after everything held now: where a client that wants only new events starts. */
@@ -109,7 +107,7 @@ try {
   const consumer = await startConsumer(stack.brokers, topicName(stack.topicPrefix, 'advice', RECIPIENT));
   const stopA = new AbortController();
   const feedArrivals = new Map<string, number>();
-  const first = feedClient(stopA.signal, await endCursor(), feedArrivals);
+  const first = feedClient(feedTarget, stopA.signal, await endCursor(), tally, feedArrivals);
   await sleep(1_000);
   log(`(a) ${rate}/s for ${seconds} s with one feed client and one Kafka consumer`);
   const a = await openLoop(target, rate, seconds, () => adviceBody(stack.runId));
@@ -128,33 +126,45 @@ try {
 
   // (b) ingest p99 without and with 50 long-polling clients, alternated.
   const p99s: { without: number[]; with: number[] } = { without: [], with: [] };
+  // What the clients cost, per round: feed pages answered, and CPU seconds of the bridge and of this process.
+  const costs: { without: string[]; with: string[] } = { without: [], with: [] };
   for (let r = 1; r <= rounds; r++) {
     for (const withClients of [false, true]) {
-      const stop = new AbortController();
-      const start = withClients ? await endCursor() : '';
-      const clients = withClients ? Array.from({ length: clientCount }, () => feedClient(stop.signal, start)) : [];
-      if (withClients) await sleep(1_000);
+      const clients = withClients ? await clientsInChild(clientCount, await endCursor()) : null;
+      if (clients) await sleep(1_000);
       log(`(b) round ${r}: ${rate}/s for ${seconds} s ${withClients ? `with ${clientCount}` : 'without'} feed clients`);
+      const cpu0 = cpuSeconds(bridge.pid);
+      const self0 = process.cpuUsage();
       const b = await openLoop(target, rate, seconds, () => adviceBody(stack.runId));
+      const self = process.cpuUsage(self0);
+      const cpu = cpuSeconds(bridge.pid) - cpu0;
       const ok = b.answers
         .filter((x) => x.status === 202)
         .map((x) => x.latencyMs)
         .sort((p, q) => p - q);
       (withClients ? p99s.with : p99s.without).push(percentile(ok, 99));
-      stop.abort();
-      await Promise.all(clients);
+      const fed = clients ? await clients.stop() : { pages: 0, mb: 0, cpu: 0 };
+      const late = percentile(
+        [...b.lateMs].sort((p, q) => p - q),
+        99,
+      );
+      (withClients ? costs.with : costs.without).push(
+        `${fed.pages} pages (${fmt(fed.mb)} MB), CPU s: bridge ${fmt(cpu)}, generator ${fmt((self.user + self.system) / 1e6)}, clients ${fmt(fed.cpu)}; generator late p99 ${fmt(late)} ms`,
+      );
       await sleep(2_000);
     }
   }
   const median = (xs: number[]) => [...xs].sort((p, q) => p - q)[Math.floor((xs.length - 1) / 2)]!;
   const out = [
-    `feed bench: saturation (relay on, 10 callers) ${fmt(sat.recordsPerSecond)}/s, half ${rate}/s, ${seconds} s per step`,
+    `feed bench: saturation (relay on, 10 callers)${Object.keys(feedEnv).length > 0 ? ` (bridge ${JSON.stringify(feedEnv)})` : ''} ${fmt(sat.recordsPerSecond)}/s, half ${rate}/s, ${seconds} s per step`,
     `(a) 202 to receipt, ms   p50      p95      n`,
     `    feed (long poll)     ${fmt(percentile(feedLat, 50))}    ${fmt(percentile(feedLat, 95))}    ${feedLat.length}`,
     `    Kafka consumer       ${fmt(percentile(kafkaLat, 50))}    ${fmt(percentile(kafkaLat, 95))}    ${kafkaLat.length}`,
     `    feed p50 / consumer p50: ${fmt(percentile(feedLat, 50) / percentile(kafkaLat, 50), 2)} (target at most 2)`,
     `(b) ingest p99, ms, per round: without ${p99s.without.map((x) => fmt(x)).join(', ')}; with ${clientCount} feed clients ${p99s.with.map((x) => fmt(x)).join(', ')}`,
-    `    feed pages refused or failed, by status: ${JSON.stringify(Object.fromEntries(refusals))}`,
+    `    per round without: ${costs.without.join('; ')}`,
+    `    per round with:    ${costs.with.join('; ')}`,
+    `    feed pages refused or failed, by status: ${JSON.stringify(Object.fromEntries(tally.refusals))}`,
     `    median with / without: ${fmt(median(p99s.with) / median(p99s.without), 2)} (target at most 1.20)`,
   ];
   process.stdout.write(`${out.join('\n')}\n`);
