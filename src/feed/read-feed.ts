@@ -12,6 +12,7 @@ import { withStatements } from '../store/transaction.ts';
 import { encodeCursor, START, type FeedCursor } from './cursor.ts';
 import { feedDisclosureEntries } from './disclosure.ts';
 import type { FanoutPace } from './fanout-pace.ts';
+import { createTurns } from './one-per-turn.ts';
 import type { FeedWake } from './feed-wake.ts';
 import { feedPageBody } from './structured.ts';
 
@@ -129,6 +130,9 @@ async function flush(pool: Pool, q: { queued: Pending[]; flushing: boolean }): P
   q.flushing = false;
 }
 
+// The answers of one read build their disclosures, and are sent, one per turn of the event loop (one-per-turn.ts).
+const turns = createTurns();
+
 // Waiters at the same place read once: a wake sends every waiter of a recipient to the same rows.
 const inflight = new Map<string, Promise<FeedEvent[]>>();
 
@@ -147,6 +151,7 @@ async function answer(deps: FeedDeps, req: FeedRequest): Promise<FeedPage> {
   const after = req.cursor?.position ?? null;
   let events = await page(deps, req, after);
   if (events.length === 0 && req.waitMs > 0) events = await waitForEvents(deps, req, after);
+  if (events.length > 0) await turns.mine();
   const now = Date.now();
   if (events.length === 0) {
     return { count: 0, body: EMPTY, next: encodeCursor({ recipient: req.recipient, position: after ?? START, t: now }) };
@@ -168,6 +173,7 @@ async function answer(deps: FeedDeps, req: FeedRequest): Promise<FeedPage> {
     `feed:${req.recipient}`,
   );
   deps.metrics.feedEvents.inc({ recipient: req.recipient }, events.length);
+  await turns.mine();
   return { count: events.length, body: feedPageBody(events), next: encodeCursor({ recipient: req.recipient, position: last.position, t }) };
 }
 
