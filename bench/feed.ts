@@ -57,7 +57,14 @@ writeFileSync(
 const db = await freshDatabase(stack, 'feed');
 // FEED_* settings of this environment go to the bridge (e.g. FEED_FANOUT_PAGES_PER_SECOND), to compare them.
 const feedEnv = Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[0].startsWith('FEED_') && e[1] !== undefined));
-const bridge = await startBridge({ ...stack, clientsFile }, db, { env: feedEnv, cpuProfileDir: v['cpu-prof'] });
+const bridge = await startBridge({ ...stack, clientsFile }, db, { env: { METRICS_PUBLIC: 'true', ...feedEnv }, cpuProfileDir: v['cpu-prof'] });
+
+/** The bridge's event-loop delay (prom-client's, reset at each scrape): p99 and max since the last call, in ms. */
+async function loopDelay(): Promise<{ p99: number; max: number }> {
+  const text = await (await fetch(`${bridge.url}/metrics`)).text();
+  const read = (name: string) => Number(new RegExp(`^${name} ([0-9.e+-]+)`, 'm').exec(text)?.[1] ?? NaN) * 1_000;
+  return { p99: read('nodejs_eventloop_lag_p99_seconds'), max: read('nodejs_eventloop_lag_max_seconds') };
+}
 const target: Target = { url: bridge.url, path: '/v1/advices', token: submitter.token };
 
 const feedTarget: FeedTarget = { url: bridge.url, recipient: RECIPIENT, token: receiver.token };
@@ -133,11 +140,13 @@ try {
       const clients = withClients ? await clientsInChild(clientCount, await endCursor()) : null;
       if (clients) await sleep(1_000);
       log(`(b) round ${r}: ${rate}/s for ${seconds} s ${withClients ? `with ${clientCount}` : 'without'} feed clients`);
+      await loopDelay();
       const cpu0 = cpuSeconds(bridge.pid);
       const self0 = process.cpuUsage();
       const b = await openLoop(target, rate, seconds, () => adviceBody(stack.runId));
       const self = process.cpuUsage(self0);
       const cpu = cpuSeconds(bridge.pid) - cpu0;
+      const delay = await loopDelay();
       const ok = b.answers
         .filter((x) => x.status === 202)
         .map((x) => x.latencyMs)
@@ -149,7 +158,7 @@ try {
         99,
       );
       (withClients ? costs.with : costs.without).push(
-        `${fed.pages} pages (${fmt(fed.mb)} MB), CPU s: bridge ${fmt(cpu)}, generator ${fmt((self.user + self.system) / 1e6)}, clients ${fmt(fed.cpu)}; generator late p99 ${fmt(late)} ms`,
+        `${fed.pages} pages (${fmt(fed.mb)} MB), CPU s: bridge ${fmt(cpu)}, generator ${fmt((self.user + self.system) / 1e6)}, clients ${fmt(fed.cpu)}; generator late p99 ${fmt(late)} ms; bridge event-loop delay p99 ${fmt(delay.p99)}, max ${fmt(delay.max)} ms`,
       );
       await sleep(2_000);
     }

@@ -7,7 +7,7 @@ import type { Metrics } from '../observability/metrics.ts';
 import { oldestFeedPosition, readFeed, type FeedEvent } from '../store/feed-repo.ts';
 import type { Pool } from '../store/pool.ts';
 import { appendProcessingLogStatement } from '../store/processing-log-repo.ts';
-import type { LogEntry } from '../processing-log/entry.ts';
+import { CHANNEL_KEY_PREFIX, type LogEntry } from '../processing-log/entry.ts';
 import { withStatements } from '../store/transaction.ts';
 import { encodeCursor, START, type FeedCursor } from './cursor.ts';
 import { feedDisclosureEntries } from './disclosure.ts';
@@ -170,7 +170,7 @@ async function answer(deps: FeedDeps, req: FeedRequest): Promise<FeedPage> {
       startedAt,
       detail: { channel: 'feed' },
     }),
-    `feed:${req.recipient}`,
+    `${CHANNEL_KEY_PREFIX}${req.recipient}`,
   );
   deps.metrics.feedEvents.inc({ recipient: req.recipient }, events.length);
   await turns.mine();

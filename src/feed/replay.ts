@@ -7,6 +7,7 @@ import { BridgeError, fieldError } from '../errors.ts';
 import type { ExchangePlan } from '../exchange/plan.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import { KINDS } from '../ingest/kinds/index.ts';
+import { CHANNEL_KEY_PREFIX } from '../processing-log/entry.ts';
 import { feedPositionBefore } from '../store/feed-repo.ts';
 import type { Pool } from '../store/pool.ts';
 import { appendProcessingLog } from '../store/processing-log-repo.ts';
@@ -112,7 +113,7 @@ export async function replay(deps: ReplayDeps, req: ReplayRequest): Promise<Repl
           startedAt,
           detail: { channel: 'replay', destination: req.destination, from: req.from.toISOString(), to: req.to.toISOString(), reason: req.reason },
         }),
-        `feed:${req.recipient}`,
+        `${CHANNEL_KEY_PREFIX}${req.recipient}`,
       );
     }
     return {

@@ -79,8 +79,14 @@ export interface StoredEntry extends LogEntry {
 export const LOG_CHAINS = 16;
 export const GENESIS = Buffer.alloc(32);
 
+/** Keys of what a channel hands out (feed pages, replays: `feed:<recipient>`). Their entries are chained apart,
+ * in chains LOG_CHAINS and up: a feed's disclosure then never holds the chain lock an ingest of some person waits
+ * for (decision 0113). A subject's key is a pseudonym and never starts so. */
+export const CHANNEL_KEY_PREFIX = 'feed:';
+
 export function chainOf(key: string): number {
-  return createHash('sha256').update(key).digest().readUInt16BE(0) % LOG_CHAINS;
+  const chain = createHash('sha256').update(key).digest().readUInt16BE(0) % LOG_CHAINS;
+  return key.startsWith(CHANNEL_KEY_PREFIX) ? LOG_CHAINS + chain : chain;
 }
 
 export function commitment(salt: Buffer, subjectId: string): Buffer {
