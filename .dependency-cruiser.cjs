@@ -4,7 +4,7 @@
 // draws the same picture.
 const VOCABULARY = '^src/(records/|errors[.]ts$|version[.]ts$|logger[.]ts$)';
 const DOMAIN =
-  '^src/(exchange|quality|regions|auth|observability|kafka|outbox)/|^src/privacy/(bsn|pseudonym|key-file|identifiers-in-text|identifier-messages)[.]ts$|^src/processing-log/entry[.]ts$|^src/relay/(slots|slot-share)[.]ts$|^src/deployment/findings[.]ts$|^src/webhook/(address-guard|backoff|secrets|cloudevent-body|sender|declared-subscriptions)[.]ts$';
+  '^src/(exchange|quality|regions|auth|observability|kafka|outbox)/|^src/privacy/(bsn|pseudonym|key-file|identifiers-in-text|identifier-messages)[.]ts$|^src/processing-log/entry[.]ts$|^src/relay/(slots|slot-share)[.]ts$|^src/deployment/findings[.]ts$|^src/webhook/(address-guard|backoff|secrets|sender|declared-subscriptions)[.]ts$';
 const STORE = '^src/store/';
 const USE_CASES =
   '^src/(ingest|inbound|jobs|lookup|feedback|contract|feed)/|^src/privacy/subject-access[.]ts$|^src/processing-log/verify[.]ts$|^src/relay/relay[.]ts$|^src/deployment/durability-check[.]ts$|^src/webhook/(deliverer|subscriptions)[.]ts$';

@@ -21,7 +21,7 @@ import {
   type SubscriptionRow,
 } from '../store/webhook-repo.ts';
 import { nextAttemptIn, type BackoffSettings } from './backoff.ts';
-import type { OutgoingEvent } from './cloudevent-body.ts';
+import type { OutgoingEvent } from '../outbox/structured-event.ts';
 import type { SecretBox } from './secrets.ts';
 import { sendWebhook, type SenderSettings } from './sender.ts';
 

@@ -8,7 +8,7 @@ import type { LookupFunction } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 import { checkTarget, TargetRefused, type Resolver } from './address-guard.ts';
 import type { BlockList } from 'node:net';
-import { STRUCTURED_CONTENT_TYPE, structuredBody, type OutgoingEvent } from './cloudevent-body.ts';
+import { STRUCTURED_CONTENT_TYPE, structuredBody, type OutgoingEvent } from '../outbox/structured-event.ts';
 
 const MAX_ANSWER_BYTES = 64 * 1024;
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Webhook } from 'standardwebhooks';
 import { backoffDelay, nextAttemptIn } from '../../../src/webhook/backoff.ts';
-import { structuredBody } from '../../../src/webhook/cloudevent-body.ts';
+import { structuredBody } from '../../../src/outbox/structured-event.ts';
 import { newSecret, secretBox } from '../../../src/webhook/secrets.ts';
 
 const s = { minMs: 1_000, maxMs: 60_000, deadlineMs: 600_000 };

@@ -1,7 +1,7 @@
-// The body of a webhook: the event in the CloudEvents HTTP binding's structured mode, its attributes those the
-// Kafka message carries as ce_ headers, `data` the stored payload (exactly the recipient's view), and the
-// subject's pseudonym for this recipient as `partitionkey` (CloudEvents partitioning extension), by which a
-// receiver keeps per-subject order as a Kafka consumer does by key.
+// A stored message as a CloudEvent in structured mode (JSON event format): the body of a webhook delivery, and each
+// event of a pull-feed page. Its attributes are those the Kafka message carries as ce_ headers, `data` the stored
+// payload (exactly the recipient's view), and the subject's pseudonym for this recipient as `partitionkey`
+// (CloudEvents partitioning extension), by which a receiver keeps per-subject order as a Kafka consumer does by key.
 
 export const STRUCTURED_CONTENT_TYPE = 'application/cloudevents+json';
 
