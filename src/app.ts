@@ -79,11 +79,7 @@ async function app(fastify: FastifyInstance, { services: s, shutdown = createShu
     metrics: s.metrics,
     bridgeOin: c.bridgeOin,
     logger: s.logger,
-    stored: () => {
-      s.relay.nudge();
-      s.webhooks.nudge();
-      s.feedWake.nudge();
-    },
+    stored: s.stored,
     outcomeWaitMs: c.pgOutcomeWaitMs,
     severities: c.qualitySeverities,
     incidents: s.incidents,

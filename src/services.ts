@@ -23,6 +23,7 @@ import { deadLetterTopicName, inboundTopicName } from './kafka/topics.ts';
 import { setDataschemaBase } from './outbox/cloudevents.ts';
 import { createFeedWake, type FeedWake } from './feed/feed-wake.ts';
 import { createRelay, type Relay } from './relay/relay.ts';
+import { createOutboxNotifier, type OutboxNotifier } from './store/outbox-notify.ts';
 import { createPool, type Pool } from './store/pool.ts';
 import { hostname } from 'node:os';
 import type { BlockList } from 'node:net';
@@ -49,6 +50,11 @@ export interface Services {
   relay: Relay;
   /** One LISTEN on the outbox channel for every reader waiting for new rows (the pull feed). */
   feedWake: FeedWake;
+  /** The NOTIFY that tells other processes of new outbox rows, sent after the ingest's commit (decision 0114). */
+  outboxNotifier: OutboxNotifier;
+  /** Called after a commit that stored outbox rows: wakes this process's relay, webhooks and feed now, and tells
+   * the other replicas. */
+  stored: () => void;
   scheduler: Scheduler;
   /** The Zorg- en Veiligheidshuis regions (data/): routing of case events, links between records. */
   regions: RegionDirectory;
@@ -104,6 +110,15 @@ export function createServices(config: Config, logger: Logger): Services {
     replicaId: runner,
   });
   const feedWake = createFeedWake(config.databaseUrl, logger);
+  const outboxNotifier = createOutboxNotifier(pool, (err) =>
+    logger.warn({ err: { message: (err as Error).message } }, 'outbox NOTIFY not sent; other replicas find the rows when they poll'),
+  );
+  const stored = () => {
+    relay.nudge();
+    webhooks.nudge();
+    feedWake.nudge();
+    outboxNotifier.send();
+  };
   const incidents = caseEventIncidents(pool);
   const inboundTopic = inboundTopicName(config.kafkaTopicPrefix, config.inboundTopic);
   const deadLetterTopic = deadLetterTopicName(config.kafkaTopicPrefix);
@@ -126,6 +141,8 @@ export function createServices(config: Config, logger: Logger): Services {
     producer,
     relay,
     feedWake,
+    outboxNotifier,
+    stored,
     admin,
     plan,
     incidents,
@@ -143,11 +160,7 @@ export function createServices(config: Config, logger: Logger): Services {
         severities: config.qualitySeverities,
         incidents,
         regions,
-        stored: () => {
-          relay.nudge();
-          webhooks.nudge();
-          feedWake.nudge();
-        },
+        stored,
         outcomeWaitMs: config.pgOutcomeWaitMs,
       },
       logger,
@@ -222,6 +235,9 @@ export async function closeServices(s: Services): Promise<void> {
     if (!(await Promise.race([closed, late.then(() => false)]))) s.logger.warn('the Kafka clients did not close in time; going on');
     clearTimeout(timer);
   });
-  await step('database', () => s.pool.end());
+  await step('database', async () => {
+    await s.outboxNotifier.settled();
+    await s.pool.end();
+  });
   await step('tracing', () => flushTracing());
 }

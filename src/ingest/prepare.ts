@@ -41,8 +41,8 @@ export interface IngestDeps {
   incidents?: IncidentSource;
   /** The Zorg- en Veiligheidshuis regions: with them, records are linked to what they answer or decide. */
   regions?: RegionDirectory;
-  /** Called after a commit that stored new records: wakes this process's relay without waiting for the NOTIFY to
-   * come back from PostgreSQL (the NOTIFY still wakes the other replicas). */
+  /** Called after a commit that stored new records: wakes this process's relay, webhooks and feed, and sends the
+   * NOTIFY that wakes the other replicas (services.ts). The write itself sends none (store/outbox-notify.ts). */
   stored?: () => void;
   /** PG_OUTCOME_WAIT_MS: how long a write whose commit was cut waits for the database to find out its outcome. */
   outcomeWaitMs?: number;

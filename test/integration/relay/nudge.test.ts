@@ -1,11 +1,13 @@
 // A relay is woken by the ingest of its own process (nudge) as well as by NOTIFY: rows committed without a NOTIFY
-// wait for the poll interval, and go out as soon as the relay is nudged.
+// wait for the poll interval, and go out as soon as the relay is nudged. The ingest sends the NOTIFY that wakes
+// other replicas after its commit, not inside it (decision 0114).
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { MessageProducer, OutgoingMessage } from '../../../src/kafka/producer.ts';
 import { createLogger } from '../../../src/logger.ts';
 import { createMetrics } from '../../../src/observability/metrics.ts';
 import { createRelay, type Relay } from '../../../src/relay/relay.ts';
+import { OUTBOX_CHANNEL } from '../../../src/store/outbox-repo.ts';
 import { SLOT_COUNT } from '../../../src/outbox/slots.ts';
 import { KINDS } from '../../../src/ingest/kinds/index.ts';
 import { ingestRecord } from '../../../src/ingest/spine.ts';
@@ -97,5 +99,26 @@ describe('the ingest', () => {
     expect((await ingestRecord(deps, KINDS.advice, { body, door: 'rest' })).outcome).toBe('replayed');
     expect((await ingestRecord(deps, KINDS.advice, { body: { ...body, adviceId: '' }, door: 'rest' })).outcome).toBe('refused');
     expect(nudges).toBe(1);
+  });
+
+  it('tells other processes after the commit: a listener on the outbox channel hears of an accepted record, not of a refusal', async () => {
+    const listener = new pg.Client({ connectionString: bridge.config.databaseUrl });
+    await listener.connect();
+    try {
+      const heard: string[] = [];
+      listener.on('notification', (n) => heard.push(n.channel));
+      await listener.query(`LISTEN ${OUTBOX_CHANNEL}`);
+      const refused = await bridge.inject({ method: 'POST', url: '/v1/advices', payload: validAdvice({ adviceId: '', bsn: syntheticBsn(72) }) });
+      expect(refused.statusCode).toBe(400);
+      const accepted = await bridge.inject({ method: 'POST', url: '/v1/advices', payload: validAdvice({ adviceId: 'NUDGE-2', bsn: syntheticBsn(72) }) });
+      expect(accepted.statusCode).toBe(202);
+      await expect.poll(() => heard, { timeout: 2_000, interval: 10 }).toEqual([OUTBOX_CHANNEL]);
+      // Coalesced or not, nothing more comes for this one record (the refusal sent none).
+      await bridge.services.outboxNotifier.settled();
+      await sleep(200);
+      expect(heard).toEqual([OUTBOX_CHANNEL]);
+    } finally {
+      await listener.end();
+    }
   });
 });
