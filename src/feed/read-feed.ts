@@ -10,7 +10,7 @@ import { appendProcessingLogStatement } from '../store/processing-log-repo.ts';
 import { CHANNEL_KEY_PREFIX, type LogEntry } from '../processing-log/entry.ts';
 import { withStatements } from '../store/transaction.ts';
 import { encodeCursor, START, type FeedCursor } from './cursor.ts';
-import { feedDisclosureEntries } from './disclosure.ts';
+import { feedDisclosureEntries, shareEventIds } from './disclosure.ts';
 import type { FanoutPace } from './fanout-pace.ts';
 import { createTurns } from './one-per-turn.ts';
 import type { FeedWake } from './feed-wake.ts';
@@ -80,20 +80,26 @@ async function limited<T>(fn: () => Promise<T>): Promise<T> {
 
 // Disclosures of pages answered at about the same time go into one statement per chain (group commit): one wake
 // answers every waiting client of a recipient, and a transaction each cost the ingest its commits. Each page's
-// answer still waits until its own entries are committed.
+// answer still waits until its own entries are committed. The clients answered from one read get the same events;
+// their ce_ids are listed once, by the first entry of that read, and the others name it (shareEventIds): fifty
+// clients each listing a page's ids cost PostgreSQL CPU and WAL that the ingest waited behind.
 interface Pending {
   group: { chainKey: string; entries: LogEntry[] };
+  /** The read the page came from (its events array, shared by every client answered from it). */
+  read: readonly FeedEvent[];
   done: (err?: Error) => void;
 }
 // Per pool: tests run several bridges, each with its own database, in one process.
 const queues = new WeakMap<Pool, { queued: Pending[]; flushing: boolean }>();
+// Per read, per kind: the committed entry that lists its ce_ids. Gone with the read's events array.
+const listedByRead = new WeakMap<readonly FeedEvent[], Map<string, string>>();
 
-function logDisclosure(pool: Pool, entries: LogEntry[], chainKey: string): Promise<void> {
+function logDisclosure(pool: Pool, entries: LogEntry[], chainKey: string, read: readonly FeedEvent[]): Promise<void> {
   let q = queues.get(pool);
   if (!q) queues.set(pool, (q = { queued: [], flushing: false }));
   const queue = q;
   return new Promise<void>((resolve, reject) => {
-    queue.queued.push({ group: { chainKey, entries }, done: (err) => (err === undefined ? resolve() : reject(err)) });
+    queue.queued.push({ group: { chainKey, entries }, read, done: (err) => (err === undefined ? resolve() : reject(err)) });
     if (!queue.flushing) void flush(pool, queue);
   });
 }
@@ -111,16 +117,17 @@ async function flush(pool: Pool, q: { queued: Pending[]; flushing: boolean }): P
       else byChain.set(p.group.chainKey, [p]);
     }
     for (const [chainKey, pending] of byChain) {
+      // Entries listing ids may be named by the later entries of this statement; they count as listed for later
+      // statements only once this one has committed.
+      const listedHere = new Map<readonly FeedEvent[], Map<string, string>>();
+      const entries = pending.flatMap((p) => {
+        let listed = listedHere.get(p.read);
+        if (!listed) listedHere.set(p.read, (listed = new Map(listedByRead.get(p.read))));
+        return shareEventIds(p.group.entries, listed);
+      });
       try {
-        await limited(() =>
-          withStatements(pool, (c) =>
-            appendProcessingLogStatement(
-              c,
-              pending.flatMap((p) => p.group.entries),
-              chainKey,
-            ),
-          ),
-        );
+        await limited(() => withStatements(pool, (c) => appendProcessingLogStatement(c, entries, chainKey)));
+        for (const [read, listed] of listedHere) listedByRead.set(read, listed);
         for (const p of pending) p.done();
       } catch (err) {
         for (const p of pending) p.done(err instanceof Error ? err : new Error('processing log write failed'));
@@ -171,6 +178,7 @@ async function answer(deps: FeedDeps, req: FeedRequest): Promise<FeedPage> {
       detail: { channel: 'feed' },
     }),
     `${CHANNEL_KEY_PREFIX}${req.recipient}`,
+    events,
   );
   deps.metrics.feedEvents.inc({ recipient: req.recipient }, events.length);
   await turns.mine();

@@ -10,6 +10,8 @@ export type Status = 'ok' | 'refused';
 
 /** What a caller states about one processing step. */
 export interface LogEntry {
+  /** Chosen by the writer when another entry must name this one (a feed read's disclosures); otherwise new. */
+  entryId?: string;
   operation: Operation;
   status: Status;
   traceId: string;

@@ -110,7 +110,7 @@ export function unchainedEntries(entries: readonly LogEntry[], chain: number): U
   const salts = newSalts(entries.length);
   return entries.map((e, i) => {
     const salt = e.subjectId ? salts[i]! : null;
-    const entryId = randomUUID();
+    const entryId = e.entryId ?? randomUUID();
     const subjectCommitment = salt && e.subjectId ? commitment(salt, e.subjectId) : null;
     return {
       values: [

@@ -120,6 +120,33 @@ describe('pull feed per recipient', () => {
     cursor = nextOf(res.headers['link']);
   });
 
+  it('lists the ce_ids of a read once: two clients answered from it get two disclosures, the second naming the first', async () => {
+    const a = feed(`?after=${cursor}&wait=15`);
+    const b = feed(`?after=${cursor}&wait=15`);
+    await until(
+      async () => (await bridge.services.metrics.feedWaiting.get()).values[0]?.value ?? 0,
+      (n) => n === 2,
+      5_000,
+    );
+    const recordId = await submit('FEED-6', syntheticBsn(204));
+    const [ra, rb] = await Promise.all([a, b]);
+    expect([ra.statusCode, rb.statusCode]).toEqual([200, 200]);
+    expect(ra.body).toBe(rb.body);
+    const [event] = ra.json<Ev[]>();
+    expect(event!.data.recordId).toBe(recordId);
+    cursor = nextOf(ra.headers['link']);
+    const [lister, ...others] = await logRows(bridge.services.pool, `operation = 'disclosed' AND detail->'eventIds' ? $1`, [event!.id]);
+    expect(others).toEqual([]);
+    const { rows } = await bridge.services.pool.query<{ entry_id: string }>(`SELECT entry_id FROM processing_log WHERE id = $1`, [lister!.id]);
+    const naming = await logRows(bridge.services.pool, `detail->>'eventIdsIn' = $1`, [rows[0]!.entry_id]);
+    expect(naming).toHaveLength(1);
+    expect(naming[0]!.detail).toEqual({ channel: 'feed', events: 1, eventIdsIn: rows[0]!.entry_id });
+    expect(lister!.detail).toEqual({ channel: 'feed', events: 1, eventIds: [event!.id] });
+    // Two retrievals, two traces, in one chain; the named entry comes first.
+    expect(new Set([lister!.trace_id, naming[0]!.trace_id]).size).toBe(2);
+    expect(BigInt(lister!.id) < BigInt(naming[0]!.id)).toBe(true);
+  });
+
   it('refuses waiting clients past the ceiling with 503 and Retry-After, and frees the wait of a client that leaves', async () => {
     const address = await bridge.app.listen({ port: 0, host: '127.0.0.1' });
     const url = `${address}/v1/feeds/om-zsm/events?after=${cursor}&wait=20`;
@@ -192,7 +219,7 @@ describe('pull feed per recipient', () => {
     expect(none.statusCode).toBe(200);
     expect(none.json()).toEqual([]);
     const all = await feed('?types=nl.justitieketen.zsm.advice.accepted,nl.justitieketen.zsm.advice.expired&limit=500');
-    expect(all.json<Ev[]>().length).toBe(served.length + 1);
+    expect(all.json<Ev[]>().length).toBe(served.length + 2); // and FEED-5 and FEED-6, from the long-polling tests
   });
 
   it('gzips a large page for a client that takes gzip (the same bytes once unzipped), and sends a small one as it is', async () => {
