@@ -18,7 +18,8 @@ import { topicName } from '../src/kafka/topics.ts';
 import { adviceBody } from './bodies.ts';
 import { capacity } from './capacity.ts';
 import { feedClient, type FeedClientTally, type FeedTarget } from './feed-client.ts';
-import { cpuSeconds } from './proc.ts';
+import { cpuSeconds, cpuSecondsOf } from './proc.ts';
+import { sampleWaits } from './pg-waits.ts';
 import { startConsumer } from './consumer.ts';
 import { openLoop, type Target } from './http-load.ts';
 import { BENCH_OIN, dropDatabase, freshDatabase, prepareStack, startBridge } from './stack.ts';
@@ -30,6 +31,8 @@ const { values: v } = parseArgs({
     rounds: { type: 'string', default: '2' },
     clients: { type: 'string', default: '50' },
     'cpu-prof': { type: 'string' },
+    // Sample PostgreSQL's wait events during each (b) step (bench/pg-waits.ts).
+    'pg-waits': { type: 'boolean', default: false },
   },
 });
 const seconds = Number(v.seconds);
@@ -133,37 +136,58 @@ try {
 
   // (b) ingest p99 without and with 50 long-polling clients, alternated.
   const p99s: { without: number[]; with: number[] } = { without: [], with: [] };
-  // What the clients cost, per round: feed pages answered, and CPU seconds of the bridge and of this process.
+  // Every round's latencies together, per side: a second view of the same target, less moved by one round's p99.
+  const pooled: { without: number[]; with: number[] } = { without: [], with: [] };
+  // What the clients cost, per round: feed pages answered, and CPU seconds of the bridge, this process, the clients,
+  // PostgreSQL's processes and the broker's JVM (every `java` process: run nothing else in Java meanwhile).
   const costs: { without: string[]; with: string[] } = { without: [], with: [] };
+  // ABBA: without first in odd rounds, with first in even ones, so a drift over the run (a growing database, say)
+  // weighs on both sides alike.
   for (let r = 1; r <= rounds; r++) {
-    for (const withClients of [false, true]) {
+    for (const withClients of r % 2 === 1 ? [false, true] : [true, false]) {
       const clients = withClients ? await clientsInChild(clientCount, await endCursor()) : null;
       if (clients) await sleep(1_000);
       log(`(b) round ${r}: ${rate}/s for ${seconds} s ${withClients ? `with ${clientCount}` : 'without'} feed clients`);
       await loopDelay();
       const cpu0 = cpuSeconds(bridge.pid);
+      const pg0 = cpuSecondsOf('postgres');
+      const kafka0 = cpuSecondsOf('java');
       const self0 = process.cpuUsage();
+      const waits = v['pg-waits'] ? await sampleWaits(db) : null;
       const b = await openLoop(target, rate, seconds, () => adviceBody(stack.runId));
       const self = process.cpuUsage(self0);
       const cpu = cpuSeconds(bridge.pid) - cpu0;
+      const pg = cpuSecondsOf('postgres') - pg0;
+      const kafka = cpuSecondsOf('java') - kafka0;
+      const waited = waits ? `; ${await waits.stop()}` : '';
       const delay = await loopDelay();
       const ok = b.answers
         .filter((x) => x.status === 202)
         .map((x) => x.latencyMs)
         .sort((p, q) => p - q);
       (withClients ? p99s.with : p99s.without).push(percentile(ok, 99));
+      (withClients ? pooled.with : pooled.without).push(...ok);
       const fed = clients ? await clients.stop() : { pages: 0, mb: 0, cpu: 0 };
       const late = percentile(
         [...b.lateMs].sort((p, q) => p - q),
         99,
       );
       (withClients ? costs.with : costs.without).push(
-        `${fed.pages} pages (${fmt(fed.mb)} MB), CPU s: bridge ${fmt(cpu)}, generator ${fmt((self.user + self.system) / 1e6)}, clients ${fmt(fed.cpu)}; generator late p99 ${fmt(late)} ms; bridge event-loop delay p99 ${fmt(delay.p99)}, max ${fmt(delay.max)} ms`,
+        `${fed.pages} pages (${fmt(fed.mb)} MB), CPU s: bridge ${fmt(cpu)}, generator ${fmt((self.user + self.system) / 1e6)}, clients ${fmt(fed.cpu)}, PostgreSQL ${fmt(pg)}, Kafka ${fmt(kafka)}; generator late p99 ${fmt(late)} ms; bridge event-loop delay p99 ${fmt(delay.p99)}, max ${fmt(delay.max)} ms${waited}`,
       );
       await sleep(2_000);
     }
   }
-  const median = (xs: number[]) => [...xs].sort((p, q) => p - q)[Math.floor((xs.length - 1) / 2)]!;
+  // The middle value, or the mean of the two middle ones (an even number of rounds).
+  const median = (xs: number[]) => {
+    const o = [...xs].sort((p, q) => p - q);
+    return (o[Math.floor((o.length - 1) / 2)]! + o[Math.ceil((o.length - 1) / 2)]!) / 2;
+  };
+  const p99Of = (xs: number[]) =>
+    percentile(
+      [...xs].sort((p, q) => p - q),
+      99,
+    );
   const out = [
     `feed bench: saturation (relay on, 10 callers)${Object.keys(feedEnv).length > 0 ? ` (bridge ${JSON.stringify(feedEnv)})` : ''} ${fmt(sat.recordsPerSecond)}/s, half ${rate}/s, ${seconds} s per step`,
     `(a) 202 to receipt, ms   p50      p95      n`,
@@ -174,7 +198,8 @@ try {
     `    per round without: ${costs.without.join('; ')}`,
     `    per round with:    ${costs.with.join('; ')}`,
     `    feed pages refused or failed, by status: ${JSON.stringify(Object.fromEntries(tally.refusals))}`,
-    `    median with / without: ${fmt(median(p99s.with) / median(p99s.without), 2)} (target at most 1.20)`,
+    `    median with / without: ${fmt(median(p99s.with) / median(p99s.without), 2)} (target at most 1.20); per round: ${p99s.with.map((w, i) => fmt(w / p99s.without[i]!, 2)).join(', ')}`,
+    `    p99 of all rounds together, with / without: ${fmt(p99Of(pooled.with), 1)} / ${fmt(p99Of(pooled.without), 1)} ms = ${fmt(p99Of(pooled.with) / p99Of(pooled.without), 2)}`,
   ];
   process.stdout.write(`${out.join('\n')}\n`);
 } finally {

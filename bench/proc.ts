@@ -1,5 +1,5 @@
 // CPU time and peak memory of a process, from /proc (Linux): utime + stime in clock ticks, VmHWM in kB.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 const TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
@@ -20,4 +20,20 @@ export function memoryMb(pid: number): { peakMb: number; rssMb: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
   return { peakMb: kb('VmHWM') / 1024, rssMb: kb('VmRSS') / 1024 };
+}
+
+/** CPU seconds of every process whose command name is `comm` (all of PostgreSQL's backends, say), as far as /proc
+ * lets this user read them. Processes that end between two calls take their seconds with them. */
+export function cpuSecondsOf(comm: string): number {
+  let total = 0;
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const s = processStat(Number(name));
+      if (s.comm === comm) total += s.cpuSeconds;
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return total;
 }
