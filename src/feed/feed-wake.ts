@@ -105,7 +105,10 @@ export function createFeedWake(databaseUrl: string, logger: Logger): FeedWake {
         signal?.addEventListener('abort', onAbort, { once: true });
       });
     },
-    nudge: wakeSoon,
+    nudge: () => {
+      // Every ingest commit calls this; with no feed client waiting there is nothing to schedule.
+      if (subscribers.size > 0) wakeSoon();
+    },
     size: () => subscribers.size,
     async close() {
       closed = true;
