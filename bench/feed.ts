@@ -20,6 +20,7 @@ import { capacity } from './capacity.ts';
 import { feedClient, type FeedClientTally, type FeedTarget } from './feed-client.ts';
 import { cpuSeconds, cpuSecondsOf } from './proc.ts';
 import { sampleWaits } from './pg-waits.ts';
+import { checkpointsSoFar } from './pg-checkpoints.ts';
 import { startConsumer } from './consumer.ts';
 import { openLoop, type Target } from './http-load.ts';
 import { BENCH_OIN, dropDatabase, freshDatabase, prepareStack, startBridge } from './stack.ts';
@@ -94,13 +95,16 @@ async function clientsInChild(count: number, start: string): Promise<{ stop: () 
 }
 
 /** The cursor after everything held now: where a client that wants only new events starts. */
+// From where the last call ended: paging from the start before every round read the whole (growing) outbox and
+// logged its disclosure just before each round with clients, which cooled PostgreSQL's cache for that round only.
+let lastEnd: string | null = null;
 async function endCursor(): Promise<string> {
-  let q = 'limit=500';
+  let q = lastEnd ? `after=${lastEnd}&limit=500` : 'limit=500';
   for (;;) {
     const res = await fetch(`${bridge.url}/v1/feeds/${RECIPIENT}/events?${q}`, { headers: { authorization: `Bearer ${receiver.token}` } });
     const events = (await res.json()) as unknown[];
     const after = decodeURIComponent(/after=([^&>]+)/.exec(res.headers.get('link') ?? '')![1]!);
-    if (events.length < 500) return after;
+    if (events.length < 500) return (lastEnd = after);
     q = `after=${after}&limit=500`;
   }
 }
@@ -154,11 +158,13 @@ try {
       const kafka0 = cpuSecondsOf('java');
       const self0 = process.cpuUsage();
       const waits = v['pg-waits'] ? await sampleWaits(db) : null;
+      const checkpoints0 = await checkpointsSoFar(db);
       const b = await openLoop(target, rate, seconds, () => adviceBody(stack.runId));
       const self = process.cpuUsage(self0);
       const cpu = cpuSeconds(bridge.pid) - cpu0;
       const pg = cpuSecondsOf('postgres') - pg0;
       const kafka = cpuSecondsOf('java') - kafka0;
+      const checkpoints = (await checkpointsSoFar(db)) - checkpoints0;
       const waited = waits ? `; ${await waits.stop()}` : '';
       const delay = await loopDelay();
       const ok = b.answers
@@ -173,7 +179,7 @@ try {
         99,
       );
       (withClients ? costs.with : costs.without).push(
-        `${fed.pages} pages (${fmt(fed.mb)} MB), CPU s: bridge ${fmt(cpu)}, generator ${fmt((self.user + self.system) / 1e6)}, clients ${fmt(fed.cpu)}, PostgreSQL ${fmt(pg)}, Kafka ${fmt(kafka)}; generator late p99 ${fmt(late)} ms; bridge event-loop delay p99 ${fmt(delay.p99)}, max ${fmt(delay.max)} ms${waited}`,
+        `${fed.pages} pages (${fmt(fed.mb)} MB), CPU s: bridge ${fmt(cpu)}, generator ${fmt((self.user + self.system) / 1e6)}, clients ${fmt(fed.cpu)}, PostgreSQL ${fmt(pg)}, Kafka ${fmt(kafka)}; generator late p99 ${fmt(late)} ms; bridge event-loop delay p99 ${fmt(delay.p99)}, max ${fmt(delay.max)} ms; checkpoints begun ${checkpoints}${waited}`,
       );
       await sleep(2_000);
     }
