@@ -2,7 +2,7 @@
 // polling up to `wait` seconds (decision 0110). Only a client bound to that recipient may read it; to anyone else
 // an unknown recipient and a forbidden one answer the same 403, so the answer tells nothing about what exists.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { BridgeError, fieldError } from '../errors.ts';
+import { BridgeError } from '../errors.ts';
 import { decodeCursor } from '../feed/cursor.ts';
 import { readFeedPage, type FeedDeps } from '../feed/read-feed.ts';
 import { currentTrace } from '../observability/tracing.ts';
@@ -19,23 +19,13 @@ export interface FeedRouteSettings {
   maxLimit: number;
 }
 
+// limit and wait arrive as numbers: the query string's integers are read from their digits and bounded by the
+// schema (create-server.ts), which also fills in their defaults.
 interface Query {
   after?: string;
-  limit?: string;
-  wait?: string;
+  limit: number;
+  wait: number;
   types?: string;
-}
-
-/** A whole number query parameter within [min, max], or a 400 naming it. */
-function bounded(value: string | undefined, name: string, min: number, max: number, fallback: number): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (n < min || n > max) {
-    throw new BridgeError('BRIDGE_BAD_REQUEST', 'The request parameters are invalid', {
-      errors: [fieldError('FIELD_OUT_OF_RANGE', `/querystring/${name}`, `must lie between ${min} and ${max}`)],
-    });
-  }
-  return n;
 }
 
 const goneSchema = {
@@ -95,12 +85,13 @@ export async function feedRoutes(app: FastifyInstance, deps: FeedDeps, settings:
               maxLength: 512,
               description: 'The cursor of the previous page (from its Link header); none: from the oldest event held',
             },
-            // Strings: the service's schemas do not coerce types, a query string's values are text.
-            limit: { type: 'string', pattern: '^[0-9]{1,6}$', description: `Most events in the page, 1 to ${settings.maxLimit} (default 100)` },
+            limit: { type: 'integer', minimum: 1, maximum: settings.maxLimit, default: 100, description: 'Most events in the page' },
             wait: {
-              type: 'string',
-              pattern: '^[0-9]{1,6}$',
-              description: `Seconds to wait for events when there are none yet (long polling), 0 to ${settings.maxWaitSeconds} (default 0)`,
+              type: 'integer',
+              minimum: 0,
+              maximum: settings.maxWaitSeconds,
+              default: 0,
+              description: 'Seconds to wait for events when there are none yet (long polling)',
             },
             types: { type: 'string', pattern: TYPES, description: 'Only events of these types (comma-separated)' },
           },
@@ -125,8 +116,7 @@ export async function feedRoutes(app: FastifyInstance, deps: FeedDeps, settings:
       if (!request.client?.recipients.includes(recipient)) throw new BridgeError('BRIDGE_FORBIDDEN', 'This client may not read this feed');
       const q = request.query;
       const cursor = q.after === undefined ? null : decodeCursor(q.after, recipient);
-      const limit = bounded(q.limit, 'limit', 1, settings.maxLimit, 100);
-      const wait = bounded(q.wait, 'wait', 0, settings.maxWaitSeconds, 0);
+      const { limit, wait } = q;
       const signal = AbortSignal.any([closing.signal, clientGone(request, reply)]);
       const { traceId } = currentTrace(request.headers.traceparent as string | undefined);
       try {

@@ -34,8 +34,8 @@ const page = (maximum: number) => ({
   type: 'object',
   additionalProperties: false,
   properties: {
-    // Query strings are not coerced (create-server.ts): the number is checked as text and read in the handler.
-    limit: { type: 'string', pattern: '^[1-9][0-9]{0,2}$', description: `At most this many, 1 to ${maximum} (default 50)` },
+    // Read from its digits and bounded here (create-server.ts): the handler gets a number.
+    limit: { type: 'integer', minimum: 1, maximum, default: 50, description: 'At most this many' },
     after: { type: 'string', pattern: UUID, description: 'The last id of the previous page' },
   },
 });
@@ -88,15 +88,6 @@ export interface WebhookRouteDeps extends SubscriptionDeps {
 
 function acting(request: FastifyRequest): { actor: string; traceId: string } {
   return { actor: actorOf(request), traceId: currentTrace(request.headers.traceparent as string | undefined).traceId };
-}
-
-function limitOf(raw: string | undefined, maximum: number): number {
-  const n = raw === undefined ? 50 : Number(raw);
-  if (n > maximum)
-    throw new BridgeError('BRIDGE_BAD_REQUEST', 'The request parameters are invalid', {
-      errors: [fieldError('FIELD_OUT_OF_RANGE', '/querystring/limit', `at most ${maximum}`)],
-    });
-  return n;
 }
 
 function deadLetterView(d: DeadLetterRow) {
@@ -161,7 +152,7 @@ export async function webhookRoutes(app: FastifyInstance, deps: WebhookRouteDeps
     },
   );
 
-  app.get<{ Params: { recipient: string }; Querystring: { limit?: string; after?: string } }>(
+  app.get<{ Params: { recipient: string }; Querystring: { limit: number; after?: string } }>(
     base,
     {
       config: ACCESS,
@@ -179,7 +170,7 @@ export async function webhookRoutes(app: FastifyInstance, deps: WebhookRouteDeps
     },
     async (request) => {
       known(request.params.recipient);
-      const rows = await listSubscriptions(deps.pool, request.params.recipient, limitOf(request.query.limit, 200), request.query.after);
+      const rows = await listSubscriptions(deps.pool, request.params.recipient, request.query.limit, request.query.after);
       return { subscriptions: rows.map(subscriptionView) };
     },
   );
@@ -223,7 +214,7 @@ export async function webhookRoutes(app: FastifyInstance, deps: WebhookRouteDeps
     },
   );
 
-  app.get<{ Params: { recipient: string; id: string }; Querystring: { limit?: string; after?: string } }>(
+  app.get<{ Params: { recipient: string; id: string }; Querystring: { limit: number; after?: string } }>(
     `${base}/:id/dead-letters`,
     {
       config: ACCESS,
@@ -242,7 +233,7 @@ export async function webhookRoutes(app: FastifyInstance, deps: WebhookRouteDeps
     async (request) => {
       if (!(await findSubscription(deps.pool, request.params.recipient, request.params.id)))
         throw new BridgeError('BRIDGE_NOT_FOUND', 'No such subscription of this recipient');
-      const rows = await listDeadLetters(deps.pool, request.params.id, limitOf(request.query.limit, 500), request.query.after);
+      const rows = await listDeadLetters(deps.pool, request.params.id, request.query.limit, request.query.after);
       return { deadLetters: rows.map(deadLetterView) };
     },
   );

@@ -196,6 +196,16 @@ describe('pull feed per recipient', () => {
     for (const q of ['?limit=0', '?limit=100000', '?wait=3600', '?wait=-1', '?types=Not%20A%20Type', '?other=1']) {
       expect((await feed(q)).statusCode, q).toBe(400);
     }
+    for (const [q, pointer] of [
+      ['?limit=0', '/querystring/limit'],
+      ['?limit=five', '/querystring/limit'],
+      ['?wait=3600', '/querystring/wait'],
+    ] as const) {
+      expect(
+        (await feed(q)).json<{ errors: { pointer: string }[] }>().errors.map((e) => e.pointer),
+        q,
+      ).toEqual([pointer]);
+    }
   });
 
   it('answers 410 past the window, naming the cursor to resume from (the oldest event held)', async () => {

@@ -109,6 +109,14 @@ describe('webhook subscriptions API', () => {
     expect(list.body).not.toContain(r.secret!);
     expect(list.body).not.toContain('whsec_');
     expect(list.json<{ subscriptions: { id: string }[] }>().subscriptions.map((s) => s.id)).toContain(id);
+    for (const q of ['?limit=201', '?limit=0', '?limit=ten']) {
+      const refused = await bridge.inject({ method: 'GET', url: `/v1/recipients/${OM_ZSM}/subscriptions${q}` }, 'privacy');
+      expect(refused.statusCode, q).toBe(400);
+      expect(
+        refused.json<{ errors: { pointer: string }[] }>().errors.map((e) => e.pointer),
+        q,
+      ).toEqual(['/querystring/limit']);
+    }
     const one = await bridge.inject({ method: 'GET', url: `/v1/recipients/${OM_ZSM}/subscriptions/${id}` }, 'privacy');
     expect(one.json()).toMatchObject({
       id,
