@@ -178,7 +178,7 @@ export function toProblem(err: BridgeError, instance?: string, maxErrors: number
     code: err.code,
   };
   if (instance) p.instance = instance;
-  const listed = err.errors?.slice(0, Math.max(0, maxErrors)) ?? [];
+  const listed = err.errors?.slice(0, Math.max(0, maxErrors)).map((e) => ({ ...e, pointer: maskPointerDigits(e.pointer) })) ?? [];
   if (listed.length > 0) p.errors = listed;
   const omitted = err.errorsOmitted + (err.errors?.length ?? 0) - listed.length;
   if (omitted > 0) p.errorsOmitted = omitted;
@@ -186,6 +186,10 @@ export function toProblem(err: BridgeError, instance?: string, maxErrors: number
   for (const [key, value] of Object.entries(err.extensions)) if (!(key in p)) p[key] = value;
   return p;
 }
+
+// A JSON pointer names keys the client chose; a long digit run in one could be a BSN. Masked wherever a pointer
+// leaves the process: in a problem document, the processing log and a dead letter.
+export const maskPointerDigits = (pointer: string): string => pointer.replace(/\d{5,}/g, '[digits]');
 
 export function fieldError(code: FieldCode, pointer: string, detail?: string, rule?: string): FieldError {
   const e: FieldError = { code, pointer, detail: detail ?? FIELD_CODES[code] };

@@ -1,7 +1,9 @@
 // One place that turns every failure into application/problem+json. Clients never see a stack trace; a 5xx is
 // logged with its cause and answered with a generic text.
 import type { FastifyError, FastifyInstance } from 'fastify';
-import { BridgeError, fieldError, toProblem, type FieldError } from '../errors.ts';
+import type { ErrorObject } from 'ajv/dist/2020.js';
+import { BridgeError, toProblem } from '../errors.ts';
+import { toFieldErrors } from '../ingest/schemas.ts';
 import { isDatabaseUnavailable } from '../store/pool.ts';
 import { logSecurityRefusal } from './refusal-log.ts';
 import { safeInstance } from './url-hygiene.ts';
@@ -24,9 +26,9 @@ function fromFastify(err: FastifyError): BridgeError | undefined {
     return new BridgeError('BRIDGE_MALFORMED_JSON');
   }
   if (err.validation) {
-    const errors: FieldError[] = err.validation.map((v) =>
-      fieldError('FIELD_INVALID', `/${err.validationContext ?? 'request'}${v.instancePath}`, v.message ?? 'is invalid'),
-    );
+    // The same codes, texts and pointers as the ingest's own validation, placed under the part that failed.
+    const part = `/${err.validationContext ?? 'request'}`;
+    const errors = toFieldErrors(err.validation as ErrorObject[]).map((e) => ({ ...e, pointer: part + e.pointer }));
     return new BridgeError('BRIDGE_BAD_REQUEST', 'The request parameters are invalid', { errors });
   }
   if (err.statusCode === 404) return new BridgeError('BRIDGE_NOT_FOUND');

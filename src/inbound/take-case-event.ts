@@ -8,7 +8,7 @@
 // in the quarantine table, read only through the quarantine API (quarantine-release.ts), found by the subject
 // access report and erased by retention.
 import { randomUUID } from 'node:crypto';
-import type { BridgeError, FieldError } from '../errors.ts';
+import { maskPointerDigits, type BridgeError, type FieldError } from '../errors.ts';
 import { caseEventKind } from '../ingest/kinds/case-event.ts';
 import type { IngestDeps } from '../ingest/prepare.ts';
 import { ingestRecord } from '../ingest/spine.ts';
@@ -124,14 +124,11 @@ export async function quarantine(deps: TakeDeps, msg: InboundMessage, raw: Buffe
   return { outcome: 'quarantined', quarantineId: id, reasonCode };
 }
 
-// A JSON pointer names keys the sender chose; a long digit run in one could be a BSN (as in the processing log).
-const maskDigits = (pointer: string) => pointer.replace(/\d{5,}/g, '[digits]');
-
 /** The reasons without their `detail` text, at most 50, pointers masked. */
 export function thinReasons(reason: readonly FieldError[]): DeadLetter['reasons'] {
   return reason.slice(0, 50).map((e) => ({
     code: e.code,
-    pointer: maskDigits(e.pointer),
+    pointer: maskPointerDigits(e.pointer),
     ...(e.rule ? { rule: e.rule } : {}),
     ...(e.criterion ? { criterion: e.criterion } : {}),
   }));

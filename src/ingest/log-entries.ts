@@ -1,6 +1,6 @@
 // The processing-log entries an ingest writes: "received" and one "disclosed" per recipient for an accepted
 // record; one "refused" for a refusal, holding codes and pointers only (no personal data, no subject).
-import type { BridgeError } from '../errors.ts';
+import { maskPointerDigits, type BridgeError } from '../errors.ts';
 import type { Disclosure } from '../exchange/plan.ts';
 import type { LogEntry } from '../processing-log/entry.ts';
 import type { RedactionNote } from './identifiers-check.ts';
@@ -63,8 +63,6 @@ export function acceptedEntries(
 }
 
 const CODE = /^[a-z][a-z0-9.-]{2,99}$/;
-// A JSON pointer names keys the client chose; a long digit run in one could be a BSN.
-const maskDigits = (pointer: string) => pointer.replace(/\d{5,}/g, '[digits]');
 
 /** The stated legal basis and purpose are kept only when they are well-formed codes, never free text. */
 export function refusalEntry(ctx: StepContext, err: BridgeError, stated: { legalBasis?: unknown; purpose?: unknown }, endedAt: Date): LogEntry {
@@ -87,7 +85,7 @@ export function refusalEntry(ctx: StepContext, err: BridgeError, stated: { legal
     endedAt,
     detail: {
       code: err.code,
-      errors: (err.errors ?? []).slice(0, 50).map((e) => ({ code: e.code, pointer: maskDigits(e.pointer), ...(e.rule ? { rule: e.rule } : {}) })),
+      errors: (err.errors ?? []).slice(0, 50).map((e) => ({ code: e.code, pointer: maskPointerDigits(e.pointer), ...(e.rule ? { rule: e.rule } : {}) })),
     },
   };
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { NINE_DIGIT_BSNS } from '../support/bsn-spellings.ts';
 import { BridgeError, FIELD_CODES, fieldError, MAX_LISTED_ERRORS, PROBLEMS, toProblem } from '../../src/errors.ts';
 
 describe('the error catalogue', () => {
@@ -65,5 +66,16 @@ describe('the ceiling on listed problems', () => {
     const none = toProblem(err, undefined, 0);
     expect(none).not.toHaveProperty('errors');
     expect(none.errorsOmitted).toBe(3);
+  });
+});
+
+describe('pointers in a problem document', () => {
+  it('mask a long digit run (a key the client chose could be a BSN) and keep array indices', () => {
+    const bsn = NINE_DIGIT_BSNS[0]!;
+    const err = new BridgeError('BRIDGE_VALIDATION_FAILED', undefined, {
+      errors: [fieldError('FIELD_UNKNOWN', `/${bsn}`), fieldError('FIELD_UNKNOWN', `/subject/x${bsn}y`), fieldError('FIELD_REQUIRED', '/items/12/id')],
+    });
+    expect(toProblem(err).errors?.map((e) => e.pointer)).toEqual(['/[digits]', '/subject/x[digits]y', '/items/12/id']);
+    expect(JSON.stringify(toProblem(err))).not.toContain(bsn);
   });
 });

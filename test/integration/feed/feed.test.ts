@@ -196,15 +196,16 @@ describe('pull feed per recipient', () => {
     for (const q of ['?limit=0', '?limit=100000', '?wait=3600', '?wait=-1', '?types=Not%20A%20Type', '?other=1']) {
       expect((await feed(q)).statusCode, q).toBe(400);
     }
-    for (const [q, pointer] of [
-      ['?limit=0', '/querystring/limit'],
-      ['?limit=five', '/querystring/limit'],
-      ['?wait=3600', '/querystring/wait'],
+    for (const [q, pointer, code] of [
+      ['?limit=0', '/querystring/limit', 'FIELD_OUT_OF_RANGE'],
+      ['?limit=five', '/querystring/limit', 'FIELD_TYPE'],
+      ['?wait=3600', '/querystring/wait', 'FIELD_OUT_OF_RANGE'],
+      ['?other=1', '/querystring/other', 'FIELD_UNKNOWN'],
     ] as const) {
       expect(
-        (await feed(q)).json<{ errors: { pointer: string }[] }>().errors.map((e) => e.pointer),
+        (await feed(q)).json<{ errors: { pointer: string; code: string }[] }>().errors.map((e) => [e.pointer, e.code]),
         q,
-      ).toEqual([pointer]);
+      ).toEqual([[pointer, code]]);
     }
   });
 

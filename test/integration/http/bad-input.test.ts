@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBridge, type TestBridge } from '../../support/bridge.ts';
 import { countRows } from '../../support/db.ts';
+import { NINE_DIGIT_BSNS } from '../../support/bsn-spellings.ts';
 import { validAdvice } from '../../support/fixtures.ts';
 
 let bridge: TestBridge;
@@ -13,6 +14,7 @@ afterAll(async () => {
 });
 
 const json = (v: unknown) => JSON.stringify(v);
+const BSN_AS_KEY = NINE_DIGIT_BSNS[1]!;
 const valid = () => validAdvice({ adviceId: 'VH-BAD-INPUT' });
 
 const cases: { name: string; payload: string | Buffer; contentType?: string; status: number; code: string; pointers?: string[] }[] = [
@@ -23,6 +25,8 @@ const cases: { name: string; payload: string | Buffer; contentType?: string; sta
   { name: 'form encoding', payload: 'adviceId=x', contentType: 'application/x-www-form-urlencoded', status: 415, code: 'BRIDGE_UNSUPPORTED_MEDIA_TYPE' },
   { name: 'body over the limit', payload: json({ ...valid(), goal: 'x'.repeat(70_000) }), status: 413, code: 'BRIDGE_BODY_TOO_LARGE' },
   { name: 'unknown fields', payload: json({ ...valid(), extra: true }), status: 400, code: 'BRIDGE_VALIDATION_FAILED', pointers: ['/extra'] },
+  // A key is the client's text: a BSN typed as one does not come back in the answer.
+  { name: 'a BSN as a key', payload: json({ ...valid(), [BSN_AS_KEY]: true }), status: 400, code: 'BRIDGE_VALIDATION_FAILED', pointers: ['/[digits]'] },
   { name: '__proto__ key', payload: json(valid()).replace(/^\{/, '{"__proto__": {"polluted": true},'), status: 400, code: 'BRIDGE_FORBIDDEN_KEY' },
   {
     name: 'constructor.prototype key',
@@ -78,6 +82,7 @@ describe('bad input to POST /v1/advices', () => {
     expect(problem.type).toMatch(/^urn:gcos-zsm-bridge:problem:/);
     if (c.pointers) expect(problem.errors?.map((e) => e.pointer)).toEqual(expect.arrayContaining(c.pointers));
     expect(res.body).not.toMatch(/at .*\.ts:\d+/); // no stack trace
+    expect(res.body).not.toContain(BSN_AS_KEY);
     expect(await countRows(bridge.services.pool)).toEqual(before);
   });
 
