@@ -40,7 +40,7 @@ interface FeedRow {
 const COLUMNS = /* sql */ `tx::text AS tx, id::text AS id, event_id, event_type, recipient, topic, message_key, headers, payload, record_id, created_at`;
 
 /** Events of one recipient after `after` (null: from the start of what is held), in feed order, at most `limit`;
- * only rows below the commit horizon, so a position once passed is never revisited (migration 100's feed_page:
+ * only rows below the commit horizon, so a position once passed is never revisited (migrations 100 and 101, feed_page:
  * the horizon and the page in one round trip). `types` filters on event_type. */
 export async function readFeed(
   q: Queryable,

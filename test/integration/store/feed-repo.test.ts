@@ -79,4 +79,38 @@ describe('feed-repo', () => {
       await late.end();
     }
   });
+
+  // Migration 101: plpgsql keeps a generic plan from a function's sixth call on; with the cursor as `IS NULL OR`
+  // that plan read the recipient's whole window up to the cursor for every page.
+  it('fetches about one page of rows per page, also with the generic plan plpgsql keeps after a few calls', async () => {
+    const held = 5_000;
+    await db.query(
+      /* sql */ `WITH r AS (
+         INSERT INTO records (id, kind, source, external_id, version, content_hash, subject_key, body, receipt)
+         SELECT gen_random_uuid(), 'advice', '00000001823288444000', 'PLAN-' || g, 1, sha256(convert_to('PLAN-' || g, 'UTF8')), 'k1.plan', '{}', '{}'
+         FROM generate_series(1, $1::integer) g RETURNING id)
+       INSERT INTO outbox (record_id, event_id, event_type, recipient, topic, message_key, slot, headers, payload)
+       SELECT id, gen_random_uuid(), 'nl.justitieketen.zsm.advice.accepted', 'feed-plan', 'feed.topic', 'k1.plan', 3, '{}', '{}' FROM r`,
+      [held],
+    );
+    const all = await settled(() => readFeed(db, 'feed-plan', null, held), held);
+    const near = all[held - 150]!.position;
+    const reader = new pg.Client({ connectionString: url });
+    await reader.connect();
+    try {
+      // The plan plpgsql settles on after a few calls, at once: the function must fetch no more with it.
+      await reader.query('SET plan_cache_mode = force_generic_plan');
+      await reader.query('BEGIN'); // the transaction's own counters: what these reads cost, nothing else
+      const calls = 10;
+      for (let i = 0; i < calls; i++) expect(await readFeed(reader, 'feed-plan', near, 100)).toHaveLength(100);
+      const { rows } = await reader.query<{ read: string }>(
+        `SELECT (idx_tup_fetch + seq_tup_read)::text AS read FROM pg_stat_xact_user_tables WHERE relname = 'outbox'`,
+      );
+      await reader.query('COMMIT');
+      // The rows of the page per call; a scan from the window's start would fetch `held` of them per call.
+      expect(Number(rows[0]!.read)).toBeLessThan(calls * 200);
+    } finally {
+      await reader.end();
+    }
+  });
 });
