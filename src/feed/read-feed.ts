@@ -57,6 +57,11 @@ const RECHECK_MS = [10, 25, 50, 100, 250, 500, 1_000];
 
 let waiting = 0;
 
+// The answers of one read go out this far apart, and a line of them is spread over at most this long (every
+// recipient's answers share it): a paced feed's clients are answered over a small part of its spacing.
+const SEND_GAP_MS = 1;
+const SEND_SPREAD_MS = 100;
+
 const EMPTY = Buffer.from('[]');
 
 // Feed work on the database at once, per process: however many feed clients come, the ingest keeps the rest of
@@ -137,8 +142,11 @@ async function flush(pool: Pool, q: { queued: Pending[]; flushing: boolean }): P
   q.flushing = false;
 }
 
-// The answers of one read build their disclosures, and are sent, one per turn of the event loop (one-per-turn.ts).
-const turns = createTurns();
+// The answers of one read build their disclosures one per turn of the event loop (one-per-turn.ts), close enough
+// together to share a disclosure statement; they are sent a little apart, so that the requests the clients send
+// straight back do not come as one block either.
+const building = createTurns();
+const sending = createTurns({ gapMs: SEND_GAP_MS, maxSpreadMs: SEND_SPREAD_MS });
 
 // Waiters at the same place read once: a wake sends every waiter of a recipient to the same rows.
 const inflight = new Map<string, Promise<FeedEvent[]>>();
@@ -158,7 +166,7 @@ async function answer(deps: FeedDeps, req: FeedRequest): Promise<FeedPage> {
   const after = req.cursor?.position ?? null;
   let events = await page(deps, req, after);
   if (events.length === 0 && req.waitMs > 0) events = await waitForEvents(deps, req, after);
-  if (events.length > 0) await turns.mine();
+  if (events.length > 0) await building.mine();
   const now = Date.now();
   if (events.length === 0) {
     return { count: 0, body: EMPTY, next: encodeCursor({ recipient: req.recipient, position: after ?? START, t: now }) };
@@ -181,7 +189,7 @@ async function answer(deps: FeedDeps, req: FeedRequest): Promise<FeedPage> {
     events,
   );
   deps.metrics.feedEvents.inc({ recipient: req.recipient }, events.length);
-  await turns.mine();
+  await sending.mine();
   return { count: events.length, body: feedPageBody(events), next: encodeCursor({ recipient: req.recipient, position: last.position, t }) };
 }
 
