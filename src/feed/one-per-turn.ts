@@ -40,8 +40,7 @@ export function createTurns({ gapMs = 0, maxSpreadMs = 0 }: TurnsOptions = {}): 
       if (!draining) {
         draining = true;
         // Nobody is in line yet: the next caller waits one turn (or one gap) after this one.
-        if (gapMs > 0) setTimeout(drain, gapMs);
-        else setImmediate(drain);
+        later();
         return undefined;
       }
       return new Promise<void>((resolve) => queued.push(resolve));
